@@ -1,0 +1,122 @@
+/**
+ * What `ExpRelaxedCategorical` and `RelaxedOneHotCategorical` share: parameters, their
+ * accessors, log-space sampling and the log-density kernel call.
+ *
+ * @packageDocumentation
+ */
+import { defaultGenerator, type TensorLike, tensor } from '../tensor/create.js';
+import { numelOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
+import { concreteLogProbRows } from '../kernels/log-prob.js';
+import { type Constraint, positive, real_vector, simplex } from './constraints.js';
+import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
+import { type ConcreteOptions, type ConcreteParams, buildConcreteParams } from './concrete-params.js';
+import { planLogProb } from './log-prob-plan.js';
+
+/** A draw in log space and, optionally, its exponential. */
+export interface ConcreteDraw {
+  /** Full shape `sample_shape ++ batch_shape ++ [K]`. */
+  shape: number[];
+  /** Log-simplex values x. */
+  x: Float64Array;
+  /** `exp(x)`, when asked for. */
+  y: Float64Array | null;
+}
+
+/**
+ * Base of the two Concrete distributions. Internal: use `ExpRelaxedCategorical` or
+ * `RelaxedOneHotCategorical`.
+ */
+export abstract class ConcreteDistribution extends Distribution {
+  override readonly has_rsample = true;
+  /** @internal validated, normalised parameters. */
+  readonly _params: ConcreteParams;
+
+  /**
+   * @param temperature - a number or batch-shaped tensor of positive finite temperatures.
+   * @param options - exactly one of probs/logits, and validate_args.
+   * @param params - already-built parameters (used by `expand`), skipping validation.
+   */
+  protected constructor(temperature: TensorLike, options: ConcreteOptions, params?: ConcreteParams) {
+    const validate = options?.validate_args;
+    const p =
+      params ??
+      buildConcreteParams(temperature, options, validate ?? Distribution.default_validate_args(), new.target.name);
+    super(p.batchShape, [p.K], validate);
+    this._params = p;
+  }
+
+  /** The temperature as a tensor, in the shape it was given (batch-shaped). */
+  get temperature(): Tensor {
+    return this._params.temperature;
+  }
+
+  /** Normalised logits (`logits - logsumexp(logits)`, or `log(clamp(probs))`). */
+  get logits(): Tensor {
+    return this._params.logits;
+  }
+
+  /** Normalised probabilities (`probs / sum`, or `softmax(logits)`). */
+  get probs(): Tensor {
+    if (this._params.probs !== null) return this._params.probs;
+    return this._params.logits.exp();
+  }
+
+  /** `{ probs: Simplex(), logits: IndependentConstraint(Real(), 1), temperature: GreaterThan(lower_bound=0.0) }`. */
+  get arg_constraints(): Record<string, Constraint> {
+    return { probs: simplex, logits: real_vector, temperature: positive };
+  }
+
+  /**
+   * Draws in log space: x = s - LSE(s), s = (logits + Gumbel) / temperature.
+   *
+   * @param sample_shape - leading sample dimensions.
+   * @param withExp - also return exp(x).
+   * @returns the draw.
+   */
+  protected _draw(sample_shape: SampleShape, withExp: boolean): ConcreteDraw {
+    const shape = this._extended_shape(normalizeSampleShape(sample_shape));
+    const K = this._params.K;
+    const x = new Float64Array(numelOf(shape));
+    const y = withExp ? new Float64Array(x.length) : null;
+    defaultGenerator.fillGumbel(x);
+    const period = this._params.rowTemperature.length;
+    gumbelToConcreteRows(x.length / K, K, 0, period, this._params.rowLogits, this._params.rowTemperature, x, 0, y, 0);
+    return { shape, x, y };
+  }
+
+  /**
+   * Evaluates the density formula on a shape-checked value.
+   *
+   * @param value - the value tensor (shapes are checked here; the support by the caller).
+   * @param logSpace - whether the value holds logarithms.
+   * @param jacobian - 1 for the simplex density, 0 for the log-simplex density.
+   * @returns the log-densities, shape `broadcast(value.shape[:-1], batch_shape)`.
+   */
+  protected _logDensity(value: Tensor, logSpace: boolean, jacobian: number): Tensor {
+    const plan = planLogProb(value, this._params);
+    const K = this._params.K;
+    const out = new Float64Array(plan.rows);
+    concreteLogProbRows(
+      plan.rows, K, 0, plan.period, plan.logits, plan.temperature, plan.constants,
+      plan.values, 0, logSpace, jacobian, new Float64Array(K), out, 0,
+    );
+    return new Tensor(out, plan.resultShape);
+  }
+
+  /**
+   * Reads a `log_prob` argument into a tensor (PyTorch requires a Tensor; nested arrays and
+   * numbers are read as `torch.tensor` would read them).
+   *
+   * @param value - the argument.
+   * @returns the tensor (not copied when it already is one).
+   */
+  protected _asValue(value: TensorLike): Tensor {
+    if (value instanceof Tensor) return value;
+    if (typeof value !== 'number' && !Array.isArray(value) && !(value instanceof Float64Array)) {
+      throw new TypeError('The value argument to log_prob must be a Tensor, nested arrays of numbers or a number.');
+    }
+    return tensor(value, 'value');
+  }
+}

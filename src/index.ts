@@ -1,0 +1,15 @@
+/**
+ * relaxed-mc: the Relaxed One-Hot Categorical (Concrete / Gumbel-Softmax) distribution on
+ * Node.js: a torch-like API and a worker-pool Monte Carlo engine.
+ *
+ * @example
+ * ```ts
+ * import { torch } from 'relaxed-mc';
+ * const roc = new torch.distributions.RelaxedOneHotCategorical(0.5, { probs: torch.tensor([0.25, 0.25, 0.25, 0.25]) });
+ * console.log(roc.rsample().shape); // [ 4 ]
+ * ```
+ *
+ * @packageDocumentation
+ */
+export * as torch from './torch.js';
+export { ValueError, NotImplementedError, AbortError } from './errors.js';

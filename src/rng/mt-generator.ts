@@ -1,0 +1,118 @@
+/**
+ * The in-process generator behind `torch.manual_seed`: a Mersenne Twister (MT19937) from
+ * @stdlib, with Gumbel noise drawn through `@stdlib/random-base-gumbel`.
+ *
+ * Both libraries are pure JavaScript, so a seed gives the same draws on every platform and
+ * Node.js version. (The worker engine has its own counter-based generator; its draws are not
+ * meant to equal these.)
+ *
+ * @packageDocumentation
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+interface StdlibPrng {
+  (): number;
+  normalized: StdlibPrng;
+  state: Uint32Array;
+}
+interface Mt19937Module {
+  factory(options: { seed: ArrayLike<number> | number; copy?: boolean }): StdlibPrng;
+}
+interface GumbelModule {
+  factory(mu: number, beta: number, options: { prng: () => number }): () => number;
+}
+
+const mt19937 = require('@stdlib/random-base-mt19937') as Mt19937Module;
+const gumbel = require('@stdlib/random-base-gumbel') as GumbelModule;
+
+/** float64 machine epsilon, 2^-52: PyTorch clamps uniforms to `[EPS, 1 - EPS]`. */
+export const EPS = 2 ** -52;
+
+/** The seed PyTorch's default generator starts from, so an unseeded run is reproducible too. */
+export const DEFAULT_SEED = 67280421310721;
+
+/**
+ * A seeded generator of uniforms, standard normals and standard Gumbels.
+ *
+ * Uniforms for the Gumbel transform are clamped to `[EPS, 1 - EPS]` exactly as PyTorch's
+ * `clamp_probs` does, so no Gumbel is infinite (stdlib's MT can return exactly 0).
+ */
+export class MtGenerator {
+  private prng!: StdlibPrng;
+  private gumbel!: () => number;
+
+  /** @param seed - a non-negative safe integer. */
+  constructor(seed: number = DEFAULT_SEED) {
+    this.seed(seed);
+  }
+
+  /**
+   * Restarts the stream from a seed.
+   *
+   * @param seed - a non-negative safe integer; split into two 32-bit words so that every
+   *   value up to 2^53 is a distinct seed (stdlib rejects 0 and numbers over 2^32 otherwise).
+   */
+  seed(seed: number): void {
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+      throw new TypeError(`seed must be a non-negative safe integer, but got ${String(seed)}.`);
+    }
+    const words = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
+    this.attach(mt19937.factory({ seed: words }).normalized);
+  }
+
+  /** A copy of the full generator state (stdlib's versioned MT19937 layout). */
+  getState(): Uint32Array {
+    return this.prng.state.slice();
+  }
+
+  /** @param state - a state obtained from {@link MtGenerator.getState}. */
+  setState(state: Uint32Array): void {
+    if (!(state instanceof Uint32Array)) {
+      throw new TypeError(`new_state must be a Uint32Array returned by torch.get_rng_state(), but got ${typeof state}.`);
+    }
+    try {
+      this.prng.state = state;
+    } catch (err) {
+      throw new TypeError(`new_state is not a valid generator state: ${(err as Error).message}`);
+    }
+  }
+
+  /** @returns a uniform double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    return this.prng();
+  }
+
+  /**
+   * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS].
+   *
+   * @param out - the destination.
+   */
+  fillGumbel(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.gumbel();
+  }
+
+  /**
+   * Fills `out` with standard normal draws (Box-Muller on two uniforms; the second
+   * variate is discarded so the state stays a plain MT state).
+   *
+   * @param out - the destination.
+   */
+  fillNormal(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) {
+      const u1 = 1 - this.prng(); // (0, 1]: log(u1) is finite
+      const u2 = this.prng();
+      out[i] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+  }
+
+  private attach(prng: StdlibPrng): void {
+    this.prng = prng;
+    const clamped = (): number => {
+      const u = prng();
+      return u < EPS ? EPS : u > 1 - EPS ? 1 - EPS : u;
+    };
+    this.gumbel = gumbel.factory(0, 1, { prng: clamped });
+  }
+}

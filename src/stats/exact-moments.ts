@@ -1,0 +1,158 @@
+/**
+ * Exact mean, variance and covariance of the Concrete (Relaxed One-Hot Categorical)
+ * distribution, by one-dimensional quadrature (spec section 6).
+ *
+ * ## Method
+ *
+ * `y = w / S` with `w_j = exp((logit_j + G_j) / tau)`; writing `1/S` and `1/S^2` as Laplace
+ * integrals and using independence turns every first and second moment into a single
+ * integral over `sigma` of products of three universal functions of `a_j = sigma + c_j`
+ * (spec section 6.2). The inner functions are evaluated exactly at every outer node (no
+ * interpolation table) by trapezoidal convolutions (`createConcreteTransforms`); the
+ * outer integral is a trapezoidal sum over an adaptively closed window
+ * ({@link integrateGroupMoments}). Both rules converge like `e^-39` for these analytic
+ * integrands, so the results are accurate to a few units of 1e-16 and smooth in the logits.
+ *
+ * ## References
+ *
+ * - C. J. Maddison, A. Mnih, Y. W. Teh, "The Concrete Distribution", ICLR 2017.
+ * - E. Jang, S. Gu, B. Poole, "Categorical Reparameterization with Gumbel-Softmax", ICLR 2017.
+ * - Specification `relaxed-one-hot-categorical.md`, sections 6.1 to 6.5.
+ *
+ * @packageDocumentation
+ */
+import { checkConcreteArguments } from './concrete-arguments.js';
+import { integrateGroupMoments } from './moment-integrals.js';
+
+/** Exact moments of one Concrete distribution (one batch row). */
+export interface ExactMoments {
+  /** `E[y_k]`, length K. */
+  mean: Float64Array;
+  /** `E[y_k^2]`, length K. */
+  secondMoment: Float64Array;
+  /** `E[y_k^2] - E[y_k]^2`, length K. */
+  variance: Float64Array;
+  /** K*K row-major, only when `options.covariance`; the diagonal equals `variance`. */
+  covariance?: Float64Array;
+}
+
+/**
+ * A class whose mean is below `e^-750` (it underflows) is left out of the computation; its
+ * effect on the other classes is of the same size, far below one ulp. For a class with
+ * `logit - max logit = gap` the mean is about `e^(gap)` when `tau < 1` and `e^(gap / tau)`
+ * otherwise (spec section 6.2, tails of the outer integrand).
+ */
+const NEGLIGIBLE_LOG_MEAN = -750;
+
+/**
+ * Exact first and second moments of the Concrete distribution with the given logits and
+ * temperature.
+ *
+ * The logits may be unnormalised (adding a constant changes nothing) and may contain
+ * `-Infinity` (classes of probability 0, whose moments are exactly 0). The absolute error is a
+ * few units of 1e-16 for every entry (a variance that the subtraction `E[y^2] - E[y]^2` would
+ * round below zero is returned as 0); means of rare classes keep about 1e-14 relative accuracy.
+ * The cost grows like `K / tau^2` (on one core about 2 ms for K = 4, tau = 1; 20 ms for K = 16,
+ * tau = 0.25; 0.3 s for K = 100, tau = 0.1), plus `K^2 / tau` for the covariance.
+ *
+ * @param logits - unnormalised log-probabilities, one per category (`K >= 1`); finite or `-Infinity`.
+ * @param temperature - the temperature `tau`, finite and `> 0`.
+ * @param options - `covariance: true` also returns the K*K covariance matrix.
+ * @returns the mean, second moment and variance of every coordinate (and the covariance).
+ * @throws RangeError - for an empty `logits`, a NaN or `+Infinity` logit, all logits `-Infinity`,
+ *   or a temperature that is not finite and positive.
+ *
+ * @example
+ * ```ts
+ * import { exactMoments } from './exact-moments.js';
+ *
+ * // K = 2, tau = 1, equal logits: y_1 is Uniform(0, 1) (mean 1/2, variance 1/12).
+ * const u = exactMoments([0, 0], 1, { covariance: true });
+ * console.log(u.mean);       // Float64Array(2) [ 0.5, 0.5 ]
+ * console.log(u.variance);   // Float64Array(2) [ 0.08333333333333337, 0.08333333333333337 ]
+ * console.log(u.covariance); // Float64Array(4) [ 0.08333333333333337, -0.08333333333333331,
+ *                            //                   -0.08333333333333331, 0.08333333333333337 ]
+ *
+ * // probs (0.3, 0.7) at tau = 0.5 (golden case mom_02)
+ * const m = exactMoments([Math.log(0.3), Math.log(0.7)], 0.5);
+ * console.log(m.mean);       // Float64Array(2) [ 0.3252533298591557, 0.6747466701408444 ]
+ * console.log(m.variance);   // Float64Array(2) [ 0.12434684673986278, 0.12434684673986307 ]
+ * ```
+ */
+export function exactMoments(
+  logits: ArrayLike<number>,
+  temperature: number,
+  options: { covariance?: boolean } = {},
+): ExactMoments {
+  checkConcreteArguments('exactMoments', logits, temperature);
+  const K = logits.length;
+  const tau = temperature;
+  const withCovariance = options.covariance === true;
+  const mean = new Float64Array(K);
+  const secondMoment = new Float64Array(K);
+  const variance = new Float64Array(K);
+  const covariance = withCovariance ? new Float64Array(K * K) : undefined;
+
+  let top = -Infinity;
+  for (let i = 0; i < K; i++) if (logits[i] > top) top = logits[i];
+  const scale = tau < 1 ? 1 : 1 / tau;
+  const live: number[] = [];
+  for (let i = 0; i < K; i++) {
+    const gap = logits[i] - top;
+    if (gap > -Infinity && gap * scale >= NEGLIGIBLE_LOG_MEAN) live.push(i);
+  }
+  if (live.length === 1) {
+    mean[live[0]] = 1;
+    secondMoment[live[0]] = 1;
+    return withCovariance ? { mean, secondMoment, variance, covariance } : { mean, secondMoment, variance };
+  }
+
+  // Group equal logits (largest first): their transforms are identical.
+  live.sort((x, y) => logits[y] - logits[x]);
+  const groupOf = new Int32Array(K).fill(-1);
+  const gapList: number[] = [];
+  const countList: number[] = [];
+  for (const i of live) {
+    const gap = logits[i] - top;
+    const last = gapList.length - 1;
+    if (last >= 0 && gapList[last] === gap) countList[last]++;
+    else {
+      gapList.push(gap);
+      countList.push(1);
+    }
+    groupOf[i] = gapList.length - 1;
+  }
+  const G = gapList.length;
+  const groups = integrateGroupMoments(
+    Float64Array.from(gapList),
+    Float64Array.from(countList),
+    tau,
+    withCovariance,
+  );
+
+  for (let i = 0; i < K; i++) {
+    const g = groupOf[i];
+    if (g < 0) continue;
+    mean[i] = groups.mean[g];
+    secondMoment[i] = groups.secondMoment[g];
+    // For a nearly deterministic coordinate the subtraction can round below zero; a variance
+    // is never negative (and its square root is taken downstream), so floor it at 0.
+    variance[i] = Math.max(0, groups.secondMoment[g] - groups.mean[g] * groups.mean[g]);
+  }
+  if (covariance === undefined) return { mean, secondMoment, variance };
+
+  const cross = groups.cross as Float64Array;
+  for (let i = 0; i < K; i++) {
+    const gi = groupOf[i];
+    if (gi < 0) continue;
+    for (let k = 0; k < K; k++) {
+      const gk = groupOf[k];
+      if (gk < 0) continue;
+      covariance[i * K + k] =
+        i === k
+          ? variance[i]
+          : cross[Math.min(gi, gk) * G + Math.max(gi, gk)] - mean[i] * mean[k];
+    }
+  }
+  return { mean, secondMoment, variance, covariance };
+}
