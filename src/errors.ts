@@ -51,3 +51,36 @@ export class AbortError extends Error {
   }
 }
 
+/**
+ * A chunk of an engine job failed in a worker (it threw, its thread exited or ran out of
+ * memory). The job is stopped and no partial result is returned.
+ */
+export class ChunkError extends Error {
+  /**
+   * @param message - what failed, naming the job and the chunk.
+   * @param chunk - index of the failed chunk (-1 when the failure is not tied to one chunk).
+   * @param cause - the underlying error.
+   */
+  constructor(
+    message: string,
+    readonly chunk: number,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'ChunkError';
+  }
+}
+
+/**
+ * The engine's worker module could not be loaded or did not answer its start-up check.
+ */
+export class WorkerLoadError extends Error {
+  /**
+   * @param message - names the worker file and the reason.
+   * @param cause - the underlying error.
+   */
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'WorkerLoadError';
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * What a worker does with one chunk of each job kind: draw the chunk's uniforms from its own
+ * Philox stream (seed, chunk index), run the kernels over small blocks that stay in cache, and
+ * return a mergeable result. Shared by the worker entry and by in-thread tests; no `node:`
+ * imports, so it runs anywhere.
+ *
+ * @packageDocumentation
+ */
+import { PhiloxStream } from '../rng/philox.js';
+import { uniformToGumbel } from '../kernels/gumbel-noise.js';
+import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
+import { concreteLogProbRows } from '../kernels/log-prob.js';
+import { accumulateCrossSums, accumulatePowerSums, POWER_SUMS } from '../kernels/moment-sums.js';
+import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
+
+/** Elements per block: 32 KiB of float64, small enough for L1/L2, large enough to amortise calls. */
+export const BLOCK_ELEMENTS = 4096;
+
+/** Typed views of a job's buffers, made once per job per thread. */
+export interface JobViews {
+  readonly job: JobDescriptor;
+  readonly control: Int32Array;
+  readonly logits: Float64Array;
+  readonly temperature: Float64Array;
+  readonly extra: Float64Array;
+  readonly values: Float64Array | null;
+  readonly output: Float64Array | null;
+  /** A block of working space, reused by every chunk of the job. */
+  readonly block: Float64Array;
+  readonly scratch: Float64Array;
+}
+
+/**
+ * @param job - the job descriptor.
+ * @returns views of its buffers plus working space.
+ */
+export function makeJobViews(job: JobDescriptor): JobViews {
+  const { B, K } = job;
+  const params = new Float64Array(job.params);
+  const extraLen = job.kind === 'moments' ? B * K : job.kind === 'logProb' ? B : 0;
+  const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / K));
+  return {
+    job,
+    control: new Int32Array(job.control),
+    logits: params.subarray(0, B * K),
+    temperature: params.subarray(temperatureOffset(B, K), temperatureOffset(B, K) + B),
+    extra: params.subarray(extraOffset(B, K), extraOffset(B, K) + extraLen),
+    values: job.values === null ? null : new Float64Array(job.values),
+    output: job.output === null ? null : new Float64Array(job.output),
+    block: new Float64Array(rowsPerBlock * K),
+    scratch: new Float64Array(K),
+  };
+}
+
+/**
+ * The draws (or rows) a chunk covers.
+ *
+ * @param job - the job.
+ * @param chunk - chunk index.
+ * @returns `[first, end)` in units of the job.
+ */
+export function chunkRange(job: JobDescriptor, chunk: number): [number, number] {
+  const first = chunk * job.chunkUnits;
+  return [first, Math.min(job.units, first + job.chunkUnits)];
+}
+
+/**
+ * Runs one chunk.
+ *
+ * @param v - the job's views.
+ * @param chunk - chunk index.
+ * @param threadId - reported back with the result.
+ * @returns the chunk's result.
+ */
+export function runChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
+  switch (v.job.kind) {
+    case 'moments':
+      return momentsChunk(v, chunk, threadId);
+    case 'sample':
+      return sampleChunk(v, chunk, threadId);
+    case 'logProb':
+      return logProbChunk(v, chunk, threadId);
+  }
+}
+
+function result(threadId: number, stopped: boolean, sums: Float64Array | null = null): ChunkResult {
+  return { threadId, stopped, sums, invalidRow: -1, invalidReason: null };
+}
+
+function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, covariance } = v.job;
+  const [first, end] = chunkRange(v.job, chunk);
+  const sums = new Float64Array(B * POWER_SUMS * K + (covariance ? B * K * K : 0));
+  const power = sums.subarray(0, B * POWER_SUMS * K);
+  const cross = sums.subarray(B * POWER_SUMS * K);
+  const stream = new PhiloxStream(seed, chunk);
+  const totalRows = (end - first) * B;
+  const rowsPerBlock = v.block.length / K;
+  let rowStart = first * B;
+  for (let done = 0; done < totalRows; ) {
+    if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
+    const n = Math.min(rowsPerBlock, totalRows - done);
+    const m = n * K;
+    stream.fillUniform(v.block, 0, m);
+    uniformToGumbel(m, v.block, 0);
+    gumbelToConcreteRows(n, K, rowStart, B, v.logits, v.temperature, v.block, 0, v.block, 0);
+    accumulatePowerSums(n, K, rowStart, B, v.block, 0, v.extra, power);
+    if (covariance) accumulateCrossSums(n, K, rowStart, B, v.block, 0, v.extra, v.scratch, cross);
+    done += n;
+    rowStart += n;
+  }
+  return result(threadId, false, sums);
+}
+
+function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, logSpace } = v.job;
+  const out = v.output as Float64Array;
+  const [first, end] = chunkRange(v.job, chunk);
+  const stream = new PhiloxStream(seed, chunk);
+  const totalRows = (end - first) * B;
+  const rowsPerBlock = v.block.length / K;
+  let rowStart = first * B;
+  for (let done = 0; done < totalRows; ) {
+    if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
+    const n = Math.min(rowsPerBlock, totalRows - done);
+    const o = rowStart * K;
+    // Draw straight into the output: the kernel turns noise into x, then (in place) into exp(x).
+    stream.fillUniform(out, o, n * K);
+    uniformToGumbel(n * K, out, o);
+    gumbelToConcreteRows(n, K, rowStart, B, v.logits, v.temperature, out, o, logSpace ? null : out, o);
+    done += n;
+    rowStart += n;
+  }
+  return result(threadId, false);
+}
+
+function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
+  const { B, K, validate } = v.job;
+  const values = v.values as Float64Array;
+  const out = v.output as Float64Array;
+  const [first, end] = chunkRange(v.job, chunk);
+  if (validate) {
+    // The whole chunk is checked before anything is computed, as log_prob checks the whole value.
+    const bad = firstInvalidRow(end - first, K, values, first * K);
+    if (bad.row >= 0) return { threadId, stopped: false, sums: null, invalidRow: first + bad.row, invalidReason: bad.reason };
+  }
+  const rowsPerBlock = v.block.length / K;
+  for (let r = first; r < end; ) {
+    if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
+    const n = Math.min(rowsPerBlock, end - r);
+    concreteLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, v.scratch, out, r);
+    r += n;
+  }
+  return result(threadId, false);
+}
+
+/**
+ * The support checks of `log_prob` on `n` rows: the simplex (entries >= 0, |sum - 1| < 1e-6),
+ * which takes precedence, then the open simplex (no exact 0).
+ *
+ * @param n - rows.
+ * @param K - row length.
+ * @param values - the values.
+ * @param offset - first element.
+ * @returns the first row off the simplex, else the first row with a 0 entry, else row -1.
+ */
+export function firstInvalidRow(
+  n: number,
+  K: number,
+  values: Float64Array,
+  offset: number,
+): { row: number; reason: 'simplex' | 'zero' | null } {
+  let zeroRow = -1;
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    let ok = true;
+    const o = offset + r * K;
+    for (let k = 0; k < K; k++) {
+      const x = values[o + k];
+      if (!(x >= 0)) ok = false;
+      else if (x === 0 && zeroRow < 0) zeroRow = r;
+      s += x;
+    }
+    if (!ok || !(Math.abs(s - 1) < 1e-6)) return { row: r, reason: 'simplex' };
+  }
+  return zeroRow >= 0 ? { row: zeroRow, reason: 'zero' } : { row: -1, reason: null };
+}
