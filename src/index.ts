@@ -15,4 +15,6 @@ export * as torch from './torch.js';
 export { ValueError, NotImplementedError, AbortError } from './errors.js';
 export { ChunkError, WorkerLoadError } from './errors.js';
 export { Engine } from './engine/engine.js';
-export type { EngineOptions, JobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress } from './engine/engine.js';
+export type {
+  EngineOptions, JobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress, GradientsOptions, GradientStudy, EstimatorReport,
+} from './engine/engine.js';

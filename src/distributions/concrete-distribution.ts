@@ -8,7 +8,7 @@ import { defaultGenerator, type TensorLike, tensor } from '../tensor/create.js';
 import { numelOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
-import { concreteLogProbRows } from '../kernels/log-prob.js';
+import { wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type Constraint, positive, real_vector, simplex } from './constraints.js';
 import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
 import { type ConcreteOptions, type ConcreteParams, buildConcreteParams } from './concrete-params.js';
@@ -98,10 +98,8 @@ export abstract class ConcreteDistribution extends Distribution {
     const plan = planLogProb(value, this._params);
     const K = this._params.K;
     const out = new Float64Array(plan.rows);
-    concreteLogProbRows(
-      plan.rows, K, 0, plan.period, plan.logits, plan.temperature, plan.constants,
-      plan.values, 0, logSpace, jacobian, new Float64Array(K), out, 0,
-    );
+    // The same kernel the engine's workers run, so engine.logProb equals this bit for bit.
+    wasmLogProbRows(plan.rows, K, 0, plan.period, plan.logits, plan.temperature, plan.constants, plan.values, 0, logSpace, jacobian, out, 0);
     return new Tensor(out, plan.resultShape);
   }
 

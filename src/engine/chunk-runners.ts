@@ -1,19 +1,16 @@
 /**
- * What a worker does with one chunk of each job kind: draw the chunk's uniforms from its own
- * Philox stream (seed, chunk index), run the kernels over small blocks that stay in cache, and
+ * What a worker does with one chunk of each job kind: start the chunk's own random stream
+ * (seed, chunk index), run the WebAssembly kernels over small blocks that stay in cache, and
  * return a mergeable result. Shared by the worker entry and by in-thread tests; no `node:`
  * imports, so it runs anywhere.
  *
  * @packageDocumentation
  */
-import { PhiloxStream } from '../rng/philox.js';
-import { uniformToGumbel } from '../kernels/gumbel-noise.js';
-import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
-import { concreteLogProbRows } from '../kernels/log-prob.js';
-import { accumulateCrossSums, accumulatePowerSums, POWER_SUMS } from '../kernels/moment-sums.js';
+import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
+import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
 
-/** Elements per block: 32 KiB of float64, small enough for L1/L2, large enough to amortise calls. */
+/** Elements per block of the logProb loop: 32 KiB of float64. */
 export const BLOCK_ELEMENTS = 4096;
 
 /** Typed views of a job's buffers, made once per job per thread. */
@@ -37,7 +34,7 @@ export interface JobViews {
 export function makeJobViews(job: JobDescriptor): JobViews {
   const { B, K } = job;
   const params = new Float64Array(job.params);
-  const extraLen = job.kind === 'moments' ? B * K : job.kind === 'logProb' ? B : 0;
+  const extraLen = job.kind === 'logProb' ? B : job.kind === 'sample' ? 0 : B * K;
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / K));
   return {
     job,
@@ -74,6 +71,8 @@ export function chunkRange(job: JobDescriptor, chunk: number): [number, number] 
  */
 export function runChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
   switch (v.job.kind) {
+    case 'gradients':
+      throw new Error('internal: gradients chunks need their objective (see workers/worker.ts)');
     case 'moments':
       return momentsChunk(v, chunk, threadId);
     case 'sample':
@@ -91,24 +90,20 @@ function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   const { B, K, seed, covariance } = v.job;
   const [first, end] = chunkRange(v.job, chunk);
   const sums = new Float64Array(B * POWER_SUMS * K + (covariance ? B * K * K : 0));
-  const power = sums.subarray(0, B * POWER_SUMS * K);
   const cross = sums.subarray(B * POWER_SUMS * K);
-  const stream = new PhiloxStream(seed, chunk);
+  const draws = new WasmDraws(B, K, v.logits, v.temperature, v.extra);
+  draws.start(seed, chunk);
   const totalRows = (end - first) * B;
-  const rowsPerBlock = v.block.length / K;
   let rowStart = first * B;
   for (let done = 0; done < totalRows; ) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
-    const n = Math.min(rowsPerBlock, totalRows - done);
-    const m = n * K;
-    stream.fillUniform(v.block, 0, m);
-    uniformToGumbel(m, v.block, 0);
-    gumbelToConcreteRows(n, K, rowStart, B, v.logits, v.temperature, v.block, 0, v.block, 0);
-    accumulatePowerSums(n, K, rowStart, B, v.block, 0, v.extra, power);
-    if (covariance) accumulateCrossSums(n, K, rowStart, B, v.block, 0, v.extra, v.scratch, cross);
+    const n = Math.min(draws.rowsPerBlock, totalRows - done);
+    const y = draws.drawMoments(n, rowStart % B);
+    if (covariance) accumulateCrossSums(n, K, rowStart, B, y, 0, draws.Kp, v.extra, v.scratch, cross);
     done += n;
     rowStart += n;
   }
+  draws.readSums(sums);
   return result(threadId, false, sums);
 }
 
@@ -116,18 +111,17 @@ function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult 
   const { B, K, seed, logSpace } = v.job;
   const out = v.output as Float64Array;
   const [first, end] = chunkRange(v.job, chunk);
-  const stream = new PhiloxStream(seed, chunk);
+  const draws = new WasmDraws(B, K, v.logits, v.temperature, null);
+  draws.start(seed, chunk);
   const totalRows = (end - first) * B;
-  const rowsPerBlock = v.block.length / K;
   let rowStart = first * B;
   for (let done = 0; done < totalRows; ) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
-    const n = Math.min(rowsPerBlock, totalRows - done);
+    const n = Math.min(draws.rowsPerBlock, totalRows - done);
+    const y = draws.draw(n, rowStart % B, logSpace);
     const o = rowStart * K;
-    // Draw straight into the output: the kernel turns noise into x, then (in place) into exp(x).
-    stream.fillUniform(out, o, n * K);
-    uniformToGumbel(n * K, out, o);
-    gumbelToConcreteRows(n, K, rowStart, B, v.logits, v.temperature, out, o, logSpace ? null : out, o);
+    if (draws.Kp === K) out.set(y, o);
+    else for (let r = 0; r < n; r++) out.set(y.subarray(r * draws.Kp, r * draws.Kp + K), o + r * K);
     done += n;
     rowStart += n;
   }
@@ -148,7 +142,7 @@ function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   for (let r = first; r < end; ) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
     const n = Math.min(rowsPerBlock, end - r);
-    concreteLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, v.scratch, out, r);
+    wasmLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, out, r);
     r += n;
   }
   return result(threadId, false);

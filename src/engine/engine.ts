@@ -15,14 +15,21 @@ import { numelOf } from '../tensor/shape.js';
 import { RelaxedOneHotCategorical, offSimplexError, zeroEntryError } from '../distributions/relaxed-one-hot-categorical.js';
 import { normalizeSampleShape, type SampleShape } from '../distributions/distribution.js';
 import { planLogProb } from '../distributions/log-prob-plan.js';
-import { GENERATOR_VERSION } from '../rng/philox.js';
+import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { WorkerPool } from './pool.js';
 import { runChunks, type Progress } from './scheduler.js';
 import { MomentSums } from './moment-sums.js';
 import { pilotShift } from './pilot.js';
 import { memoryBudget } from './budget.js';
 import { type ChunkOrder, chunkSequence } from './chunk-order.js';
-import { type JobDescriptor, kControlLength, extraOffset, temperatureOffset } from './layout.js';
+import { type GradientJob, type JobDescriptor, gradientSumsPerElement, kControlLength, extraOffset, temperatureOffset } from './layout.js';
+import { ExactVector } from './exact-vector.js';
+import { estimatesPerGroup, uniformsPerGroup } from '../kernels/gradient-estimators.js';
+import { summarizeEstimates } from '../stats/gradient-report.js';
+import {
+  exactGradients, gradientPilotShift, parseEstimators, parseGroupSize, parseObjective, preflightObjective, streamBaseOf,
+} from './gradient-study.js';
+import type { ObjectiveDescriptor } from './layout.js';
 import {
   formatBytes, knownKeys, nonNegativeInteger, optionalBoolean, optionalFunction, optionalSignal, optionsObject, positiveInteger,
 } from './options.js';
@@ -71,6 +78,66 @@ export interface SampleOptions extends JobOptions {
   seed?: number;
   /** Return log-simplex values `x` (with `exp(x)` the sample) instead of simplex values. */
   logSpace?: boolean;
+}
+
+/** Options of {@link Engine.gradients}. */
+export interface GradientsOptions extends JobOptions {
+  /** `{ kind: 'linear', c }`, `{ kind: 'quadratic', target }` (K numbers each) or `{ module }` (absolute path or file URL). */
+  objective: { kind: 'linear'; c: readonly number[] } | { kind: 'quadratic'; target: readonly number[] } | { module: string };
+  /** Estimator names, or 'all' (the default). */
+  estimators?: readonly string[] | 'all';
+  /** Single-sample gradient estimates per estimator and batch element. */
+  samples: number;
+  /** Seed of the job's streams (default: a random one). */
+  seed?: number;
+  /** m: reinforce-loo's group size and gumbel-rao's conditional draws (default 4). */
+  groupSize?: number;
+}
+
+/** Per-component report of one estimator: Tensors `[...batch_shape, K]`, totals `[...batch_shape]`. */
+export interface EstimatorReport {
+  mean: Tensor;
+  /** Standard error of the mean (from independent groups). */
+  stderr: Tensor;
+  /** mean - exact gradient of the discrete objective (its standard error is `stderr`). */
+  bias: Tensor;
+  /** Variance of a single-sample estimate (unbiased). */
+  variance: Tensor;
+  varianceStderr: Tensor;
+  /** Single-sample mean squared error against the exact gradient: variance + bias^2. */
+  mse: Tensor;
+  mseStderr: Tensor;
+  /** |mean| / sqrt(variance). */
+  snr: Tensor;
+  snrStderr: Tensor;
+  /** Euclidean and summed versions of the above over the K components. */
+  totals: {
+    biasNorm: Tensor;
+    biasNormStderr: Tensor;
+    variance: Tensor;
+    varianceStderr: Tensor;
+    mse: Tensor;
+    mseStderr: Tensor;
+    snr: Tensor;
+    snrStderr: Tensor;
+  };
+  /** Single-sample estimates per batch element. */
+  samples: number;
+  /** Independent groups they came in. */
+  groups: number;
+}
+
+/** The result of {@link Engine.gradients}. */
+export interface GradientStudy {
+  /** Exact gradients: of the discrete objective, and of the relaxed objective E f(z) (built-in objectives). */
+  exact: { discrete: Tensor; relaxed: Tensor | null };
+  estimators: Record<string, EstimatorReport>;
+  objective: ObjectiveDescriptor;
+  groupSize: number;
+  seed: number;
+  threads: number;
+  elapsedMs: number;
+  generator: string;
 }
 
 /** A Monte Carlo estimate of the moments. */
@@ -211,7 +278,7 @@ export class Engine {
       chunks,
       threads: this.threads,
       elapsedMs: performance.now() - t0,
-      generator: GENERATOR_VERSION,
+      generator: ENGINE_STREAM_VERSION,
     };
     if (e.covariance !== null) est.covariance = new Tensor(e.covariance, [...shape, K]);
     return est;
@@ -311,6 +378,116 @@ export class Engine {
     return new Tensor(new Float64Array(out), plan.resultShape);
   }
 
+  /**
+   * A variance-of-estimator study: single-sample gradient estimates of
+   * d/d logits E[f(onehot(b))], b ~ Categorical(softmax(logits)), by each estimator, reported
+   * against the exact gradients (mean, bias, variance, MSE, SNR with standard errors).
+   *
+   * @param dist - the distribution (its temperature is the estimators' temperature).
+   * @param options - objective, estimators, samples, seed, groupSize, progress and abort.
+   * @returns the study.
+   */
+  async gradients(dist: RelaxedOneHotCategorical, options: GradientsOptions): Promise<GradientStudy> {
+    const t0 = performance.now();
+    this.checkOpen();
+    checkDist(dist);
+    const o = optionsObject(options, 'gradients options');
+    knownKeys(o, ['objective', 'estimators', 'samples', 'seed', 'groupSize', 'onProgress', 'signal', 'chunkSize', 'order'], 'gradients options');
+    if (o.samples === undefined) throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).');
+    const samples = positiveInteger(o.samples, 'samples');
+    const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
+    const names = parseEstimators(o.estimators);
+    const m = parseGroupSize(o.groupSize, names);
+    const common = jobOptions(o);
+    const p = dist._params;
+    const B = p.rowTemperature.length;
+    const K = p.K;
+    const objectiveSpec = parseObjective(o.objective, K);
+    const objective = await preflightObjective(objectiveSpec, K);
+    const exact = exactGradients(B, K, p.rowLogits, p.rowTemperature, objectiveSpec, objective);
+
+    const plans = names.map((name) => {
+      const E = estimatesPerGroup(name, m);
+      const groups = Math.ceil(samples / E);
+      const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
+      return { name, E, groups, chunkUnits, chunks: Math.ceil(groups / chunkUnits) };
+    });
+    const total = plans.reduce((a, q) => a + q.groups * q.E, 0);
+    let doneBefore = 0;
+    const shape = [...p.batchShape, K];
+    const reports: Record<string, EstimatorReport> = {};
+    await this.pool.start();
+    for (const plan of plans) {
+      const shift = gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective);
+      const job = this.describe('gradients', B, K, seed, plan.groups, plan.chunkUnits, {
+        logits: p.rowLogits,
+        temperature: p.rowTemperature,
+        extra: shift,
+        gradient: { estimator: plan.name, m, objective: objectiveSpec, streamBase: streamBaseOf(plan.name) },
+      });
+      const per = gradientSumsPerElement(K);
+      const sums = new ExactVector(B * per);
+      await runChunks({
+        pool: this.pool,
+        job,
+        chunks: chunkSequence(plan.chunks, common.order),
+        onResult: (_c, r) => {
+          this.seenThreads.add(r.threadId);
+          sums.add(r.sums as Float64Array);
+        },
+        onProgress: common.onProgress && ((q) => common.onProgress!({ ...q, done: doneBefore + q.done * plan.E, total })),
+        signal: common.signal,
+      });
+      doneBefore += plan.groups * plan.E;
+      const merged = sums.values();
+      const arrays = Array.from({ length: B }, (_, b) =>
+        summarizeEstimates(K, plan.groups * plan.E, plan.groups, merged.subarray(b * per, (b + 1) * per), shift.subarray(b * K, (b + 1) * K), exact.discrete.subarray(b * K, (b + 1) * K)),
+      );
+      const field = (f: (s: (typeof arrays)[number]) => Float64Array) => {
+        const out = new Float64Array(B * K);
+        arrays.forEach((a, b) => out.set(f(a), b * K));
+        return new Tensor(out, shape);
+      };
+      const total1 = (f: (s: (typeof arrays)[number]) => number) => new Tensor(Float64Array.from(arrays, f), p.batchShape);
+      reports[plan.name] = {
+        mean: field((a) => a.mean),
+        stderr: field((a) => a.stderr),
+        bias: field((a) => a.bias),
+        variance: field((a) => a.variance),
+        varianceStderr: field((a) => a.varianceStderr),
+        mse: field((a) => a.mse),
+        mseStderr: field((a) => a.mseStderr),
+        snr: field((a) => a.snr),
+        snrStderr: field((a) => a.snrStderr),
+        totals: {
+          biasNorm: total1((a) => a.totals.biasNorm),
+          biasNormStderr: total1((a) => a.totals.biasNormStderr),
+          variance: total1((a) => a.totals.variance),
+          varianceStderr: total1((a) => a.totals.varianceStderr),
+          mse: total1((a) => a.totals.mse),
+          mseStderr: total1((a) => a.totals.mseStderr),
+          snr: total1((a) => a.totals.snr),
+          snrStderr: total1((a) => a.totals.snrStderr),
+        },
+        samples: plan.groups * plan.E,
+        groups: plan.groups,
+      };
+    }
+    return {
+      exact: {
+        discrete: new Tensor(exact.discrete, shape),
+        relaxed: exact.relaxed === null ? null : new Tensor(exact.relaxed, shape),
+      },
+      estimators: reports,
+      objective: objectiveSpec,
+      groupSize: m,
+      seed,
+      threads: this.threads,
+      elapsedMs: performance.now() - t0,
+      generator: ENGINE_STREAM_VERSION,
+    };
+  }
+
   /** Stops the worker threads. The engine cannot be used afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -353,6 +530,7 @@ export class Engine {
       validate?: boolean;
       values?: SharedArrayBuffer;
       output?: SharedArrayBuffer;
+      gradient?: GradientJob;
     },
   ): JobDescriptor {
     const extraLen = x.extra?.length ?? 0;
@@ -376,6 +554,7 @@ export class Engine {
       validate: x.validate ?? false,
       values: x.values ?? null,
       output: x.output ?? null,
+      gradient: x.gradient ?? null,
     };
   }
 }

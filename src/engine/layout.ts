@@ -15,8 +15,9 @@
  * | logits  [B * K]        | temperature [B]  | extra                        |
  * +------------------------+------------------+------------------------------+
  *   kLogitsOffset = 0        B * K              B * K + B
- *   extra: moments -> shift [B * K] (the per-component shift of the power sums)
- *          logProb -> constants [B]  (lgamma(K) + (K - 1) log tau + sum l, per element)
+ *   extra: moments   -> shift [B * K] (the per-component shift of the power sums)
+ *          logProb   -> constants [B]  (lgamma(K) + (K - 1) log tau + sum l, per element)
+ *          gradients -> shift [B * K] (of the gradient estimates)
  * ```
  *
  * Job data that is large lives in its own SharedArrayBuffer: `output` (sample: `N * B * K`,
@@ -52,7 +53,23 @@ export function extraOffset(B: number, K: number): number {
 }
 
 /** The kinds of job a worker runs. */
-export type JobKind = 'moments' | 'sample' | 'logProb' | 'ping';
+export type JobKind = 'moments' | 'sample' | 'logProb' | 'gradients' | 'ping';
+
+/** The objective of a gradients job, as data a worker can rebuild it from. */
+export type ObjectiveDescriptor =
+  | { readonly kind: 'linear'; readonly c: readonly number[] }
+  | { readonly kind: 'quadratic'; readonly target: readonly number[] }
+  | { readonly module: string };
+
+/** What a gradients job adds to its descriptor. */
+export interface GradientJob {
+  readonly estimator: string;
+  /** Group size m (reinforce-loo: estimates per group; gumbel-rao: conditional draws). */
+  readonly m: number;
+  readonly objective: ObjectiveDescriptor;
+  /** Added to the chunk index to form the stream index, so estimators draw from disjoint streams. */
+  readonly streamBase: number;
+}
 
 /** What every task carries to describe its job (structured-cloned; buffers are shared, not copied). */
 export interface JobDescriptor {
@@ -83,10 +100,17 @@ export interface JobDescriptor {
   readonly values: SharedArrayBuffer | null;
   /** sample / logProb: the output. */
   readonly output: SharedArrayBuffer | null;
+  /** gradients: estimator, group size, objective. */
+  readonly gradient: GradientJob | null;
 }
 
 /** One task: a chunk of a job, or a start-up check. */
 export type Task = { readonly kind: 'ping' } | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number };
+
+/** Doubles of a gradients chunk's sums per batch element (see `gradient-chunks.ts`). */
+export function gradientSumsPerElement(K: number): number {
+  return 6 * K + 2;
+}
 
 /** What a worker returns for one chunk. */
 export interface ChunkResult {
@@ -94,7 +118,7 @@ export interface ChunkResult {
   readonly threadId: number;
   /** True when the chunk stopped early because of the stop flag (its result is discarded). */
   readonly stopped: boolean;
-  /** moments: `B * 4K` power sums, then `B * K * K` cross sums when asked. */
+  /** moments: `B * 4K` power sums, then `B * K * K` cross sums when asked; gradients: see `gradient-chunks.ts`. */
   readonly sums: Float64Array | null;
   /** logProb with validation: first row of the chunk off the support (-1 if none), and why. */
   readonly invalidRow: number;

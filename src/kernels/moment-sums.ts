@@ -67,8 +67,9 @@ export function accumulatePowerSums(
  * @param K - components per row.
  * @param rowStart - index of the first row in the job.
  * @param period - number of batch elements.
- * @param y - values, `n * K` from `offset`.
+ * @param y - values, rows of `stride >= K` elements from `offset`.
  * @param offset - first element of the rows.
+ * @param stride - elements from one row to the next.
  * @param shift - `period * K` shifts.
  * @param scratch - at least K elements of working space.
  * @param cross - `period * K * K` cross sums, upper triangle updated.
@@ -80,6 +81,7 @@ export function accumulateCrossSums(
   period: number,
   y: Float64Array,
   offset: number,
+  stride: number,
   shift: Float64Array,
   scratch: Float64Array,
   cross: Float64Array,
@@ -95,7 +97,7 @@ export function accumulateCrossSums(
       const row = co + j * K;
       for (let k = j; k < K; k++) cross[row + k] += dj * scratch[k];
     }
-    o += K;
+    o += stride;
     if (++b === period) b = 0;
   }
 }

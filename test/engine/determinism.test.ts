@@ -60,7 +60,8 @@ describe('same seed, same bits, whatever the number of threads', () => {
   it('logSpace returns x with exp(x) equal to the simplex sample of the same seed', async () => {
     const y = await engine(2).sample(dist, [100], { seed: 9 });
     const x = await engine(2).sample(dist, [100], { seed: 9, logSpace: true });
-    for (let i = 0; i < y.data.length; i++) expect(Math.abs(Math.exp(x.data[i]) - y.data[i])).toBeLessThanOrEqual(1e-15);
+    // Two routes to the same point (y = w / sum w, x = s - LSE(s)) agree to a few ulps.
+    for (let i = 0; i < y.data.length; i++) expect(Math.abs(Math.exp(x.data[i]) - y.data[i])).toBeLessThanOrEqual(1e-14 * y.data[i]);
   });
 
   it('sample accepts the same sample_shape forms as dist.sample', async () => {

@@ -1,0 +1,50 @@
+/**
+ * A vector of exact sums: the merged state of a job whose chunks return Float64Arrays of sums.
+ * Adding is exact, so the totals depend only on which chunks were added.
+ *
+ * @packageDocumentation
+ */
+import { ExactSum } from '../stats/exact-sum.js';
+
+/** Exact running totals of a fixed-length vector of sums. */
+export class ExactVector {
+  private readonly sums: ExactSum[];
+
+  /** @param length - number of sums. */
+  constructor(readonly length: number) {
+    this.sums = Array.from({ length }, () => new ExactSum());
+  }
+
+  /** @param values - one chunk's sums (`length` of them). */
+  add(values: Float64Array): void {
+    for (let i = 0; i < this.length; i++) this.sums[i].add(values[i]);
+  }
+
+  /** @param other - totals of disjoint chunks of the same job. */
+  addVector(other: ExactVector): void {
+    for (let i = 0; i < this.length; i++) this.sums[i].addSum(other.sums[i]);
+  }
+
+  /** @returns every total rounded once to the nearest double. */
+  values(): Float64Array {
+    return Float64Array.from(this.sums, (s) => s.value());
+  }
+
+  /** @returns the lossless text form. */
+  toJSON(): string[] {
+    return this.sums.map((s) => s.toJSON());
+  }
+
+  /**
+   * @param json - a value of {@link ExactVector.toJSON}.
+   * @param length - the expected length.
+   * @returns the totals.
+   * @throws TypeError for a malformed value or the wrong length.
+   */
+  static fromJSON(json: unknown, length: number): ExactVector {
+    if (!Array.isArray(json) || json.length !== length) throw new TypeError(`exact sums: expected an array of ${length} entries`);
+    const v = new ExactVector(length);
+    json.forEach((s, i) => (v.sums[i] = ExactSum.fromJSON(s as string)));
+    return v;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Builds a gradients job's objective from its descriptor: a built-in from its coefficients, or
+ * a user module imported once per thread (and checked: `f` and `grad` exported, finite at the
+ * centre of the simplex).
+ *
+ * @packageDocumentation
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import { type Objective, objectiveFromModule, objectiveFromSpec } from '../kernels/objectives.js';
+import type { ObjectiveDescriptor } from './layout.js';
+
+const modules = new Map<string, Promise<unknown>>();
+
+/**
+ * @param spec - an absolute path or a file URL.
+ * @returns the module's file URL.
+ * @throws TypeError when it is neither.
+ */
+export function moduleUrl(spec: string): string {
+  if (spec.startsWith('file:')) return spec;
+  if (isAbsolute(spec)) return pathToFileURL(spec).href;
+  throw new TypeError(`objective.module must be an absolute path or a file URL, but got "${spec}".`);
+}
+
+/**
+ * @param d - the objective descriptor.
+ * @param K - categories.
+ * @returns the objective (the module is imported at most once per thread).
+ */
+export async function loadObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
+  if (!('module' in d)) return objectiveFromSpec(d);
+  const url = moduleUrl(d.module);
+  let mod = modules.get(url);
+  if (mod === undefined) {
+    mod = import(url);
+    modules.set(url, mod);
+    mod.catch(() => modules.delete(url));
+  }
+  return objectiveFromModule(K, await mod, d.module);
+}

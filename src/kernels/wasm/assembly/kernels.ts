@@ -1,0 +1,139 @@
+// The engine's WebAssembly kernels. All pointers are byte offsets into this module's memory,
+// laid out by the JavaScript side (src/kernels/wasm/kernels.ts); nothing here allocates.
+
+import { expBelow710, expv, logAny, logv } from './math';
+import { fillExponentialPairs, fillUniformPairs, setZigguratTables } from './xoshiro';
+
+export { setZigguratTables };
+import { COEF_BYTES, drawLogRow, drawWeights, normalizeRow } from './concrete-rows';
+
+// Where the arena of the JavaScript side may start (above the constant tables).
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// Fills out[0 .. 2 * pairs) with uniforms in (0, 1) from the state at st.
+export function fillUniform(st: usize, out: usize, pairs: i32): void {
+  fillUniformPairs(st, out, pairs);
+}
+
+// Fills out[0 .. 2 * pairs) with Exp(1) draws from the state at st (for the tests).
+export function fillExponential(st: usize, out: usize, pairs: i32, rej: usize): void {
+  fillExponentialPairs(st, out, pairs, rej);
+}
+
+// Draws n simplex rows (Kp wide) into out; row r belongs to batch element (b0 + r) % B.
+export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, logSpace: i32, rej: usize): void {
+  // All Exp(1) draws of the block first (the generator's state stays in registers), then each
+  // row is transformed in place while it is in L1.
+  fillExponentialPairs(st, out, (n * Kp) >> 1, rej);
+  const rowBytes = <usize>Kp << 3;
+  let b = b0;
+  for (let r = 0; r < n; r++) {
+    const row = out + <usize>r * rowBytes;
+    const c = coef + <usize>b * COEF_BYTES;
+    const a = wts + <usize>b * 2 * rowBytes;
+    if (logSpace != 0) {
+      drawLogRow(Kp, c, a, row);
+    } else {
+      normalizeRow(Kp, row, drawWeights(Kp, c, a, a + rowBytes, row));
+    }
+    if (++b == B) b = 0;
+  }
+}
+
+// Draws n rows into buf and adds their shifted power sums (y - c)^p, p = 1..4, to sums
+// (batch element b: [S1 | S2 | S3 | S4], each Kp wide, at sums + b * 4 * Kp * 8).
+export function momentRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, shift: usize, sums: usize, buf: usize, rej: usize): void {
+  sampleRows(st, n, Kp, b0, B, coef, wts, buf, 0, rej);
+  accumulatePowers(n, Kp, b0, B, shift, sums, buf);
+}
+
+// The power sums of n rows in buf. Rows of one batch element are visited together (stride B),
+// so the four accumulators of a component pair stay in registers over a whole block.
+export function accumulatePowers(n: i32, Kp: i32, b0: i32, B: i32, shift: usize, sums: usize, buf: usize): void {
+  const rowBytes = <usize>Kp << 3;
+  const phases = B < n ? B : n;
+  for (let p = 0; p < phases; p++) {
+    let b = b0 + p;
+    if (b >= B) b -= B;
+    const sb = sums + <usize>b * 4 * rowBytes;
+    const cb = shift + <usize>b * rowBytes;
+    for (let o: usize = 0; o < rowBytes; o += 16) {
+      const c = v128.load(cb + o);
+      let a1 = v128.load(sb + o);
+      let a2 = v128.load(sb + rowBytes + o);
+      let a3 = v128.load(sb + 2 * rowBytes + o);
+      let a4 = v128.load(sb + 3 * rowBytes + o);
+      for (let r = p; r < n; r += B) {
+        const d = f64x2.sub(v128.load(buf + <usize>r * rowBytes + o), c);
+        const d2 = f64x2.mul(d, d);
+        a1 = f64x2.add(a1, d);
+        a2 = f64x2.add(a2, d2);
+        a3 = f64x2.add(a3, f64x2.mul(d2, d));
+        a4 = f64x2.add(a4, f64x2.mul(d2, d2));
+      }
+      v128.store(sb + o, a1);
+      v128.store(sb + rowBytes + o, a2);
+      v128.store(sb + 2 * rowBytes + o, a3);
+      v128.store(sb + 3 * rowBytes + o, a4);
+    }
+  }
+}
+
+// Concrete log-density of n rows of K values (stride K, not padded) into out[0 .. n).
+//   log p = c_b - (tau + jac) sum_k x_k - K LSE_k(l_k - tau x_k),  x = log v (or v if logSpace)
+// logits: batch element b at logits + b * Kp * 8 (padding lanes -Infinity); tau, cst: one f64 each.
+export function logProbRows(n: i32, K: i32, Kp: i32, b0: i32, B: i32, logits: usize, tau: usize, cst: usize, values: usize, logSpace: i32, jac: f64, scratch: usize, out: usize): void {
+  const pairs = K >> 1;
+  const odd = K & 1;
+  const rowIn = <usize>K << 3;
+  let b = b0;
+  for (let r = 0; r < n; r++) {
+    const v = values + <usize>r * rowIn;
+    const l = logits + <usize>b * (<usize>Kp << 3);
+    const t = load<f64>(tau + (<usize>b << 3));
+    const tv = f64x2.splat(t);
+    let sx = f64x2.splat(0.0);
+    let m = f64x2.splat(-Infinity);
+    for (let j = 0; j < pairs; j++) {
+      const o = <usize>j << 4;
+      const x0 = v128.load(v + o);
+      const x = logSpace != 0 ? x0 : logAny(x0);
+      sx = f64x2.add(sx, x);
+      const s = f64x2.sub(v128.load(l + o), f64x2.mul(tv, x));
+      v128.store(scratch + o, s);
+      // pmax drops a NaN score, but the NaN reaches the result through sum_k x_k.
+      m = f64x2.pmax(s, m);
+    }
+    let tailX: f64 = 0.0;
+    let tailS: f64 = -Infinity;
+    if (odd) {
+      const x0 = load<f64>(v + (<usize>pairs << 4));
+      tailX = logSpace != 0 ? x0 : f64x2.extract_lane(logv(f64x2.splat(x0)), 0);
+      tailS = load<f64>(l + (<usize>pairs << 4)) - t * tailX;
+    }
+    // NaN and +Infinity must reach the result, as in the scalar kernel: f64.max propagates NaN.
+    const mm = max<f64>(max<f64>(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1)), tailS);
+    const mv = f64x2.splat(mm);
+    let sum = f64x2.splat(0.0);
+    for (let j = 0; j < pairs; j++) sum = f64x2.add(sum, expBelow710(f64x2.sub(v128.load(scratch + (<usize>j << 4)), mv)));
+    let total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+    if (odd) total += f64x2.extract_lane(expv(f64x2.splat(tailS - mm)), 0);
+    const sumX = f64x2.extract_lane(sx, 0) + f64x2.extract_lane(sx, 1) + tailX;
+    const lse = mm + f64x2.extract_lane(logv(f64x2.splat(total)), 0);
+    store<f64>(out + (<usize>r << 3), load<f64>(cst + (<usize>b << 3)) - (t + jac) * sumX - <f64>K * lse);
+    if (++b == B) b = 0;
+  }
+}
+
+// Element-wise exp and log of n values (n even), for the accuracy tests.
+export function expArray(p: usize, n: i32): void {
+  const end = <usize>n << 3;
+  for (let o: usize = 0; o < end; o += 16) v128.store(p + o, expv(v128.load(p + o)));
+}
+
+export function logArray(p: usize, n: i32): void {
+  const end = <usize>n << 3;
+  for (let o: usize = 0; o < end; o += 16) v128.store(p + o, logv(v128.load(p + o)));
+}

@@ -1,0 +1,253 @@
+/**
+ * The WebAssembly kernels as Float64Array-level functions: the engine's draws and moment
+ * sums, and the log-density used both in-process (`log_prob`) and by the workers, so the two
+ * agree bit for bit. Every call lays out its buffers in this thread's kernel memory afresh.
+ *
+ * @packageDocumentation
+ */
+import { Arena } from './arena.js';
+import { kernelExports } from './load.js';
+import { COEF_DOUBLES, drawCoefficients, paddedWidth } from './draw-coefficients.js';
+import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../rng/chunk-stream.js';
+import { POWER_SUMS } from '../moment-sums.js';
+
+/** Doubles per kernel call: 32 KiB of rows, which stays in the L1/L2 cache between passes. */
+export const WASM_BLOCK_DOUBLES = 4096;
+
+let arena: Arena | null = null;
+function threadArena(): Arena {
+  arena ??= new Arena(kernelExports());
+  return arena;
+}
+
+/**
+ * One task's draws: generator state, coefficients and a block buffer in kernel memory.
+ * Build one per task (it resets the thread's kernel memory).
+ */
+export class WasmDraws {
+  /** Row width in kernel memory (K rounded up to even). */
+  readonly Kp: number;
+  /** Rows per kernel call. */
+  readonly rowsPerBlock: number;
+  private readonly a: Arena;
+  private readonly st: number;
+  private readonly coef: number;
+  private readonly wts: number;
+  private readonly buf: number;
+  private readonly shift: number;
+  private readonly sums: number;
+  private readonly rej: number;
+  private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
+
+  /**
+   * @param B - batch elements.
+   * @param K - categories.
+   * @param logits - `B * K` normalised logits.
+   * @param temperature - `B` temperatures.
+   * @param shift - `B * K` shifts of the power sums, or null when no moments are accumulated.
+   */
+  constructor(
+    readonly B: number,
+    readonly K: number,
+    logits: Float64Array,
+    temperature: Float64Array,
+    shift: Float64Array | null,
+  ) {
+    const Kp = paddedWidth(K);
+    this.Kp = Kp;
+    this.rowsPerBlock = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
+    const a = threadArena();
+    a.reset();
+    this.a = a;
+    this.st = a.alloc(STREAM_STATE_BYTES);
+    this.coef = a.alloc(B * COEF_DOUBLES * 8);
+    this.wts = a.alloc(B * 2 * Kp * 8);
+    this.buf = a.alloc(this.rowsPerBlock * Kp * 8);
+    this.rej = a.alloc(this.rowsPerBlock * Kp * 8);
+    this.shift = shift === null ? 0 : a.alloc(B * Kp * 8);
+    this.sums = shift === null ? 0 : a.alloc(B * POWER_SUMS * Kp * 8);
+    drawCoefficients(B, K, logits, temperature, a.f64(this.coef, B * COEF_DOUBLES), a.f64(this.wts, B * 2 * Kp));
+    if (shift !== null) {
+      const sv = a.f64(this.shift, B * Kp);
+      for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) sv[b * Kp + k] = shift[b * K + k];
+    }
+  }
+
+  /**
+   * Starts chunk `chunk`'s stream and zeroes the power sums.
+   *
+   * @param seed - job seed.
+   * @param chunk - chunk index.
+   */
+  start(seed: number, chunk: number): void {
+    seedChunkStream(seed, chunk, this.seedWords);
+    new Uint32Array(this.a.k.memory.buffer, this.st, STREAM_STATE_WORDS).set(this.seedWords);
+    if (this.sums !== 0) this.a.f64(this.sums, this.B * POWER_SUMS * this.Kp).fill(0);
+  }
+
+  /**
+   * Draws `n <= rowsPerBlock` rows (stride Kp) into the block buffer.
+   *
+   * @param n - rows.
+   * @param b0 - batch element of the first row.
+   * @param logSpace - draw log-simplex values instead.
+   * @returns a view of the rows (valid until the next call).
+   */
+  draw(n: number, b0: number, logSpace: boolean): Float64Array {
+    this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, logSpace ? 1 : 0, this.rej);
+    return this.a.f64(this.buf, n * this.Kp);
+  }
+
+  /**
+   * Draws `n <= rowsPerBlock` rows and adds them to the power sums.
+   *
+   * @param n - rows.
+   * @param b0 - batch element of the first row.
+   * @returns a view of the drawn rows (valid until the next call), for cross sums.
+   */
+  drawMoments(n: number, b0: number): Float64Array {
+    this.a.k.momentRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.shift, this.sums, this.buf, this.rej);
+    return this.a.f64(this.buf, n * this.Kp);
+  }
+
+  /**
+   * Copies the power sums out, without padding: batch element b at `b * 4K`, `[S1 | S2 | S3 | S4]`.
+   *
+   * @param out - `B * 4K` doubles.
+   */
+  readSums(out: Float64Array): void {
+    const { B, K, Kp } = this;
+    const s = this.a.f64(this.sums, B * POWER_SUMS * Kp);
+    for (let b = 0; b < B; b++) {
+      for (let p = 0; p < POWER_SUMS; p++) {
+        const from = (b * POWER_SUMS + p) * Kp;
+        out.set(s.subarray(from, from + K), (b * POWER_SUMS + p) * K);
+      }
+    }
+  }
+}
+
+/**
+ * The Concrete log-density of `n` rows (the WebAssembly version of `concreteLogProbRows`, same
+ * arguments without the scratch): used by `log_prob` in-process and by the engine's workers.
+ *
+ * @param n - rows.
+ * @param K - categories.
+ * @param rowStart - index of the first row; row r uses batch element `(rowStart + r) % period`.
+ * @param period - batch elements.
+ * @param logits - `period * K` normalised logits.
+ * @param temperature - `period` temperatures.
+ * @param constants - `period` constants (`logProbConstants`).
+ * @param values - `n * K` values from `valueOffset`.
+ * @param valueOffset - first element.
+ * @param logSpace - whether values are logarithms.
+ * @param jacobian - 1 for the simplex density, 0 for the log-simplex one.
+ * @param out - results from `outOffset`.
+ * @param outOffset - first result.
+ */
+export function wasmLogProbRows(
+  n: number,
+  K: number,
+  rowStart: number,
+  period: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+  constants: Float64Array,
+  values: Float64Array,
+  valueOffset: number,
+  logSpace: boolean,
+  jacobian: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  if (n === 0) return;
+  const Kp = paddedWidth(K);
+  const rows = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
+  const a = threadArena();
+  a.reset();
+  const lp = a.alloc(period * Kp * 8);
+  const tp = a.alloc(period * 8);
+  const cp = a.alloc(period * 8);
+  const sp = a.alloc(Kp * 8);
+  const vp = a.alloc(rows * K * 8);
+  const op = a.alloc(rows * 8);
+  const lv = a.f64(lp, period * Kp);
+  for (let b = 0; b < period; b++) {
+    for (let k = 0; k < Kp; k++) lv[b * Kp + k] = k < K ? logits[b * K + k] : -Infinity;
+  }
+  a.f64(tp, period).set(temperature.subarray(0, period));
+  a.f64(cp, period).set(constants.subarray(0, period));
+  const vv = a.f64(vp, rows * K);
+  const ov = a.f64(op, rows);
+  let b0 = rowStart % period;
+  for (let done = 0; done < n; ) {
+    const m = Math.min(rows, n - done);
+    vv.set(values.subarray(valueOffset + done * K, valueOffset + (done + m) * K));
+    a.k.logProbRows(m, K, Kp, b0, period, lp, tp, cp, vp, logSpace ? 1 : 0, jacobian, sp, op);
+    out.set(ov.subarray(0, m), outOffset + done);
+    done += m;
+    b0 = (b0 + m) % period;
+  }
+}
+
+/**
+ * Element-wise exp or log through the kernels (for accuracy tests over the whole range).
+ *
+ * @param which - the function.
+ * @param xs - inputs.
+ * @returns outputs.
+ */
+export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64Array {
+  const a = threadArena();
+  a.reset();
+  const n = xs.length + (xs.length & 1);
+  const p = a.alloc(n * 8);
+  const v = a.f64(p, n);
+  v.fill(1);
+  v.set(xs);
+  if (which === 'exp') a.k.expArray(p, n);
+  else a.k.logArray(p, n);
+  return a.f64(p, xs.length).slice();
+}
+
+/**
+ * A chunk's uniform stream in kernel memory (the same stream definition as the draws), for
+ * kernels written in JavaScript that consume uniforms from a Float64Array. Build one per task
+ * (it resets the thread's kernel memory).
+ */
+export class WasmUniforms {
+  private readonly a: Arena;
+  private readonly st: number;
+  private readonly buf: number;
+  private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
+
+  /** @param capacity - the most uniforms one {@link WasmUniforms.fill} call returns. */
+  constructor(readonly capacity: number) {
+    const a = threadArena();
+    a.reset();
+    this.a = a;
+    this.st = a.alloc(STREAM_STATE_BYTES);
+    this.buf = a.alloc((capacity + 1) * 8);
+  }
+
+  /**
+   * @param seed - job seed.
+   * @param stream - stream (chunk) index.
+   */
+  start(seed: number, stream: number): void {
+    seedChunkStream(seed, stream, this.seedWords);
+    new Uint32Array(this.a.k.memory.buffer, this.st, STREAM_STATE_WORDS).set(this.seedWords);
+  }
+
+  /**
+   * The next `n <= capacity` uniforms in (0, 1). An odd `n` draws one more (discarded), so a
+   * stream's values depend on the sequence of `n` asked for: callers ask in a fixed pattern.
+   *
+   * @param n - how many.
+   * @returns a view (valid until the next call).
+   */
+  fill(n: number): Float64Array {
+    this.a.k.fillUniform(this.st, this.buf, (n + 1) >> 1);
+    return this.a.f64(this.buf, n);
+  }
+}
