@@ -1,0 +1,154 @@
+/**
+ * `relaxed-mc sweep`: exact and Monte Carlo moments over a range of temperatures, with a
+ * figure. The temperatures become one batch dimension, so one engine job estimates them all.
+ *
+ * @packageDocumentation
+ */
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CommandSpec } from '../command.js';
+import { AtomicFile } from '../atomic-file.js';
+import { buildDistribution, rowParams } from '../distribution.js';
+import { UsageError } from '../errors.js';
+import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
+import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { type Nested, parseVector } from '../params.js';
+import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
+import { runMoments } from '../run-moments.js';
+import { DEFAULT_PROBS } from './estimate.js';
+
+/** The temperatures of the seed example. */
+const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+/** Flags of `sweep`. */
+export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
+  /** The temperatures. */
+  temperatures: number[];
+  /** Draws per temperature. */
+  samples: number;
+  /** Format of stdout. */
+  format: 'table' | 'json' | 'csv';
+  /** Result file, `.json` or `.csv`. */
+  out?: string;
+  /** Figure files, `.svg` or `.png`. */
+  plot?: string[];
+}
+
+/** The `sweep` subcommand. */
+export const sweep: CommandSpec<SweepFlags> = {
+  name: 'sweep',
+  summary: 'exact and Monte Carlo mean/variance over temperatures, with a figure (SVG/PNG)',
+  define(cmd: Command) {
+    cmd.addOption(
+      new Option('--temperatures <list>', 'temperatures: 0.1,0.5,1, a JSON array or @file.json')
+        .argParser((t: string) => checkTemperatures(parseVector(t, '--temperatures')))
+        .default(DEFAULT_TEMPERATURES, DEFAULT_TEMPERATURES.join(',')),
+    );
+    addDistributionFlags(cmd, { temperature: false, defaultProbs: DEFAULT_PROBS.join(',') });
+    addSamplesFlag(cmd, 1e6, 'draws per temperature');
+    addRunFlags(cmd);
+    cmd
+      .addOption(new Option('--format <format>', 'format of the result on stdout').choices(['table', 'json', 'csv']).default('table'))
+      .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
+      .addOption(
+        new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser((p: string, prev?: string[]) => [
+          ...(prev ?? []),
+          plotPath(p),
+        ]),
+      )
+      .addHelpText(
+        'after',
+        '\nExample:\n  relaxed-mc sweep --temperatures 0.05,0.1,0.2,0.5,1,2,5,10 --probs 0.7,0.2,0.1 --samples 1e6 ' +
+          '--out sweep.json --plot sweep.svg --plot sweep.png\n',
+      );
+  },
+  async run(flags, ctx) {
+    const param = flags.logits ?? flags.probs ?? DEFAULT_PROBS;
+    const paramFlag = flags.logits !== undefined ? '--logits' : '--probs';
+    if (Array.isArray(param) && param.some((x) => typeof x !== 'number')) {
+      throw new UsageError(`${paramFlag}: sweep takes one vector of K numbers (such as 0.7,0.2,0.1), not a nested array.`);
+    }
+    const which = flags.logits !== undefined ? { logits: param } : { probs: param };
+    const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
+    // Open every output first: an unwritable path fails before the sampling, not after.
+    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
+    const plots: AtomicFile[] = [];
+    try {
+      for (const p of flags.plot ?? []) plots.push(await AtomicFile.create(p, '--plot'));
+      const est = await runMoments(
+        { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
+        ctx,
+      );
+      const report = { dist, est };
+      const text = (format: string) =>
+        format === 'json' ? `${momentsJson(report)}\n` : format === 'csv' ? momentsCsv(report) : momentsTable(report, { batchColumn: false });
+      ctx.stdout.write(text(flags.format));
+      if (out !== null) {
+        await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
+        await out.commit(ctx.signal);
+      }
+      if (plots.length > 0) {
+        const spec = sweepSpec(figureData(report, which, flags.temperatures));
+        const svg = await renderSvg(spec);
+        for (const f of plots) {
+          await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
+          await f.commit(ctx.signal);
+        }
+      }
+    } finally {
+      await out?.discard();
+      for (const f of plots) await f.discard();
+    }
+  },
+};
+
+/** Exact curves on a fine log-spaced grid (plus the swept temperatures), and the estimates. */
+function figureData(report: MomentsReport, which: { probs?: Nested; logits?: Nested }, temperatures: number[]): SweepFigure {
+  const { dist, est } = report;
+  const K = dist.event_shape[0];
+  const probs = rowParams(dist, 'probs').data;
+  const lo = Math.min(...temperatures);
+  const hi = Math.max(...temperatures);
+  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
+  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
+  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort((a, b) => a - b);
+  const fine = buildDistribution({ temperature: grid, ...which }).dist;
+  const fm = fine.mean.data;
+  const fv = fine.variance.data;
+  const exact: SweepPoint[] = [];
+  grid.forEach((t, i) => {
+    for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
+  });
+  const estimates: SweepPoint[] = [];
+  temperatures.forEach((t, i) => {
+    for (let k = 0; k < K; k++) {
+      const j = i * K + k;
+      estimates.push({
+        t, k, mean: est.mean.data[j], variance: est.variance.data[j], stderr: est.stderr.data[j], varianceStderr: est.varianceStderr.data[j],
+      });
+    }
+  });
+  const categories = Array.from({ length: K }, (_, k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
+  return { categories, exact, estimates, samples: est.samples };
+}
+
+function checkTemperatures(ts: number[]): number[] {
+  if (ts.length === 0) throw new UsageError('--temperatures must list at least one temperature, but the list is empty.');
+  return ts;
+}
+
+function resultPath(p: string): string {
+  const ext = extname(p).toLowerCase();
+  if (ext !== '.json' && ext !== '.csv') {
+    throw new UsageError(`--out ${p}: the file name must end in .json or .csv (the extension picks the format), but ends in '${ext}'.`);
+  }
+  return p;
+}
+
+function plotPath(p: string): string {
+  const ext = extname(p).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') {
+    throw new UsageError(`--plot ${p}: the file name must end in .svg or .png (the extension picks the format), but ends in '${ext}'.`);
+  }
+  return p;
+}

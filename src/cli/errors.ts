@@ -1,0 +1,73 @@
+/**
+ * The command line's error kinds and exit statuses, made in one place.
+ *
+ * A {@link UsageError} is the user's to fix (a wrong flag, a malformed number, an unreadable or
+ * ill-formed file): one line on stderr, exit status 2, no stack trace. An interrupt (Ctrl-C)
+ * exits 130, as shells report a process killed by SIGINT (128 + 2).
+ *
+ * @packageDocumentation
+ */
+
+/** Exit statuses of `relaxed-mc`. */
+export const ExitCode = {
+  /** Success. */
+  ok: 0,
+  /** The run failed for a reason that is not the user's input (a worker crashed, a disk filled up). */
+  failure: 1,
+  /** Bad usage: a wrong flag, a malformed value, an unreadable or ill-formed input file. */
+  usage: 2,
+  /** Stopped by SIGINT (Ctrl-C). */
+  interrupted: 130,
+} as const;
+
+/**
+ * An error in what the user asked for. The message names the flag or file, the rule and the
+ * value received, on one line.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError("--samples must be a positive integer (1e8 is fine), but got '1.5'.");
+ * // stderr: relaxed-mc: error: --samples must be a positive integer (1e8 is fine), but got '1.5'.
+ * ```
+ */
+export class UsageError extends Error {
+  /** @param message - names the flag or file, the rule and the value received. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Squeezes a (possibly multi-line) message onto one line and caps its length, so that an error
+ * from the library that prints a whole tensor still reads as one line on a terminal.
+ *
+ * @param message - any message.
+ * @param max - longest result in characters.
+ * @returns the message on one line.
+ */
+export function oneLine(message: string, max = 400): string {
+  const flat = message.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
+}
+
+/**
+ * Quotes a user-supplied value for a message, shortened when long.
+ *
+ * @param value - the raw text from the command line or a file.
+ * @returns `'value'`, at most about 60 characters.
+ */
+export function quote(value: string): string {
+  const s = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return `'${s}'`;
+}
+
+/**
+ * @param err - an error from `node:fs`.
+ * @returns its code and meaning without the path (`ENOENT: no such file or directory`).
+ */
+export function fsReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.message !== 'string') return String(err);
+  return e.message.split(', ')[0];
+}

@@ -1,0 +1,65 @@
+/**
+ * Runs one moments job with progress and Ctrl-C, for `estimate` and `sweep`.
+ *
+ * @packageDocumentation
+ */
+import { Engine, type MomentsEstimate, type torch } from '../index.js';
+import type { Context } from './command.js';
+import { UsageError, oneLine } from './errors.js';
+
+/** What to estimate. */
+export interface MomentsJob {
+  /** The subcommand, for the progress label. */
+  label: string;
+  /** The distribution. */
+  dist: torch.distributions.RelaxedOneHotCategorical;
+  /** Draws per batch element. */
+  samples: number;
+  /** Seed (random when undefined). */
+  seed?: number;
+  /** Worker threads (cores when undefined). */
+  threads?: number;
+  /** Also the covariance. */
+  covariance?: boolean;
+  /** No progress. */
+  quiet?: boolean;
+}
+
+/**
+ * @param job - distribution, samples, seed, threads.
+ * @param ctx - signal and progress.
+ * @returns the engine's estimate.
+ * @throws AbortError on Ctrl-C; UsageError when the engine refuses the job's size.
+ */
+export async function runMoments(job: MomentsJob, ctx: Context): Promise<MomentsEstimate> {
+  const engine = new Engine({ threads: job.threads });
+  const bar = ctx.progress(job.label, 'draws', job.quiet ?? false);
+  try {
+    return await engine.moments(job.dist, {
+      samples: job.samples,
+      seed: job.seed,
+      covariance: job.covariance ?? false,
+      onProgress: (p) => bar.update(p),
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    throw asUsage(err, '--samples');
+  } finally {
+    bar.stop();
+    await engine.close();
+  }
+}
+
+/**
+ * The engine refuses a job too large for its memory budget with a `RangeError` before any work
+ * starts: for the command line that is a usage error (ask for fewer samples). Every other
+ * option is checked by the command line itself, so any other error is a failure, not a misuse.
+ *
+ * @param err - what the engine threw.
+ * @param flag - the flag most likely at fault.
+ * @returns a UsageError for a size refusal, else `err` unchanged.
+ */
+export function asUsage(err: unknown, flag: string): unknown {
+  if (err instanceof RangeError) return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
+  return err;
+}
