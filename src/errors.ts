@@ -84,3 +84,21 @@ export class WorkerLoadError extends Error {
     this.name = 'WorkerLoadError';
   }
 }
+
+/**
+ * A checkpoint or partial-result file cannot be used: unreadable, torn, corrupt, written for
+ * other parameters, or (when merging) a duplicate, a gap or a mismatch. Nothing is mixed in.
+ */
+export class StateFileError extends Error {
+  /**
+   * @param message - names the file and the problem.
+   * @param file - the file's path.
+   */
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'StateFileError';
+  }
+}

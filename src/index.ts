@@ -13,8 +13,15 @@
  */
 export * as torch from './torch.js';
 export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError } from './errors.js';
 export { Engine } from './engine/engine.js';
+export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
+export { distributionFromParams } from './engine/moments-job.js';
+export { readStateFile, writeStateFile } from './engine/state-file.js';
 export type {
-  EngineOptions, JobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress, GradientsOptions, GradientStudy, EstimatorReport,
+  EngineOptions, JobOptions, LongJobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress, GradientsOptions,
+  GradientStudy, EstimatorReport,
 } from './engine/engine.js';
+export type { JobState, JobParams, PartState } from './engine/job-state.js';
+export type { Shard } from './engine/shards.js';
+export type { MergedResult, NamedState } from './engine/merge.js';

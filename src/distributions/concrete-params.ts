@@ -220,3 +220,33 @@ function checkSimplex(probs: Tensor, repr: string): void {
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/**
+ * Parameters from per-batch-element rows as a job state records them, without renormalising
+ * (so a distribution rebuilt from a saved job has the very bits of the original).
+ *
+ * @param batchShape - the batch shape.
+ * @param K - categories.
+ * @param rowTemperature - one temperature per batch element.
+ * @param rowLogits - `numel(batchShape) * K` normalised logits.
+ * @param rowProbs - the normalised probabilities when the original was built from probs, else null.
+ * @returns the parameters.
+ */
+export function paramsFromRows(
+  batchShape: readonly number[],
+  K: number,
+  rowTemperature: Float64Array,
+  rowLogits: Float64Array,
+  rowProbs: Float64Array | null,
+): ConcreteParams {
+  const shape = [...batchShape, K];
+  return {
+    K,
+    batchShape: [...batchShape],
+    temperature: new Tensor(rowTemperature, [...batchShape]),
+    logits: new Tensor(rowLogits, shape),
+    probs: rowProbs === null ? null : new Tensor(rowProbs, shape),
+    rowLogits,
+    rowTemperature,
+  };
+}

@@ -1,8 +1,9 @@
 /**
  * Runs the chunks of one job through the pool: a bounded number in flight, results handed to
- * the caller as they arrive (in any order), progress at least every second, and a clean stop
- * on abort or on the first failed chunk. Either every chunk completed or the returned promise
- * rejects: there is no partial success.
+ * the caller as they arrive (in any order), progress at least every second, retries of chunks
+ * whose worker failed (chunks are deterministic, so a retry gives the same bits), and a clean
+ * stop on abort or on a chunk that failed every time. Either every chunk completed or the
+ * returned promise rejects: there is no partial success.
  *
  * @packageDocumentation
  */
@@ -13,11 +14,11 @@ import { type ChunkResult, type JobDescriptor, kStopFlag } from './layout.js';
 
 /** Progress of a running job. */
 export interface Progress {
-  /** Units done: draws per batch element (moments, sample) or result rows (logProb). */
+  /** Units done: draws per batch element (moments, sample), estimates (gradients) or result rows (logProb). */
   done: number;
   /** Units in the whole job. */
   total: number;
-  /** Throughput so far, in units per second. */
+  /** Throughput of this run so far, in units per second. */
   samplesPerSecond: number;
 }
 
@@ -31,8 +32,14 @@ export interface RunChunksOptions {
   readonly onResult: (chunk: number, result: ChunkResult) => void;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
-  /** Units already done before this run (a resumed job). */
+  /** Extra attempts for a chunk whose worker failed (default 0). */
+  readonly retries?: number;
+  /** Progress units of a chunk (default: its draws or rows). */
+  readonly unitsOf?: (chunk: number) => number;
+  /** Units done before this run (a resumed job, earlier parts), counted in `done`. */
   readonly doneBefore?: number;
+  /** Units of the whole job (default: the job's units). */
+  readonly total?: number;
 }
 
 /** Tasks kept in flight per thread, so a thread never waits for the coordinator's next message. */
@@ -43,14 +50,19 @@ const PROGRESS_INTERVAL_MS = 1000;
 /**
  * @param o - the job, its chunks and callbacks.
  * @returns when every chunk has completed and been handed to `onResult`.
- * @throws AbortError when `signal` fires; ChunkError naming the first chunk that failed.
+ * @throws AbortError when `signal` fires; ChunkError naming the first chunk that failed every attempt.
  */
 export async function runChunks(o: RunChunksOptions): Promise<void> {
   const { pool, job, chunks } = o;
   const control = new Int32Array(job.control);
   const t0 = performance.now();
-  const total = job.units;
-  let done = o.doneBefore ?? 0;
+  const unitsOf = o.unitsOf ?? ((c: number) => Math.min(job.units, (c + 1) * job.chunkUnits) - c * job.chunkUnits);
+  const before = o.doneBefore ?? 0;
+  const total = o.total ?? job.units;
+  const retries = o.retries ?? 0;
+  const attempts = new Map<number, number>();
+  const retryQueue: number[] = [];
+  let done = before;
   let next = 0;
   let inFlight = 0;
   let failure: { chunk: number; error: unknown; inWorker: boolean } | null = null;
@@ -63,22 +75,23 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
     if (!force && now - lastReport < 100) return;
     lastReport = now;
     const secs = (now - t0) / 1000;
-    o.onProgress({ done, total, samplesPerSecond: secs > 0 ? (done - (o.doneBefore ?? 0)) / secs : 0 });
+    o.onProgress({ done, total, samplesPerSecond: secs > 0 ? (done - before) / secs : 0 });
   };
   const stop = () => Atomics.store(control, kStopFlag, 1);
   const onAbort = () => {
     aborted = true;
     stop();
   };
-  if (o.signal?.aborted) throw abortError(job, 0, total);
+  if (o.signal?.aborted) throw abortError(job, done, total);
   o.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = o.onProgress ? setInterval(() => report(true), PROGRESS_INTERVAL_MS) : undefined;
 
   try {
     await new Promise<void>((resolve) => {
+      const pending = () => retryQueue.length > 0 || next < chunks.length;
       const pump = () => {
-        while (!aborted && failure === null && next < chunks.length && inFlight < pool.threads * IN_FLIGHT_PER_THREAD) {
-          const chunk = chunks.at(next++);
+        while (!aborted && failure === null && pending() && inFlight < pool.threads * IN_FLIGHT_PER_THREAD) {
+          const chunk = retryQueue.length > 0 ? (retryQueue.shift() as number) : chunks.at(next++);
           inFlight++;
           pool.run({ kind: 'chunk', job, chunk }).then(
             (r) => {
@@ -86,7 +99,7 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
               if (!r.stopped && failure === null && !aborted) {
                 try {
                   o.onResult(chunk, r);
-                  done += unitsOf(job, chunk);
+                  done += unitsOf(chunk);
                   report(false);
                 } catch (err) {
                   failure = { chunk, error: err, inWorker: false };
@@ -97,15 +110,20 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
             },
             (err: unknown) => {
               inFlight--;
-              if (failure === null) failure = { chunk, error: err, inWorker: true };
-              stop();
+              const tries = (attempts.get(chunk) ?? 0) + 1;
+              attempts.set(chunk, tries);
+              if (tries <= retries && failure === null && !aborted) retryQueue.push(chunk);
+              else if (failure === null) {
+                failure = { chunk, error: err, inWorker: true };
+                stop();
+              }
               settle();
             },
           );
         }
       };
       const settle = () => {
-        if (inFlight === 0 && (aborted || failure !== null || next >= chunks.length)) resolve();
+        if (inFlight === 0 && (aborted || failure !== null || !pending())) resolve();
         else pump();
       };
       pump();
@@ -120,19 +138,17 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
     if (!inWorker) throw error;
     const [a, b] = [chunk * job.chunkUnits, Math.min(job.units, (chunk + 1) * job.chunkUnits)];
     const why = error instanceof Error ? error.message : String(error);
+    const times = attempts.get(chunk) ?? 1;
     throw new ChunkError(
-      `relaxed-mc: ${job.kind} job failed: chunk ${chunk} (${job.kind === 'logProb' ? 'rows' : 'draws'} ${a} to ${b - 1}) ` +
-        `failed in a worker: ${why}`,
+      `relaxed-mc: ${job.kind} job failed: chunk ${chunk} (${job.kind === 'logProb' ? 'rows' : job.kind === 'gradients' ? 'groups' : 'draws'} ` +
+        `${a} to ${b - 1}) failed in a worker ${times === 1 ? 'once' : `${times} times`}` +
+        `${retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'} allowed)` : ''}: ${why}`,
       chunk,
       error,
     );
   }
   if (aborted) throw abortError(job, done, total);
   report(true);
-}
-
-function unitsOf(job: JobDescriptor, chunk: number): number {
-  return Math.min(job.units, (chunk + 1) * job.chunkUnits) - chunk * job.chunkUnits;
 }
 
 function abortError(job: JobDescriptor, done: number, total: number): AbortError {

@@ -1,0 +1,270 @@
+/**
+ * The gradients job: a variance-of-estimator study, one checkpointable part per estimator,
+ * reported against the exact gradients.
+ *
+ * @packageDocumentation
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Tensor } from '../tensor/tensor.js';
+import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
+import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
+import { type EstimatorName, estimatesPerGroup, uniformsPerGroup } from '../kernels/gradient-estimators.js';
+import type { Objective } from '../kernels/objectives.js';
+import { summarizeEstimates } from '../stats/gradient-report.js';
+import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
+import { ExactVector } from './exact-vector.js';
+import {
+  exactGradients, gradientPilotShift, parseEstimators, parseGroupSize, parseObjective, preflightObjective, streamBaseOf,
+} from './gradient-study.js';
+import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
+import { type ObjectiveDescriptor, gradientSumsPerElement } from './layout.js';
+import { longJobOptions } from './long-job-options.js';
+import { moduleUrl } from './objective-loader.js';
+import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
+import { type ResumablePart, runResumable } from './resumable.js';
+import { rowProbs } from './moments-job.js';
+import type { EstimatorReport, GradientStudy, GradientsOptions } from './types.js';
+
+const KEYS = [
+  'objective', 'estimators', 'samples', 'seed', 'groupSize', 'onProgress', 'signal', 'chunkSize', 'order',
+  'checkpoint', 'checkpointInterval', 'shard', 'retries',
+];
+
+/** The saved form of one estimator's sums. */
+interface GradientPartSums {
+  shift: (number | string)[];
+  sums: string[];
+}
+
+/** One estimator's plan. */
+interface Plan {
+  name: EstimatorName;
+  E: number;
+  groups: number;
+  chunkUnits: number;
+  chunks: number;
+}
+
+/**
+ * Runs a gradients job.
+ *
+ * @param ctx - the engine.
+ * @param dist - the distribution.
+ * @param options - see {@link GradientsOptions}.
+ * @returns the study.
+ */
+export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCategorical, options: GradientsOptions): Promise<GradientStudy> {
+  const t0 = performance.now();
+  const o = optionsObject(options, 'gradients options');
+  knownKeys(o, KEYS, 'gradients options');
+  if (o.samples === undefined) throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).');
+  const samples = positiveInteger(o.samples, 'samples');
+  const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
+  const names = parseEstimators(o.estimators);
+  const m = parseGroupSize(o.groupSize, names);
+  const common = commonOptions(o);
+  const long = longJobOptions(o, ctx.retries);
+  const p = dist._params;
+  const B = p.rowTemperature.length;
+  const K = p.K;
+  const objectiveSpec = parseObjective(o.objective, K);
+  const objective = await preflightObjective(objectiveSpec, K);
+  const exact = exactGradients(B, K, p.rowLogits, p.rowTemperature, objectiveSpec, objective);
+  const plans: Plan[] = names.map((name) => {
+    const E = estimatesPerGroup(name, m);
+    const groups = Math.ceil(samples / E);
+    const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
+    return { name, E, groups, chunkUnits, chunks: Math.ceil(groups / chunkUnits) };
+  });
+  const params = gradientsParams(p.batchShape, K, p.rowTemperature, p.rowLogits, rowProbs(dist), seed, samples, m, plans, objectiveSpec);
+  const per = gradientSumsPerElement(K);
+  const shifts = plans.map((plan) => gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective));
+  const sums = plans.map(() => new ExactVector(B * per));
+  const parts: ResumablePart[] = plans.map((plan, i) => {
+    const job = ctx.describe('gradients', B, K, seed, plan.groups, plan.chunkUnits, {
+      logits: p.rowLogits,
+      temperature: p.rowTemperature,
+      extra: shifts[i],
+      gradient: { estimator: plan.name, m, objective: objectiveSpec, streamBase: streamBaseOf(plan.name) },
+    });
+    return {
+      name: plan.name,
+      job,
+      chunks: plan.chunks,
+      unitsOf: (c) => (Math.min(plan.groups, (c + 1) * plan.chunkUnits) - c * plan.chunkUnits) * plan.E,
+      add: (_c, r) => {
+        ctx.noteThread(r.threadId);
+        sums[i].add(r.sums as Float64Array);
+      },
+      saveSums: (): GradientPartSums => ({ shift: encodeNumbers(shifts[i]), sums: sums[i].toJSON() }),
+      loadSums: (saved) => {
+        const s = saved as GradientPartSums;
+        if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shifts[i]))) throw new Error(`the shift of ${plan.name} differs from this job's`);
+        sums[i] = ExactVector.fromJSON(s.sums, B * per);
+      },
+    };
+  });
+  const state = await runResumable(parts, {
+    pool: ctx.pool, start: () => ctx.pool.start(), params, shard: long.shard, checkpoint: long.checkpoint,
+    onProgress: common.onProgress, signal: common.signal, order: common.order, retries: long.retries,
+  });
+  return study(p.batchShape, K, exact, plans, shifts, sums, { objective: objectiveSpec, groupSize: m, seed, threads: ctx.threads, elapsedMs: performance.now() - t0, state });
+}
+
+/**
+ * @returns the parameters that change a gradients job's answer, in a fixed key order (a user
+ *   module's contents are hashed: editing it changes the answer).
+ */
+function gradientsParams(
+  batchShape: readonly number[],
+  K: number,
+  temperature: Float64Array,
+  logits: Float64Array,
+  probs: Float64Array | null,
+  seed: number,
+  samples: number,
+  groupSize: number,
+  plans: readonly Plan[],
+  objective: ObjectiveDescriptor,
+): JobParams {
+  let moduleHash: string | null = null;
+  if ('module' in objective) {
+    try {
+      moduleHash = createHash('sha256').update(readFileSync(fileURLToPath(moduleUrl(objective.module)))).digest('hex');
+    } catch {
+      moduleHash = null;
+    }
+  }
+  return {
+    kind: 'gradients',
+    generator: ENGINE_STREAM_VERSION,
+    batchShape: [...batchShape],
+    K,
+    temperature: encodeNumbers(temperature),
+    logits: encodeNumbers(logits),
+    probs: probs === null ? null : encodeNumbers(probs),
+    seed,
+    samples,
+    groupSize,
+    estimators: plans.map((q) => q.name),
+    chunkSizes: plans.map((q) => q.chunkUnits),
+    objective: objective as unknown as ParamValue,
+    objectiveModuleHash: moduleHash,
+  };
+}
+
+function study(
+  batchShape: readonly number[],
+  K: number,
+  exact: { discrete: Float64Array; relaxed: Float64Array | null },
+  plans: readonly Plan[],
+  shifts: readonly Float64Array[],
+  sums: readonly ExactVector[],
+  run: { objective: ObjectiveDescriptor; groupSize: number; seed: number; threads: number; elapsedMs: number; state: JobState },
+): GradientStudy {
+  const B = batchShape.reduce((a, b) => a * b, 1);
+  const per = gradientSumsPerElement(K);
+  const shape = [...batchShape, K];
+  const reports: Record<string, EstimatorReport> = {};
+  plans.forEach((plan, i) => {
+    const merged = sums[i].values();
+    const rows = Array.from({ length: B }, (_, b) =>
+      summarizeEstimates(K, plan.groups * plan.E, plan.groups, merged.subarray(b * per, (b + 1) * per), shifts[i].subarray(b * K, (b + 1) * K), exact.discrete.subarray(b * K, (b + 1) * K)),
+    );
+    type Row = (typeof rows)[number];
+    const field = (f: (s: Row) => Float64Array) => {
+      const out = new Float64Array(B * K);
+      rows.forEach((a, b) => out.set(f(a), b * K));
+      return new Tensor(out, shape);
+    };
+    const total = (f: (s: Row) => number) => new Tensor(Float64Array.from(rows, f), [...batchShape]);
+    reports[plan.name] = {
+      mean: field((a) => a.mean),
+      stderr: field((a) => a.stderr),
+      bias: field((a) => a.bias),
+      variance: field((a) => a.variance),
+      varianceStderr: field((a) => a.varianceStderr),
+      mse: field((a) => a.mse),
+      mseStderr: field((a) => a.mseStderr),
+      snr: field((a) => a.snr),
+      snrStderr: field((a) => a.snrStderr),
+      totals: {
+        biasNorm: total((a) => a.totals.biasNorm),
+        biasNormStderr: total((a) => a.totals.biasNormStderr),
+        variance: total((a) => a.totals.variance),
+        varianceStderr: total((a) => a.totals.varianceStderr),
+        mse: total((a) => a.totals.mse),
+        mseStderr: total((a) => a.totals.mseStderr),
+        snr: total((a) => a.totals.snr),
+        snrStderr: total((a) => a.totals.snrStderr),
+      },
+      samples: plan.groups * plan.E,
+      groups: plan.groups,
+    };
+  });
+  return {
+    exact: { discrete: new Tensor(exact.discrete, shape), relaxed: exact.relaxed === null ? null : new Tensor(exact.relaxed, shape) },
+    estimators: reports,
+    objective: run.objective,
+    groupSize: run.groupSize,
+    seed: run.seed,
+    threads: run.threads,
+    elapsedMs: run.elapsedMs,
+    generator: ENGINE_STREAM_VERSION,
+    state: run.state,
+  };
+}
+
+/**
+ * The study of a complete gradients state (a merge of shards, or a finished checkpoint).
+ *
+ * @param state - a state whose parts cover every chunk.
+ * @param threads - reported.
+ * @param elapsedMs - reported.
+ * @returns the study: the same bits as the single run it stands for.
+ */
+export async function gradientsFromState(state: JobState, threads: number, elapsedMs: number): Promise<GradientStudy> {
+  const q = state.params as Record<string, unknown>;
+  const batchShape = q.batchShape as number[];
+  const K = q.K as number;
+  const B = batchShape.reduce((a, b) => a * b, 1);
+  const m = q.groupSize as number;
+  const objectiveSpec = q.objective as unknown as ObjectiveDescriptor;
+  const logits = Float64Array.from(q.logits as (number | string)[], Number);
+  const temperature = Float64Array.from(q.temperature as (number | string)[], Number);
+  const objective: Objective = await preflightObjective(objectiveSpec, K);
+  const exact = exactGradients(B, K, logits, temperature, objectiveSpec, objective);
+  const names = q.estimators as EstimatorName[];
+  const chunkSizes = q.chunkSizes as number[];
+  const plans = names.map((name, i) => {
+    const E = estimatesPerGroup(name, m);
+    const groups = Math.ceil((q.samples as number) / E);
+    return { name, E, groups, chunkUnits: chunkSizes[i], chunks: Math.ceil(groups / chunkSizes[i]) };
+  });
+  const per = gradientSumsPerElement(K);
+  const shifts = state.parts.map((p) => Float64Array.from((p.sums as GradientPartSums).shift, Number));
+  const sums = state.parts.map((p) => ExactVector.fromJSON((p.sums as GradientPartSums).sums, B * per));
+  return study(batchShape, K, exact, plans, shifts, sums, { objective: objectiveSpec, groupSize: m, seed: q.seed as number, threads, elapsedMs, state });
+}
+
+/**
+ * Adds the sums of two disjoint gradients parts exactly.
+ *
+ * @param state - the job's parameters (shapes).
+ * @param a - one part's saved sums.
+ * @param b - another's.
+ * @returns the merged sums, in their saved form.
+ */
+export function mergeGradientSums(state: JobState, a: unknown, b: unknown): unknown {
+  const q = state.params as Record<string, unknown>;
+  const B = (q.batchShape as number[]).reduce((x, y) => x * y, 1);
+  const len = B * gradientSumsPerElement(q.K as number);
+  const sa = a as GradientPartSums;
+  const sb = b as GradientPartSums;
+  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift)) throw new Error('the parts were taken about different shifts');
+  const v = ExactVector.fromJSON(sa.sums, len);
+  v.addVector(ExactVector.fromJSON(sb.sums, len));
+  return { shift: sa.shift, sums: v.toJSON() };
+}

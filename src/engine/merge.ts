@@ -1,0 +1,116 @@
+/**
+ * Merging the partial results of a sharded job: the shards' exact sums add up to the sums of a
+ * single run, so the merged estimate has its bits. Duplicate shards, missing shards, incomplete
+ * shards and shards of other parameters are refused, naming the files.
+ *
+ * @packageDocumentation
+ */
+import { StateFileError } from '../errors.js';
+import { type JobState, describeDifferences } from './job-state.js';
+import { RangeSet } from './range-set.js';
+import { shardRange } from './shards.js';
+import { readStateFile } from './state-file.js';
+import { mergeMomentSums, momentsFromState } from './moments-job.js';
+import { gradientsFromState, mergeGradientSums } from './gradients-job.js';
+import type { GradientStudy, MomentsEstimate } from './types.js';
+
+/** A state and the file it came from. */
+export interface NamedState {
+  readonly file: string;
+  readonly state: JobState;
+}
+
+/** The result of a merge: a moments estimate or a gradients study, with the merged state. */
+export type MergedResult = { kind: 'moments'; result: MomentsEstimate } | { kind: 'gradients'; result: GradientStudy };
+
+/**
+ * Combines the states of every shard of one job into the state of the whole job.
+ *
+ * @param parts - one state per shard (any order).
+ * @returns the merged state (shard null, every chunk complete).
+ * @throws StateFileError for duplicates, gaps, incomplete shards or mismatched parameters.
+ */
+export function mergeStates(parts: readonly NamedState[]): JobState {
+  if (parts.length === 0) throw new StateFileError('merge needs at least one partial result file.', '');
+  const first = parts[0];
+  for (const p of parts.slice(1)) {
+    if (p.state.paramsHash !== first.state.paramsHash) {
+      throw new StateFileError(
+        `${p.file} belongs to another job than ${first.file} (${describeDifferences(p.state.params, first.state.params)}).`,
+        p.file,
+      );
+    }
+  }
+  const count = first.state.shard?.count ?? 1;
+  const byIndex = new Map<number, NamedState>();
+  for (const p of parts) {
+    const s = p.state.shard ?? { index: 0, count: 1 };
+    if (s.count !== count) throw new StateFileError(`${p.file} is shard ${s.index}/${s.count}, but ${first.file} splits the job into ${count} shards.`, p.file);
+    const other = byIndex.get(s.index);
+    if (other !== undefined) throw new StateFileError(`${p.file} and ${other.file} are both shard ${s.index} of ${count}: a duplicate.`, p.file);
+    byIndex.set(s.index, p);
+    p.state.parts.forEach((part) => {
+      const [a, b] = shardRange(p.state.shard, part.chunks);
+      const missing = part.completed.missing(a, b);
+      if (missing.length > 0) {
+        throw new StateFileError(
+          `${p.file} is incomplete: shard ${s.index}/${count} has ${b - a - missing.length} of its ${b - a} chunks of ${part.name} (rerun it with the same --checkpoint to finish).`,
+          p.file,
+        );
+      }
+    });
+  }
+  const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
+  if (absent.length > 0) {
+    const list = absent.length > 8 ? `${absent.slice(0, 8).join(', ')}, ...` : absent.join(', ');
+    throw new StateFileError(`missing shard${absent.length > 1 ? 's' : ''} ${list} of ${count}: the merge needs every shard.`, '');
+  }
+  const mergeSums = first.state.params.kind === 'moments' ? mergeMomentSums : mergeGradientSums;
+  const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i) as NamedState);
+  const merged = ordered[0].state.parts.map((part, j) => {
+    const completed = new RangeSet();
+    let sums: unknown = null;
+    for (const p of ordered) {
+      const q = p.state.parts[j];
+      for (const [a, b] of q.completed.toArray()) completed.addRange(a, b);
+      sums = sums === null ? q.sums : mergeSums(first.state, sums, q.sums);
+    }
+    return { name: part.name, chunks: part.chunks, completed, sums };
+  });
+  return { params: first.state.params, paramsHash: first.state.paramsHash, shard: null, parts: merged };
+}
+
+/**
+ * Reads partial result files and merges them into the job's result.
+ *
+ * @param files - the shards' state files.
+ * @returns the moments estimate or gradients study of the whole job.
+ *
+ * @example
+ * ```ts
+ * import { mergeStateFiles } from 'relaxed-mc';
+ * const merged = await mergeStateFiles(['part-0.json', 'part-1.json']);
+ * if (merged.kind === 'moments') console.log(merged.result.mean.tolist());
+ * ```
+ */
+export async function mergeStateFiles(files: readonly string[]): Promise<MergedResult> {
+  const t0 = performance.now();
+  const states = files.map((file) => {
+    const state = readStateFile(file);
+    if (state === null) throw new StateFileError(`${file} does not exist.`, file);
+    return { file, state };
+  });
+  return resultOfState(mergeStates(states), performance.now() - t0);
+}
+
+/**
+ * The result a complete state stands for (a merge, or a finished checkpoint).
+ *
+ * @param state - a state with every chunk complete.
+ * @param elapsedMs - reported in the result.
+ * @returns the moments estimate or gradients study, with the bits of the single run.
+ */
+export async function resultOfState(state: JobState, elapsedMs = 0): Promise<MergedResult> {
+  if (state.params.kind === 'moments') return { kind: 'moments', result: momentsFromState(state, 0, elapsedMs) };
+  return { kind: 'gradients', result: await gradientsFromState(state, 0, elapsedMs) };
+}

@@ -1,0 +1,217 @@
+/**
+ * The moments job: mean, variance (and covariance) of every batch element from streamed draws,
+ * checkpointable, resumable and shardable, with results that depend only on the seed.
+ *
+ * @packageDocumentation
+ */
+import { Tensor, broadcastTo } from '../tensor/tensor.js';
+import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
+import { paramsFromRows } from '../distributions/concrete-params.js';
+import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
+import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
+import { type JobParams, type JobState, encodeNumbers } from './job-state.js';
+import { longJobOptions } from './long-job-options.js';
+import { MomentSums } from './moment-sums.js';
+import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
+import { pilotShift } from './pilot.js';
+import { runResumable } from './resumable.js';
+import type { MomentsEstimate, MomentsOptions } from './types.js';
+
+/** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
+const MIN_MOMENT_DRAWS = 256;
+const KEYS = ['samples', 'seed', 'covariance', 'onProgress', 'signal', 'chunkSize', 'order', 'checkpoint', 'checkpointInterval', 'shard', 'retries'];
+
+/** What the state of a moments part holds besides the sums: the shift they are taken about. */
+interface MomentPartSums {
+  shift: (number | string)[];
+  draws: number;
+  power: string[];
+  cross: string[];
+}
+
+/**
+ * Runs a moments job.
+ *
+ * @param ctx - the engine.
+ * @param dist - the distribution.
+ * @param options - see {@link MomentsOptions}.
+ * @returns the estimate and the job's state.
+ */
+export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategorical, options: MomentsOptions): Promise<MomentsEstimate> {
+  const t0 = performance.now();
+  const o = optionsObject(options, 'moments options');
+  knownKeys(o, KEYS, 'moments options');
+  if (o.samples === undefined) throw new TypeError('moments options: samples is required (draws per batch element).');
+  const N = positiveInteger(o.samples, 'samples');
+  const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
+  const covariance = optionalBoolean(o.covariance, 'covariance', false);
+  const common = commonOptions(o);
+  const long = longJobOptions(o, ctx.retries);
+  const p = dist._params;
+  const B = p.rowTemperature.length;
+  const K = p.K;
+  const chunkUnits = common.chunkSize ?? Math.max(MIN_MOMENT_DRAWS, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
+  const chunks = Math.ceil(N / chunkUnits);
+  const params = momentsParams(p.batchShape, K, p.rowTemperature, p.rowLogits, rowProbs(dist), seed, N, chunkUnits, covariance);
+  const shift = pilotShift(seed, B, K, p.rowLogits, p.rowTemperature);
+  const job = ctx.describe('moments', B, K, seed, N, chunkUnits, { covariance, extra: shift, logits: p.rowLogits, temperature: p.rowTemperature });
+  const drawsOf = (c: number) => Math.min(N, (c + 1) * chunkUnits) - c * chunkUnits;
+  let sums = new MomentSums(B, K, covariance);
+  const state = await runResumable(
+    [
+      {
+        name: 'moments',
+        job,
+        chunks,
+        unitsOf: drawsOf,
+        add: (c, r) => {
+          ctx.noteThread(r.threadId);
+          sums.addChunk(r.sums as Float64Array, drawsOf(c));
+        },
+        saveSums: (): MomentPartSums => ({ shift: encodeNumbers(shift), ...sums.toJSON() }),
+        loadSums: (saved) => {
+          const s = saved as MomentPartSums;
+          if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shift))) throw new Error('its shift differs from this job\'s');
+          sums = MomentSums.fromJSON(B, K, covariance, s);
+        },
+      },
+    ],
+    { pool: ctx.pool, start: () => ctx.pool.start(), params, shard: long.shard, checkpoint: long.checkpoint, onProgress: common.onProgress, signal: common.signal, order: common.order, retries: long.retries },
+  );
+  return momentsEstimate(p.batchShape, K, shift, sums, { seed, chunkSize: chunkUnits, chunks, threads: ctx.threads, elapsedMs: performance.now() - t0, state });
+}
+
+/**
+ * @param dist - a distribution.
+ * @returns its normalised probabilities per batch element when it was built from probs, else null.
+ */
+export function rowProbs(dist: RelaxedOneHotCategorical): Float64Array | null {
+  const p = dist._params;
+  if (p.probs === null) return null;
+  return broadcastTo(p.probs, [...p.batchShape, p.K]);
+}
+
+/**
+ * The parameters that change a moments job's answer (and the probabilities, so a merge can
+ * rebuild the distribution exactly).
+ *
+ * @returns the parameters, in a fixed key order.
+ */
+export function momentsParams(
+  batchShape: readonly number[],
+  K: number,
+  temperature: Float64Array,
+  logits: Float64Array,
+  probs: Float64Array | null,
+  seed: number,
+  samples: number,
+  chunkSize: number,
+  covariance: boolean,
+): JobParams {
+  return {
+    kind: 'moments',
+    generator: ENGINE_STREAM_VERSION,
+    batchShape: [...batchShape],
+    K,
+    temperature: encodeNumbers(temperature),
+    logits: encodeNumbers(logits),
+    probs: probs === null ? null : encodeNumbers(probs),
+    seed,
+    samples,
+    chunkSize,
+    covariance,
+  };
+}
+
+/**
+ * Forms the estimate from merged sums.
+ *
+ * @returns the estimate.
+ */
+export function momentsEstimate(
+  batchShape: readonly number[],
+  K: number,
+  shift: Float64Array,
+  sums: MomentSums,
+  run: { seed: number; chunkSize: number; chunks: number; threads: number; elapsedMs: number; state: JobState },
+): MomentsEstimate {
+  const e = sums.estimate(shift);
+  const shape = [...batchShape, K];
+  const est: MomentsEstimate = {
+    mean: new Tensor(e.mean, shape),
+    variance: new Tensor(e.variance, shape),
+    stderr: new Tensor(e.stderr, shape),
+    varianceStderr: new Tensor(e.varianceStderr, shape),
+    samples: sums.draws,
+    seed: run.seed,
+    chunkSize: run.chunkSize,
+    chunks: run.chunks,
+    threads: run.threads,
+    elapsedMs: run.elapsedMs,
+    generator: ENGINE_STREAM_VERSION,
+    state: run.state,
+  };
+  if (e.covariance !== null) est.covariance = new Tensor(e.covariance, [...shape, K]);
+  return est;
+}
+
+/**
+ * The estimate of a complete moments state (a merge of shards, or a finished checkpoint).
+ *
+ * @param state - a state whose part covers every chunk.
+ * @param threads - reported in the estimate.
+ * @param elapsedMs - reported in the estimate.
+ * @returns the estimate: the same bits as the single run it stands for.
+ */
+export function momentsFromState(state: JobState, threads: number, elapsedMs: number): MomentsEstimate {
+  const q = state.params as Record<string, unknown>;
+  const batchShape = q.batchShape as number[];
+  const K = q.K as number;
+  const B = batchShape.reduce((a, b) => a * b, 1);
+  const part = state.parts[0];
+  const s = part.sums as MomentPartSums;
+  const shift = Float64Array.from(s.shift, Number);
+  const sums = MomentSums.fromJSON(B, K, q.covariance as boolean, s);
+  return momentsEstimate(batchShape, K, shift, sums, {
+    seed: q.seed as number,
+    chunkSize: q.chunkSize as number,
+    chunks: part.chunks,
+    threads,
+    elapsedMs,
+    state,
+  });
+}
+
+/**
+ * Adds the sums of two disjoint moments states exactly.
+ *
+ * @param state - the job's parameters (shapes).
+ * @param a - one part's sums.
+ * @param b - another's.
+ * @returns the merged sums, in their saved form.
+ */
+export function mergeMomentSums(state: JobState, a: unknown, b: unknown): unknown {
+  const q = state.params as Record<string, unknown>;
+  const K = q.K as number;
+  const B = (q.batchShape as number[]).reduce((x, y) => x * y, 1);
+  const sa = a as MomentPartSums;
+  const sb = b as MomentPartSums;
+  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift)) throw new Error('the parts were taken about different shifts');
+  const m = MomentSums.fromJSON(B, K, q.covariance as boolean, sa);
+  m.addSums(MomentSums.fromJSON(B, K, q.covariance as boolean, sb));
+  return { shift: sa.shift, ...m.toJSON() };
+}
+
+/**
+ * The distribution a saved job was run on, with the very bits of the original.
+ *
+ * @param params - a job's parameters (moments or gradients).
+ * @returns the distribution.
+ */
+export function distributionFromParams(params: JobParams): RelaxedOneHotCategorical {
+  const q = params as Record<string, unknown>;
+  const batchShape = q.batchShape as number[];
+  const decode = (v: unknown) => Float64Array.from(v as (number | string)[], Number);
+  const rows = paramsFromRows(batchShape, q.K as number, decode(q.temperature), decode(q.logits), q.probs == null ? null : decode(q.probs));
+  return new RelaxedOneHotCategorical(0, { validate_args: false }, rows);
+}

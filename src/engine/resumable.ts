@@ -1,0 +1,159 @@
+/**
+ * Running a job that can be checkpointed, resumed and sharded: the job is one or more parts
+ * (each chunked independently); the runner loads a checkpoint (refusing one written for other
+ * parameters), runs only the chunks of its shard that are not complete yet, merges their exact
+ * sums, and writes the state atomically every few seconds and at the end.
+ *
+ * @packageDocumentation
+ */
+import { StateFileError } from '../errors.js';
+import { chunkSequence, listSequence, type ChunkOrder } from './chunk-order.js';
+import { type JobParams, type JobState, describeDifferences, hashParams } from './job-state.js';
+import type { ChunkResult, JobDescriptor } from './layout.js';
+import { RangeSet } from './range-set.js';
+import { runChunks, type Progress } from './scheduler.js';
+import { type Shard, shardRange } from './shards.js';
+import { readStateFile, writeStateFile } from './state-file.js';
+import type { WorkerPool } from './pool.js';
+
+/** One independently chunked part of a job. */
+export interface ResumablePart {
+  readonly name: string;
+  readonly job: JobDescriptor;
+  /** Chunks of the whole job. */
+  readonly chunks: number;
+  /** Progress units of a chunk. */
+  unitsOf(chunk: number): number;
+  /** Merges a chunk's result. */
+  add(chunk: number, result: ChunkResult): void;
+  /** @returns the merged sums in a lossless JSON form. */
+  saveSums(): unknown;
+  /** Replaces the merged sums with saved ones. */
+  loadSums(saved: unknown): void;
+}
+
+/** Options of {@link runResumable}. */
+export interface ResumableOptions {
+  readonly pool: WorkerPool;
+  /** Starts the pool; called only when chunks remain, after the checkpoint was accepted. */
+  readonly start: () => Promise<void>;
+  readonly params: JobParams;
+  readonly shard: Shard | null;
+  readonly checkpoint: { readonly path: string; readonly intervalMs: number } | null;
+  readonly onProgress?: (p: Progress) => void;
+  readonly signal?: AbortSignal;
+  readonly order: ChunkOrder;
+  readonly retries: number;
+}
+
+/** Default time between two checkpoint writes. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 2000;
+
+/**
+ * Loads the checkpoint, if any, into the parts.
+ *
+ * @param parts - the job's parts (fresh sums).
+ * @param o - options.
+ * @returns the completed chunks of every part.
+ * @throws StateFileError when the checkpoint is unusable or for other parameters.
+ */
+export function loadCheckpoint(parts: readonly ResumablePart[], o: Pick<ResumableOptions, 'params' | 'shard' | 'checkpoint'>): RangeSet[] {
+  const completed = parts.map(() => new RangeSet());
+  if (o.checkpoint === null) return completed;
+  const saved = readStateFile(o.checkpoint.path);
+  if (saved === null) return completed;
+  const file = o.checkpoint.path;
+  if (saved.paramsHash !== hashParams(o.params)) {
+    throw new StateFileError(
+      `checkpoint ${file} was written for other parameters (${describeDifferences(saved.params, o.params)}); ` +
+        'it was not used. Remove it or pass another --checkpoint path.',
+      file,
+    );
+  }
+  if (JSON.stringify(saved.shard) !== JSON.stringify(o.shard)) {
+    throw new StateFileError(`checkpoint ${file} belongs to shard ${JSON.stringify(saved.shard)}, not ${JSON.stringify(o.shard)}; it was not used.`, file);
+  }
+  if (saved.parts.length !== parts.length || saved.parts.some((p, i) => p.name !== parts[i].name || p.chunks !== parts[i].chunks)) {
+    throw new StateFileError(`checkpoint ${file} is corrupt: its parts do not match the job's.`, file);
+  }
+  saved.parts.forEach((p, i) => {
+    try {
+      parts[i].loadSums(p.sums);
+    } catch (err) {
+      throw new StateFileError(`checkpoint ${file} is corrupt: ${(err as Error).message}`, file);
+    }
+    completed[i] = p.completed;
+  });
+  return completed;
+}
+
+/**
+ * Runs the job's remaining chunks.
+ *
+ * @param parts - the job's parts.
+ * @param o - options.
+ * @returns the final state (every chunk of the shard complete).
+ */
+export async function runResumable(parts: readonly ResumablePart[], o: ResumableOptions): Promise<JobState> {
+  const completed = loadCheckpoint(parts, o);
+  const paramsHash = hashParams(o.params);
+  const state = (): JobState => ({
+    params: o.params,
+    paramsHash,
+    shard: o.shard,
+    parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
+  });
+  const ranges = parts.map((p) => shardRange(o.shard, p.chunks));
+  const remaining = parts.map((p, i) => completed[i].missing(ranges[i][0], ranges[i][1]));
+  const unitsIn = (p: ResumablePart, list: Iterable<number>) => {
+    let u = 0;
+    for (const c of list) u += p.unitsOf(c);
+    return u;
+  };
+  const total = parts.reduce((a, p, i) => a + unitsIn(p, range(ranges[i][0], ranges[i][1])), 0);
+  let doneBefore = total - parts.reduce((a, p, i) => a + unitsIn(p, remaining[i]), 0);
+
+  if (remaining.some((r) => r.length > 0)) await o.start();
+  let timer: NodeJS.Timeout | undefined;
+  if (o.checkpoint !== null) {
+    const cp = o.checkpoint;
+    timer = setInterval(() => writeStateFile(cp.path, state()), cp.intervalMs);
+  }
+  try {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      const todo = remaining[i];
+      if (todo.length === 0) continue;
+      const whole = ranges[i][0] === 0 && ranges[i][1] === part.chunks && todo.length === part.chunks;
+      await runChunks({
+        pool: o.pool,
+        job: part.job,
+        chunks: whole ? chunkSequence(part.chunks, o.order) : listSequence(todo),
+        onResult: (chunk, r) => {
+          part.add(chunk, r);
+          completed[i].add(chunk);
+        },
+        onProgress: o.onProgress,
+        signal: o.signal,
+        retries: o.retries,
+        unitsOf: (c) => part.unitsOf(c),
+        doneBefore,
+        total,
+      });
+      doneBefore += unitsIn(part, todo);
+    }
+  } catch (err) {
+    // Keep what completed before an abort or a failure: a rerun resumes from there.
+    if (o.checkpoint !== null) writeStateFile(o.checkpoint.path, state());
+    throw err;
+  } finally {
+    if (timer !== undefined) clearInterval(timer);
+  }
+  const final = state();
+  if (o.checkpoint !== null) writeStateFile(o.checkpoint.path, final);
+  return final;
+}
+
+function* range(a: number, b: number): Iterable<number> {
+  for (let i = a; i < b; i++) yield i;
+}

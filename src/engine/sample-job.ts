@@ -1,0 +1,108 @@
+/**
+ * The jobs that fill shared memory: `sample` (draws) and `logProb` (log-densities of given
+ * values, bit for bit those of `dist.log_prob`).
+ *
+ * @packageDocumentation
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { tensor, type TensorLike } from '../tensor/create.js';
+import { numelOf } from '../tensor/shape.js';
+import { type RelaxedOneHotCategorical, offSimplexError, zeroEntryError } from '../distributions/relaxed-one-hot-categorical.js';
+import { normalizeSampleShape, type SampleShape } from '../distributions/distribution.js';
+import { planLogProb } from '../distributions/log-prob-plan.js';
+import { chunkSequence } from './chunk-order.js';
+import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
+import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
+import { runChunks } from './scheduler.js';
+import type { JobOptions, SampleOptions } from './types.js';
+
+/**
+ * @param ctx - the engine.
+ * @param dist - the distribution.
+ * @param sample_shape - as for `dist.sample`.
+ * @param options - seed, logSpace, progress and abort.
+ * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer.
+ */
+export async function runSample(ctx: EngineContext, dist: RelaxedOneHotCategorical, sample_shape: SampleShape, options: SampleOptions): Promise<Tensor> {
+  const shapeN = normalizeSampleShape(sample_shape);
+  const o = optionsObject(options, 'sample options');
+  knownKeys(o, ['seed', 'logSpace', 'onProgress', 'signal', 'chunkSize', 'order'], 'sample options');
+  const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
+  const logSpace = optionalBoolean(o.logSpace, 'logSpace', false);
+  const common = commonOptions(o);
+  const p = dist._params;
+  const B = p.rowTemperature.length;
+  const K = p.K;
+  const N = numelOf(shapeN);
+  const shape = [...shapeN, ...p.batchShape, K];
+  const bytes = N * B * K * 8;
+  ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
+  const out = new SharedArrayBuffer(bytes);
+  if (bytes === 0) return new Tensor(new Float64Array(out), shape);
+  const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
+  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, { logSpace, output: out, logits: p.rowLogits, temperature: p.rowTemperature });
+  await ctx.pool.start();
+  await runChunks({
+    pool: ctx.pool,
+    job,
+    chunks: chunkSequence(Math.ceil(N / chunkUnits), common.order),
+    onResult: (_c, r) => ctx.noteThread(r.threadId),
+    onProgress: common.onProgress,
+    signal: common.signal,
+    retries: ctx.retries,
+  });
+  return new Tensor(new Float64Array(out), shape);
+}
+
+/**
+ * @param ctx - the engine.
+ * @param dist - the distribution.
+ * @param value - simplex values, last dimension K, broadcastable with the batch shape.
+ * @param options - progress and abort.
+ * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
+ */
+export async function runLogProb(ctx: EngineContext, dist: RelaxedOneHotCategorical, value: TensorLike, options: JobOptions): Promise<Tensor> {
+  const o = optionsObject(options, 'logProb options');
+  knownKeys(o, ['onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
+  const common = commonOptions(o);
+  const v = value instanceof Tensor ? value : tensor(value, 'value');
+  const plan = planLogProb(v, dist._params);
+  const K = dist._params.K;
+  const zeroCopy =
+    plan.values === v.data && v.data.buffer instanceof SharedArrayBuffer && v.data.byteOffset === 0 && v.data.buffer.byteLength === v.data.byteLength;
+  const inBytes = zeroCopy ? 0 : plan.rows * K * 8;
+  const outBytes = plan.rows * 8;
+  ctx.checkBudget('logProb', inBytes + outBytes, `${plan.rows} rows x 8 bytes of output${inBytes ? ` + a shared copy of the ${plan.rows} x ${K} values` : ''}`);
+  let values: SharedArrayBuffer;
+  if (zeroCopy) values = v.data.buffer as SharedArrayBuffer;
+  else {
+    values = new SharedArrayBuffer(inBytes);
+    new Float64Array(values).set(plan.values);
+  }
+  const out = new SharedArrayBuffer(outBytes);
+  if (plan.rows === 0) return new Tensor(new Float64Array(out), plan.resultShape);
+  const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
+  const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
+    validate: dist.validate_args, values, output: out, extra: plan.constants, logits: plan.logits, temperature: plan.temperature,
+  });
+  let simplexBad = false;
+  let zeroBad = false;
+  await ctx.pool.start();
+  await runChunks({
+    pool: ctx.pool,
+    job,
+    chunks: chunkSequence(Math.ceil(plan.rows / chunkUnits), common.order),
+    onResult: (_c, r) => {
+      ctx.noteThread(r.threadId);
+      if (r.invalidReason === 'simplex') simplexBad = true;
+      else if (r.invalidReason === 'zero') zeroBad = true;
+    },
+    onProgress: common.onProgress,
+    signal: common.signal,
+    retries: ctx.retries,
+  });
+  // The same errors, in the same precedence, as dist.log_prob.
+  if (simplexBad) throw offSimplexError(v);
+  if (zeroBad) throw zeroEntryError(v);
+  return new Tensor(new Float64Array(out), plan.resultShape);
+}

@@ -1,0 +1,159 @@
+/**
+ * The engine's public option and result types.
+ *
+ * @packageDocumentation
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { ChunkOrder } from './chunk-order.js';
+import type { ObjectiveDescriptor } from './layout.js';
+import type { Progress } from './scheduler.js';
+import type { JobState } from './job-state.js';
+import type { Shard } from './shards.js';
+
+/** Options of the `Engine` constructor. */
+export interface EngineOptions {
+  /** Worker threads (default `os.availableParallelism()`). */
+  threads?: number;
+  /** Largest output a job may allocate, in bytes (default: half the free memory at job start, at least 768 MiB). */
+  maxBytes?: number;
+  /** Extra attempts for a chunk whose worker failed (default 2); chunks are deterministic, so a retry gives the same bits. */
+  retries?: number;
+  /** A worker module to run instead of the built-in one (for fault-injection tests). */
+  workerFile?: string | URL;
+  /** V8 heap limits of each worker thread. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
+}
+
+/** Options shared by every job. */
+export interface JobOptions {
+  /** Called at least every second with `{ done, total, samplesPerSecond }`. */
+  onProgress?: (p: Progress) => void;
+  /** Stops the job; it then rejects with an `AbortError`. */
+  signal?: AbortSignal;
+  /** Units per chunk (draws, rows for logProb, groups for gradients); the default depends only on the job's shape. */
+  chunkSize?: number;
+  /** Dispatch order of the chunks (default ascending); results never depend on it. */
+  order?: ChunkOrder;
+}
+
+/** Options of jobs that can be checkpointed and sharded (moments, gradients). */
+export interface LongJobOptions extends JobOptions {
+  /** Path of a checkpoint: resumed from when it exists, written atomically every few seconds and at the end. */
+  checkpoint?: string;
+  /** Milliseconds between checkpoint writes (default 2000). */
+  checkpointInterval?: number;
+  /** Run only this fixed part of the chunks; the result's `state` can be merged with the other shards'. */
+  shard?: Shard;
+  /** Extra attempts for a failed chunk (default: the engine's, 2). */
+  retries?: number;
+}
+
+/** Options of `Engine.moments`. */
+export interface MomentsOptions extends LongJobOptions {
+  /** Draws per batch element. */
+  samples: number;
+  /** Seed of the job's streams (default: a random one, reported in the result). */
+  seed?: number;
+  /** Also estimate the covariance matrix. */
+  covariance?: boolean;
+}
+
+/** Options of `Engine.sample`. */
+export interface SampleOptions extends JobOptions {
+  /** Seed of the job's streams (default: a random one). */
+  seed?: number;
+  /** Return log-simplex values `x` (with `exp(x)` the sample) instead of simplex values. */
+  logSpace?: boolean;
+}
+
+/** A Monte Carlo estimate of the moments. */
+export interface MomentsEstimate {
+  /** Sample mean, `[...batch_shape, K]`. */
+  mean: Tensor;
+  /** Unbiased sample variance (divisor N - 1), `[...batch_shape, K]`. */
+  variance: Tensor;
+  /** Standard error of the mean, `sqrt(variance / N)`. */
+  stderr: Tensor;
+  /** Standard error of the variance estimate (from the fourth central moment). */
+  varianceStderr: Tensor;
+  /** Unbiased sample covariance, `[...batch_shape, K, K]`, when asked for. */
+  covariance?: Tensor;
+  /** Draws per batch element (of this shard, for a shard). */
+  samples: number;
+  /** The seed used. */
+  seed: number;
+  /** Draws per chunk. */
+  chunkSize: number;
+  /** Number of chunks of the whole job. */
+  chunks: number;
+  /** Worker threads of the engine. */
+  threads: number;
+  /** Wall time of the job. */
+  elapsedMs: number;
+  /** Definition of the random streams (changes when the streams change). */
+  generator: string;
+  /** The job's exact state: what a checkpoint holds; for a shard, the partial result to merge. */
+  state: JobState;
+}
+
+/** Options of `Engine.gradients`. */
+export interface GradientsOptions extends LongJobOptions {
+  /** `{ kind: 'linear', c }`, `{ kind: 'quadratic', target }` (K numbers each) or `{ module }` (absolute path or file URL). */
+  objective: { kind: 'linear'; c: readonly number[] } | { kind: 'quadratic'; target: readonly number[] } | { module: string };
+  /** Estimator names, or 'all' (the default). */
+  estimators?: readonly string[] | 'all';
+  /** Single-sample gradient estimates per estimator and batch element. */
+  samples: number;
+  /** Seed of the job's streams (default: a random one). */
+  seed?: number;
+  /** m: reinforce-loo's group size and gumbel-rao's conditional draws (default 4). */
+  groupSize?: number;
+}
+
+/** Per-component report of one estimator: Tensors `[...batch_shape, K]`, totals `[...batch_shape]`. */
+export interface EstimatorReport {
+  mean: Tensor;
+  /** Standard error of the mean (from independent groups). */
+  stderr: Tensor;
+  /** mean - exact gradient of the discrete objective (its standard error is `stderr`). */
+  bias: Tensor;
+  /** Variance of a single-sample estimate (unbiased). */
+  variance: Tensor;
+  varianceStderr: Tensor;
+  /** Single-sample mean squared error against the exact gradient: variance + bias^2. */
+  mse: Tensor;
+  mseStderr: Tensor;
+  /** |mean| / sqrt(variance). */
+  snr: Tensor;
+  snrStderr: Tensor;
+  /** Euclidean and summed versions of the above over the K components. */
+  totals: {
+    biasNorm: Tensor;
+    biasNormStderr: Tensor;
+    variance: Tensor;
+    varianceStderr: Tensor;
+    mse: Tensor;
+    mseStderr: Tensor;
+    snr: Tensor;
+    snrStderr: Tensor;
+  };
+  /** Single-sample estimates per batch element. */
+  samples: number;
+  /** Independent groups they came in. */
+  groups: number;
+}
+
+/** The result of `Engine.gradients`. */
+export interface GradientStudy {
+  /** Exact gradients: of the discrete objective, and of the relaxed objective E f(z) (built-in objectives). */
+  exact: { discrete: Tensor; relaxed: Tensor | null };
+  estimators: Record<string, EstimatorReport>;
+  objective: ObjectiveDescriptor;
+  groupSize: number;
+  seed: number;
+  threads: number;
+  elapsedMs: number;
+  generator: string;
+  /** The job's exact state (checkpoint contents; a shard's partial result). */
+  state: JobState;
+}
