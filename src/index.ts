@@ -16,7 +16,7 @@ export { ValueError, NotImplementedError, AbortError } from './errors.js';
 export { ChunkError, WorkerLoadError, StateFileError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
-export { distributionFromParams } from './engine/moments-job.js';
+export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
 export type {
   EngineOptions, JobOptions, LongJobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress, GradientsOptions,

@@ -24,7 +24,7 @@ import { longJobOptions } from './long-job-options.js';
 import { moduleUrl } from './objective-loader.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { type ResumablePart, runResumable } from './resumable.js';
-import { rowProbs } from './moments-job.js';
+import { distributionFields } from './dist-params.js';
 import type { EstimatorReport, GradientStudy, GradientsOptions } from './types.js';
 
 const KEYS = [
@@ -78,7 +78,7 @@ export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCatego
     const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
     return { name, E, groups, chunkUnits, chunks: Math.ceil(groups / chunkUnits) };
   });
-  const params = gradientsParams(p.batchShape, K, p.rowTemperature, p.rowLogits, rowProbs(dist), seed, samples, m, plans, objectiveSpec);
+  const params = gradientsParams(dist, seed, samples, m, plans, objectiveSpec);
   const per = gradientSumsPerElement(K);
   const shifts = plans.map((plan) => gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective));
   const sums = plans.map(() => new ExactVector(B * per));
@@ -118,11 +118,7 @@ export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCatego
  *   module's contents are hashed: editing it changes the answer).
  */
 function gradientsParams(
-  batchShape: readonly number[],
-  K: number,
-  temperature: Float64Array,
-  logits: Float64Array,
-  probs: Float64Array | null,
+  dist: RelaxedOneHotCategorical,
   seed: number,
   samples: number,
   groupSize: number,
@@ -140,11 +136,7 @@ function gradientsParams(
   return {
     kind: 'gradients',
     generator: ENGINE_STREAM_VERSION,
-    batchShape: [...batchShape],
-    K,
-    temperature: encodeNumbers(temperature),
-    logits: encodeNumbers(logits),
-    probs: probs === null ? null : encodeNumbers(probs),
+    ...distributionFields(dist),
     seed,
     samples,
     groupSize,

@@ -41,7 +41,7 @@ export class MomentSums {
   }
 
   /**
-   * Adds one chunk's sums (layout of `accumulatePowerSums` then `accumulateCrossSums`).
+   * Adds one chunk's sums (layout of the kernels' power sums, then `accumulateCrossSums`).
    *
    * @param sums - the chunk's sums.
    * @param draws - draws per batch element in the chunk.

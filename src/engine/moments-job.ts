@@ -4,9 +4,9 @@
  *
  * @packageDocumentation
  */
-import { Tensor, broadcastTo } from '../tensor/tensor.js';
-import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
-import { paramsFromRows } from '../distributions/concrete-params.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
+import { distributionFields } from './dist-params.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { type JobParams, type JobState, encodeNumbers } from './job-state.js';
@@ -52,7 +52,7 @@ export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategori
   const K = p.K;
   const chunkUnits = common.chunkSize ?? Math.max(MIN_MOMENT_DRAWS, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
   const chunks = Math.ceil(N / chunkUnits);
-  const params = momentsParams(p.batchShape, K, p.rowTemperature, p.rowLogits, rowProbs(dist), seed, N, chunkUnits, covariance);
+  const params = momentsParams(dist, seed, N, chunkUnits, covariance);
   const shift = pilotShift(seed, B, K, p.rowLogits, p.rowTemperature);
   const job = ctx.describe('moments', B, K, seed, N, chunkUnits, { covariance, extra: shift, logits: p.rowLogits, temperature: p.rowTemperature });
   const drawsOf = (c: number) => Math.min(N, (c + 1) * chunkUnits) - c * chunkUnits;
@@ -82,45 +82,13 @@ export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategori
 }
 
 /**
- * @param dist - a distribution.
- * @returns its normalised probabilities per batch element when it was built from probs, else null.
- */
-export function rowProbs(dist: RelaxedOneHotCategorical): Float64Array | null {
-  const p = dist._params;
-  if (p.probs === null) return null;
-  return broadcastTo(p.probs, [...p.batchShape, p.K]);
-}
-
-/**
  * The parameters that change a moments job's answer (and the probabilities, so a merge can
  * rebuild the distribution exactly).
  *
  * @returns the parameters, in a fixed key order.
  */
-export function momentsParams(
-  batchShape: readonly number[],
-  K: number,
-  temperature: Float64Array,
-  logits: Float64Array,
-  probs: Float64Array | null,
-  seed: number,
-  samples: number,
-  chunkSize: number,
-  covariance: boolean,
-): JobParams {
-  return {
-    kind: 'moments',
-    generator: ENGINE_STREAM_VERSION,
-    batchShape: [...batchShape],
-    K,
-    temperature: encodeNumbers(temperature),
-    logits: encodeNumbers(logits),
-    probs: probs === null ? null : encodeNumbers(probs),
-    seed,
-    samples,
-    chunkSize,
-    covariance,
-  };
+export function momentsParams(dist: RelaxedOneHotCategorical, seed: number, samples: number, chunkSize: number, covariance: boolean): JobParams {
+  return { kind: 'moments', generator: ENGINE_STREAM_VERSION, ...distributionFields(dist), seed, samples, chunkSize, covariance };
 }
 
 /**
@@ -202,16 +170,3 @@ export function mergeMomentSums(state: JobState, a: unknown, b: unknown): unknow
   return { shift: sa.shift, ...m.toJSON() };
 }
 
-/**
- * The distribution a saved job was run on, with the very bits of the original.
- *
- * @param params - a job's parameters (moments or gradients).
- * @returns the distribution.
- */
-export function distributionFromParams(params: JobParams): RelaxedOneHotCategorical {
-  const q = params as Record<string, unknown>;
-  const batchShape = q.batchShape as number[];
-  const decode = (v: unknown) => Float64Array.from(v as (number | string)[], Number);
-  const rows = paramsFromRows(batchShape, q.K as number, decode(q.temperature), decode(q.logits), q.probs == null ? null : decode(q.probs));
-  return new RelaxedOneHotCategorical(0, { validate_args: false }, rows);
-}

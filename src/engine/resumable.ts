@@ -104,7 +104,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
     parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
   });
   const ranges = parts.map((p) => shardRange(o.shard, p.chunks));
-  const remaining = parts.map((p, i) => completed[i].missing(ranges[i][0], ranges[i][1]));
+  const remaining = ranges.map(([a, b], i) => completed[i].missing(a, b));
   const unitsIn = (p: ResumablePart, list: Iterable<number>) => {
     let u = 0;
     for (const c of list) u += p.unitsOf(c);

@@ -11,6 +11,9 @@
  * directly (log-space input) keeps the density finite where `exp(x)` would underflow to 0.
  * Pure loops over Float64Arrays: no allocation, never throws (bad input gives NaN/Infinity).
  *
+ * `concreteLogProbRows` is the scalar reference of the formula; `log_prob` and the engine run its
+ * WebAssembly twin (`wasmLogProbRows`), which the tests hold to it.
+ *
  * @packageDocumentation
  */
 

@@ -7,7 +7,8 @@
  * p = 1..4 and, when asked, the cross sums `sum (y_j - c_j)(y_k - c_k)`. Sums from any chunks
  * add up to the sums of their union, so merging is addition and can be made exact.
  *
- * Layout of `sums` for batch element b: `[S1 (K) | S2 (K) | S3 (K) | S4 (K)]` at `b * 4K`.
+ * Layout of `sums` for batch element b: `[S1 (K) | S2 (K) | S3 (K) | S4 (K)]` at `b * 4K` (accumulated by
+ * the WebAssembly kernel `accumulatePowers`).
  * Layout of `cross` for batch element b: a K x K row-major block at `b * K * K`; only the upper
  * triangle `j <= k` is accumulated (the rest is left untouched).
  *
@@ -16,49 +17,6 @@
 
 /** Number of power sums per component. */
 export const POWER_SUMS = 4;
-
-/**
- * Adds `n` rows of values to the power sums of their batch elements.
- *
- * @param n - number of rows.
- * @param K - components per row.
- * @param rowStart - index of the first row in the job; row r is batch element `(rowStart + r) % period`.
- * @param period - number of batch elements.
- * @param y - values, `n * K` from `offset`.
- * @param offset - first element of the rows.
- * @param shift - `period * K` shifts.
- * @param sums - `period * 4K` power sums, updated.
- */
-export function accumulatePowerSums(
-  n: number,
-  K: number,
-  rowStart: number,
-  period: number,
-  y: Float64Array,
-  offset: number,
-  shift: Float64Array,
-  sums: Float64Array,
-): void {
-  let b = rowStart % period;
-  let o = offset;
-  for (let r = 0; r < n; r++) {
-    const so = b * K;
-    const s1 = b * POWER_SUMS * K;
-    const s2 = s1 + K;
-    const s3 = s2 + K;
-    const s4 = s3 + K;
-    for (let k = 0; k < K; k++) {
-      const d = y[o + k] - shift[so + k];
-      const d2 = d * d;
-      sums[s1 + k] += d;
-      sums[s2 + k] += d2;
-      sums[s3 + k] += d2 * d;
-      sums[s4 + k] += d2 * d2;
-    }
-    o += K;
-    if (++b === period) b = 0;
-  }
-}
 
 /**
  * Adds `n` rows to the upper triangle of the cross sums of their batch elements.
