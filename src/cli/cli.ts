@@ -76,7 +76,12 @@ function buildProgram(ctx: Context, streams: Streams): Command {
   for (const spec of commands) {
     const cmd = program.command(spec.name).description(spec.summary);
     spec.define(cmd);
-    cmd.action(async (flags: object) => spec.run(flags, ctx));
+    // Commander passes (...positional arguments, flags, command); commands that take positional
+    // arguments (merge's files) find them in `args`.
+    cmd.action(async (...a: unknown[]) => {
+      const c = a[a.length - 1] as Command;
+      return spec.run({ ...c.opts(), args: c.args }, ctx);
+    });
   }
   return program;
 }

@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 import type { Spec } from 'vega';
+import { FIGURE_CONFIG, OKABE_ITO, PANEL_H, PANEL_W, SHAPES, ticks125 } from './plot-style.js';
 
 /** One category's exact curve or Monte Carlo point at one temperature. */
 export interface SweepPoint {
@@ -40,12 +41,6 @@ export interface SweepFigure {
   samples: number;
 }
 
-/** Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any colour vision. */
-const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
-const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross', 'triangle-left', 'triangle-right'];
-const FONT = 'Helvetica, Arial, "DejaVu Sans", sans-serif';
-const PANEL_W = 300;
-const PANEL_H = 220;
 const GAP = 70;
 
 /**
@@ -72,24 +67,7 @@ export function sweepSpec(f: SweepFigure): Spec {
     background: 'white',
     padding: 12,
     autosize: 'pad',
-    config: {
-      font: FONT,
-      axis: {
-        labelFont: FONT,
-        labelFontSize: 11,
-        labelColor: '#000',
-        titleFont: FONT,
-        titleFontSize: 12,
-        titleFontWeight: 'normal',
-        titleColor: '#000',
-        domainColor: '#000',
-        tickColor: '#000',
-        tickSize: 4,
-        gridColor: '#e8e8e8',
-      },
-      legend: { labelLimit: 400, labelFont: FONT, labelFontSize: 11, titleFont: FONT, titleFontSize: 11, titleFontWeight: 'normal', labelColor: '#000' },
-      title: { font: FONT, fontSize: 12, anchor: 'start', offset: 8, color: '#000' },
-    },
+    config: FIGURE_CONFIG,
     data: [
       { name: 'exact', values: exact },
       { name: 'estimates', values: est },
@@ -251,17 +229,6 @@ function panel(title: string, yTitle: string, field: 'mean' | 'variance', x: num
   };
 }
 
-/** Tick values 1, 2, 5 per decade inside [lo, hi], so a log axis reads 0.05, 0.1, 0.2, 0.5, 1, ... */
-function ticks125(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) {
-      const v = Number((m * 10 ** e).toPrecision(6));
-      if (v >= lo && v <= hi) out.push(v);
-    }
-  }
-  return out;
-}
 
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 

@@ -6,6 +6,7 @@
 import { Engine, type MomentsEstimate, type torch } from '../index.js';
 import type { Context } from './command.js';
 import { UsageError, oneLine } from './errors.js';
+import { asStateUsage } from './long-job.js';
 
 /** What to estimate. */
 export interface MomentsJob {
@@ -23,6 +24,8 @@ export interface MomentsJob {
   covariance?: boolean;
   /** No progress. */
   quiet?: boolean;
+  /** Checkpoint, shard and retries (see long-job.ts). */
+  long?: { checkpoint?: string; checkpointInterval?: number; shard?: { index: number; count: number }; retries?: number };
 }
 
 /**
@@ -41,9 +44,10 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
       covariance: job.covariance ?? false,
       onProgress: (p) => bar.update(p),
       signal: ctx.signal,
+      ...job.long,
     });
   } catch (err) {
-    throw asUsage(err, '--samples');
+    throw asUsage(asStateUsage(err), '--samples');
   } finally {
     bar.stop();
     await engine.close();
@@ -60,6 +64,6 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
  * @returns a UsageError for a size refusal, else `err` unchanged.
  */
 export function asUsage(err: unknown, flag: string): unknown {
-  if (err instanceof RangeError) return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
+  if (err instanceof RangeError && /memory budget/.test(err.message)) return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
   return err;
 }

@@ -10,12 +10,15 @@ import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
+import { resolve } from 'node:path';
+import { writeStateFile } from '../../index.js';
+import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
 
 /** The seed example: what plain `relaxed-mc estimate` (and `npm start`) runs. */
 export const DEFAULT_PROBS = [0.7, 0.2, 0.1];
 
 /** Flags of `estimate`. */
-export interface EstimateFlags extends SharedFlags {
+export interface EstimateFlags extends SharedFlags, LongJobFlags {
   /** Draws per batch element. */
   samples: number;
   /** Also estimate the covariance matrix. */
@@ -34,6 +37,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addDistributionFlags(cmd, { temperature: true, defaultProbs: DEFAULT_PROBS.join(',') });
     addSamplesFlag(cmd, 1e7, 'draws per batch element');
     addRunFlags(cmd);
+    addLongJobFlags(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -43,7 +47,9 @@ export const estimate: CommandSpec<EstimateFlags> = {
         '\nWith no flags, runs the built-in example: --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e7.\n' +
           '\nExamples:\n' +
           '  relaxed-mc estimate --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e8 --seed 42\n' +
-          "  relaxed-mc estimate --temperature '[0.5,2]' --logits '[[0,1,2],[2,1,0]]' --format json\n",
+          "  relaxed-mc estimate --temperature '[0.5,2]' --logits '[[0,1,2],[2,1,0]]' --format json\n" +
+          '  relaxed-mc estimate --samples 1e11 --seed 42 --checkpoint run.ckpt      # rerun the same command to resume\n' +
+          '  relaxed-mc estimate --samples 1e11 --seed 42 --shard 3/8 --out part-3.json  # then: relaxed-mc merge part-*.json\n',
       );
   },
   async run(flags, ctx) {
@@ -52,10 +58,24 @@ export const estimate: CommandSpec<EstimateFlags> = {
       probs: flags.logits === undefined ? (flags.probs ?? DEFAULT_PROBS) : undefined,
       logits: flags.logits,
     });
+    const long = longJobOptions(flags, flags.seed);
+    if (flags.shard !== undefined) {
+      const { shard } = flags;
+      const est = await runMoments(
+        { label: `estimate ${shard.index}/${shard.count}`, dist, samples: flags.samples, seed: long.seed, threads: flags.threads, covariance: flags.covariance, quiet: flags.quiet, long: long.options },
+        ctx,
+      );
+      guard(() => writeStateFile(resolve(flags.out as string), est.state));
+      ctx.stdout.write(
+        `shard ${shard.index}/${shard.count}: ${est.samples} draws per batch element, partial result in ${flags.out}; ` +
+          'combine every shard with: relaxed-mc merge <files>\n',
+      );
+      return;
+    }
     const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
     try {
       const est = await runMoments(
-        { label: 'estimate', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, covariance: flags.covariance, quiet: flags.quiet },
+        { label: 'estimate', dist, samples: flags.samples, seed: long.seed, threads: flags.threads, covariance: flags.covariance, quiet: flags.quiet, long: long.options },
         ctx,
       );
       const report = { dist, est };

@@ -6,9 +6,11 @@
  */
 import type { CommandSpec } from '../command.js';
 import { estimate } from './estimate.js';
+import { gradients } from './gradients.js';
 import { logProb } from './log-prob.js';
+import { merge } from './merge.js';
 import { sample } from './sample.js';
 import { sweep } from './sweep.js';
 
 /** Every subcommand of `relaxed-mc`. */
-export const commands: readonly CommandSpec<object>[] = [estimate, sample, logProb, sweep];
+export const commands: readonly CommandSpec<object>[] = [estimate, sample, logProb, sweep, gradients, merge];

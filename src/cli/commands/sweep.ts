@@ -14,6 +14,7 @@ import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../mo
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
+import { plotPath, resultPath } from '../output-paths.js';
 import { runMoments } from '../run-moments.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
@@ -137,18 +138,4 @@ function checkTemperatures(ts: number[]): number[] {
   return ts;
 }
 
-function resultPath(p: string): string {
-  const ext = extname(p).toLowerCase();
-  if (ext !== '.json' && ext !== '.csv') {
-    throw new UsageError(`--out ${p}: the file name must end in .json or .csv (the extension picks the format), but ends in '${ext}'.`);
-  }
-  return p;
-}
 
-function plotPath(p: string): string {
-  const ext = extname(p).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') {
-    throw new UsageError(`--plot ${p}: the file name must end in .svg or .png (the extension picks the format), but ends in '${ext}'.`);
-  }
-  return p;
-}

@@ -1,0 +1,70 @@
+/**
+ * `relaxed-mc merge`: combines the partial results of a sharded job (`--shard i/n --out FILE`)
+ * into the result of the whole job, the same bits as one uninterrupted run.
+ *
+ * @packageDocumentation
+ */
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { distributionFromParams, mergeStateFiles } from '../../index.js';
+import type { CommandSpec } from '../command.js';
+import { AtomicFile } from '../atomic-file.js';
+import { asStateUsage } from '../long-job.js';
+import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
+import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
+
+/** Flags of `merge`. */
+export interface MergeFlags {
+  /** The partial result files. */
+  args: string[];
+  format: 'table' | 'json' | 'csv';
+  out?: string;
+}
+
+/** The `merge` subcommand. */
+export const merge: CommandSpec<MergeFlags> = {
+  name: 'merge',
+  summary: 'combine the partial results of a sharded job (--shard i/n --out FILE) into the whole result',
+  define(cmd: Command) {
+    cmd
+      .argument('<files...>', 'the partial result files of every shard (any order)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .addOption(new Option('--out <file>', 'write the result to a file (atomically) instead of stdout'))
+      .addHelpText(
+        'after',
+        '\nEvery shard of the job must be present exactly once, with the same parameters; the result has the bits\n' +
+          'of a single run of the whole job.\n\nExample:\n  relaxed-mc merge part-*.json --format json --out result.json\n',
+      );
+  },
+  async run(flags, ctx) {
+    const t0 = performance.now();
+    let merged;
+    try {
+      merged = await mergeStateFiles(flags.args.map((f) => resolve(f)));
+    } catch (err) {
+      throw asStateUsage(err);
+    }
+    let text: string;
+    if (merged.kind === 'moments') {
+      const est = { ...merged.result, elapsedMs: performance.now() - t0 };
+      const report = { dist: distributionFromParams(est.state.params), est };
+      text = flags.format === 'json' ? `${momentsJson(report)}\n` : flags.format === 'csv' ? momentsCsv(report) : momentsTable(report, { batchColumn: true });
+    } else {
+      const study = { ...merged.result, elapsedMs: performance.now() - t0 };
+      const q = study.state.params as unknown as { temperature: (number | string)[]; samples: number };
+      const report: GradientsReport = { dist: distributionFromParams(study.state.params), temperatures: q.temperature.map(Number), samples: q.samples, study };
+      text = flags.format === 'json' ? `${gradientsJson(report)}\n` : flags.format === 'csv' ? gradientsCsv(report) : gradientsTable(report);
+    }
+    if (flags.out === undefined) {
+      ctx.stdout.write(text);
+      return;
+    }
+    const out = await AtomicFile.create(flags.out, '--out');
+    try {
+      await out.write(text);
+      await out.commit(ctx.signal);
+    } finally {
+      await out.discard();
+    }
+  },
+};
