@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { CommandSpec } from '../command.js';
+import { bench } from './bench.js';
 import { estimate } from './estimate.js';
 import { gradients } from './gradients.js';
 import { logProb } from './log-prob.js';
@@ -13,4 +14,4 @@ import { sample } from './sample.js';
 import { sweep } from './sweep.js';
 
 /** Every subcommand of `relaxed-mc`. */
-export const commands: readonly CommandSpec<object>[] = [estimate, sample, logProb, sweep, gradients, merge];
+export const commands: readonly CommandSpec<object>[] = [estimate, sample, logProb, sweep, gradients, merge, bench];
