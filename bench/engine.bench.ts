@@ -4,7 +4,13 @@
  * it is far slower; rates are per element, so sizes compare). Every result is consumed into a
  * checksum printed at the end.
  *
- * Run: `npm run bench` (all workloads), or `node dist/bench/engine.bench.js --only W1,W3 --scale 0.25`.
+ * Run: `npm run bench` (all workloads), or `node --expose-gc dist/bench/engine.bench.js --only W1,W3 --scale 0.25`.
+ *
+ * With `--expose-gc`, a garbage collection runs before every timed call (outside the timing): W3
+ * allocates 512 MiB per call, and on a virtual machine, memory the guest has never used costs a
+ * host-level fault on first touch, so letting dead outputs pile up between calls measures the
+ * VM's memory growth (2-6x slower page faults here) instead of the steady state a program that
+ * drops its samples sees.
  */
 import { Bench } from 'tinybench';
 import { Engine, torch } from '../src/index.js';
@@ -15,6 +21,9 @@ const only = argValue('only')?.split(',');
 const iterations = Number(argValue('iterations') ?? '3');
 /** The in-process API draws this fraction of N (it is one to two orders of magnitude slower). */
 const IN_PROCESS_FRACTION = 1 / 64;
+
+/** A full collection when the process runs with --expose-gc (see the header). */
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
 let checksum = 0;
 const consume = (t: { data: Float64Array }) => {
@@ -40,11 +49,15 @@ async function runWorkload(w: Workload, engines: Map<number, Engine>): Promise<v
   for (const [threads, engine] of engines) {
     const name = `${threads} thread${threads > 1 ? 's' : ''}`;
     sizes.set(name, N);
-    bench.add(name, async () => {
-      if (w.kind === 'moments') consume((await engine.moments(dist, { samples: N, seed: 1 })).mean);
-      else if (w.kind === 'sample') consume(await engine.sample(dist, [N], { seed: 1 }));
-      else consume(await engine.logProb(dist, values!));
-    });
+    bench.add(
+      name,
+      async () => {
+        if (w.kind === 'moments') consume((await engine.moments(dist, { samples: N, seed: 1 })).mean);
+        else if (w.kind === 'sample') consume(await engine.sample(dist, [N], { seed: 1 }));
+        else consume(await engine.logProb(dist, values!));
+      },
+      { beforeEach: collectGarbage },
+    );
   }
   const n = Math.max(1, Math.round(N * IN_PROCESS_FRACTION));
   sizes.set('in-process', n);

@@ -2,28 +2,57 @@
  * The engine's worker entry (run by piscina in each thread): decode a task, run the chunk on
  * the job's shared buffers, return its mergeable result.
  *
+ * Views of a job's buffers are made afresh for every task (it costs microseconds) rather than
+ * cached: a cached view would keep a finished job's output alive in this thread, and outputs are
+ * hundreds of megabytes. For the same reason an idle thread collects its garbage: an idle
+ * isolate seldom runs a collection by itself, and until it does, the buffers of finished jobs
+ * it received stay allocated even after their owner dropped them. A worker that received large
+ * buffers therefore runs one collection once no task has come for a moment. (Worker threads
+ * cannot be started with --expose-gc, so the collector is reached through V8's flag API.)
+ *
  * @packageDocumentation
  */
 import { threadId } from 'node:worker_threads';
-import { type JobViews, makeJobViews, runChunk } from '../src/engine/chunk-runners.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { makeJobViews, runChunk } from '../src/engine/chunk-runners.js';
 import { gradientChunk } from '../src/engine/gradient-chunks.js';
 import { loadObjective } from '../src/engine/objective-loader.js';
-import type { ChunkResult, Task } from '../src/engine/layout.js';
+import type { ChunkResult, JobDescriptor, Task } from '../src/engine/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
 
-/** Views (and objective) of the few most recent jobs (a job's chunks arrive back to back). */
-const views = new Map<number, { v: JobViews; objective: Promise<Objective> | null }>();
-const MAX_CACHED_JOBS = 4;
+/** The objective of the most recent gradients job (its chunks arrive back to back). */
+let objective: { jobId: number; value: Promise<Objective> } | null = null;
 
-function viewsFor(task: Extract<Task, { kind: 'chunk' }>) {
-  let entry = views.get(task.job.id);
-  if (entry === undefined) {
-    const g = task.job.gradient;
-    entry = { v: makeJobViews(task.job), objective: g === null ? null : loadObjective(g.objective, task.job.K) };
-    views.set(task.job.id, entry);
-    if (views.size > MAX_CACHED_JOBS) views.delete(views.keys().next().value as number);
+/** Buffers at least this large make the idle thread collect garbage. */
+const LARGE_BUFFER_BYTES = 16 * 2 ** 20;
+/** How long a thread waits for the next task before it collects. */
+const IDLE_COLLECT_MS = 200;
+let idleTimer: NodeJS.Timeout | undefined;
+
+function objectiveFor(job: JobDescriptor): Promise<Objective> {
+  if (objective === null || objective.jobId !== job.id) {
+    objective = { jobId: job.id, value: loadObjective(job.gradient!.objective, job.K) };
   }
-  return entry;
+  return objective.value;
+}
+
+/** The collector, reachable from a context created after the flag is set. */
+const gc = ((): (() => void) | undefined => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+
+function collectWhenIdle(job: JobDescriptor): void {
+  const bytes = (job.output?.byteLength ?? 0) + (job.values?.byteLength ?? 0);
+  if (gc === undefined || bytes < LARGE_BUFFER_BYTES) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(gc, IDLE_COLLECT_MS);
+  idleTimer.unref();
 }
 
 /**
@@ -32,7 +61,12 @@ function viewsFor(task: Extract<Task, { kind: 'chunk' }>) {
  */
 export default async function run(task: Task): Promise<ChunkResult | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
-  const entry = viewsFor(task);
-  if (entry.objective !== null) return gradientChunk(entry.v, task.chunk, threadId, await entry.objective);
-  return runChunk(entry.v, task.chunk, threadId);
+  clearTimeout(idleTimer);
+  const v = makeJobViews(task.job);
+  try {
+    if (task.job.gradient !== null) return gradientChunk(v, task.chunk, threadId, await objectiveFor(task.job));
+    return runChunk(v, task.chunk, threadId);
+  } finally {
+    collectWhenIdle(task.job);
+  }
 }

@@ -40,6 +40,8 @@ export interface RunChunksOptions {
   readonly doneBefore?: number;
   /** Units of the whole job (default: the job's units). */
   readonly total?: number;
+  /** Runs on this thread just before a chunk is handed to a worker (e.g. to prepare its output). */
+  readonly beforeDispatch?: (chunk: number) => void;
 }
 
 /** Tasks kept in flight per thread, so a thread never waits for the coordinator's next message. */
@@ -92,6 +94,7 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
       const pump = () => {
         while (!aborted && failure === null && pending() && inFlight < pool.threads * IN_FLIGHT_PER_THREAD) {
           const chunk = retryQueue.length > 0 ? (retryQueue.shift() as number) : chunks.at(next++);
+          o.beforeDispatch?.(chunk);
           inFlight++;
           pool.run({ kind: 'chunk', job, chunk }).then(
             (r) => {

@@ -1,0 +1,118 @@
+/**
+ * relaxed-mc against its peers, side by side in one session: for each reference workload, rounds
+ * of [relaxed-mc with 2 threads, relaxed-mc with 1 thread, NumPy, PyTorch] run alternately, so
+ * machine drift hits every implementation alike; the medians and their ratios are printed.
+ *
+ * The peers are the scripts of `shared/peers/` (NumPy 1.24 and PyTorch 1.13, vectorised and
+ * chunked as well as those libraries allow), run with Debian's interpreter. A peer that is not
+ * installed is skipped, saying so. W1g (tau = 0.37) is not in the peer scripts' table; it is
+ * added to it in the interpreter before the script runs (the scripts read tau from the table).
+ *
+ * Run: `npm run build && node --expose-gc dist/bench/peers.js [--rounds 3] [--only W1,W3] [--peers ../shared/peers]`
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine, torch } from '../src/index.js';
+import { WORKLOADS, type Workload, argValue, referenceLogits } from './workloads.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const peersDir = resolve(argValue('peers') ?? process.env.RELAXED_MC_PEERS ?? resolve(ROOT, '../shared/peers'));
+const rounds = Number(argValue('rounds') ?? '3');
+const only = argValue('only')?.split(',');
+const PYTHON = '/usr/bin/python3';
+
+interface Impl {
+  name: string;
+  run(w: Workload): Promise<number>; // seconds
+}
+
+function python(script: string, args: string[], w: Workload): number {
+  // Registers W1g in the peers' workload table, then runs the script as __main__.
+  const prelude =
+    `import sys, runpy; sys.path.insert(0, ${JSON.stringify(peersDir)}); import common; ` +
+    `common.WORKLOADS['W1g'] = (16, 0.37, 1 << 24, 'moments'); ` +
+    `sys.argv = [${JSON.stringify(script)}] + ${JSON.stringify(args)}; runpy.run_path(${JSON.stringify(resolve(peersDir, script))}, run_name='__main__')`;
+  const r = spawnSync(PYTHON, ['-c', prelude], { encoding: 'utf8', cwd: peersDir, env: { ...process.env, OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1' } });
+  if (r.status !== 0) throw new Error(`${script} ${w.id} failed: ${r.stderr.trim().split('\n').pop()}`);
+  const line = r.stdout.trim().split('\n').pop() as string;
+  return (JSON.parse(line) as { seconds: number }).seconds;
+}
+
+function available(module: string): boolean {
+  if (!existsSync(PYTHON) || !existsSync(resolve(peersDir, 'common.py'))) return false;
+  return spawnSync(PYTHON, ['-c', `import ${module}`]).status === 0;
+}
+
+const engines = new Map([
+  [1, new Engine({ threads: 1 })],
+  [2, new Engine({ threads: 2 })],
+]);
+const ours = (threads: number): Impl => ({
+  name: `relaxed-mc ${threads}T`,
+  async run(w) {
+    // As in engine.bench.ts: outputs of earlier calls are collected first (with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
+    const engine = engines.get(threads) as Engine;
+    const dist = new torch.distributions.RelaxedOneHotCategorical(w.tau, { logits: referenceLogits(w.K), validate_args: w.kind !== 'logprob' });
+    if (w.kind === 'logprob') {
+      // As the peers do, the values are drawn first and only the log-density is timed.
+      const values = await engine.sample(dist, [w.N], { seed: 99 });
+      const t = performance.now();
+      const lp = await engine.logProb(dist, values);
+      const s = (performance.now() - t) / 1000;
+      if (!Number.isFinite(lp.data[0])) throw new Error('log_prob is not finite');
+      return s;
+    }
+    const t = performance.now();
+    if (w.kind === 'moments') await engine.moments(dist, { samples: w.N, seed: 1 });
+    else await engine.sample(dist, [w.N], { seed: 1 });
+    return (performance.now() - t) / 1000;
+  },
+});
+
+const impls: Impl[] = [ours(2), ours(1)];
+const skipped: string[] = [];
+if (available('numpy')) impls.push({ name: 'NumPy', run: async (w) => python('bench_numpy.py', [w.id], w) });
+else skipped.push(`NumPy (${PYTHON} with numpy and ${peersDir} needed)`);
+if (available('torch')) {
+  impls.push({ name: 'PyTorch fused 2T', run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '2'], w) });
+  impls.push({ name: 'PyTorch fused 1T', run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '1'], w) });
+} else skipped.push(`PyTorch (${PYTHON} with torch and ${peersDir} needed)`);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const loadBefore = loadavg()[0];
+const results = new Map<string, Map<string, number[]>>();
+try {
+  for (const w of WORKLOADS) {
+    if (only && !only.includes(w.id)) continue;
+    const perImpl = new Map<string, number[]>(impls.map((i) => [i.name, []]));
+    await impls[0].run({ ...w, N: Math.max(1, w.N >> 4) }); // warm up the threads and the kernels
+    for (let r = 0; r < rounds; r++) {
+      for (const impl of impls) perImpl.get(impl.name)!.push(((await impl.run(w)) * 1e9) / (w.N * w.K));
+    }
+    results.set(w.id, perImpl);
+  }
+} finally {
+  for (const e of engines.values()) await e.close();
+}
+
+console.log(`# relaxed-mc vs peers, ns per element (median of ${rounds} interleaved rounds)`);
+console.log(`# ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after, ${new Date().toISOString()}`);
+if (skipped.length) console.log(`# skipped: ${skipped.join('; ')}`);
+console.log(`| workload | ${impls.map((i) => i.name).join(' | ')} | best peer | best peer / relaxed-mc 2T | best peer / relaxed-mc 1T |`);
+console.log(`|---|${impls.map(() => '---:').join('|')}|---|---:|---:|`);
+for (const [id, perImpl] of results) {
+  const med = new Map([...perImpl].map(([k, v]) => [k, median(v)]));
+  const peers = [...med].filter(([k]) => !k.startsWith('relaxed-mc'));
+  const best = peers.sort((a, b) => a[1] - b[1])[0];
+  const cells = impls.map((i) => (med.get(i.name) as number).toFixed(2));
+  const ratio = (name: string) => (best ? (best[1] / (med.get(name) as number)).toFixed(2) : 'n/a');
+  console.log(`| ${id} | ${cells.join(' | ')} | ${best ? best[0] : 'none'} | ${ratio('relaxed-mc 2T')} | ${ratio('relaxed-mc 1T')} |`);
+}
