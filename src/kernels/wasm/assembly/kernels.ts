@@ -110,7 +110,7 @@ export function logProbRows(n: i32, K: i32, Kp: i32, b0: i32, B: i32, logits: us
     let tailS: f64 = -Infinity;
     if (odd) {
       const x0 = load<f64>(v + (<usize>pairs << 4));
-      tailX = logSpace != 0 ? x0 : f64x2.extract_lane(logv(f64x2.splat(x0)), 0);
+      tailX = logSpace != 0 ? x0 : f64x2.extract_lane(logAny(f64x2.splat(x0)), 0);
       tailS = load<f64>(l + (<usize>pairs << 4)) - t * tailX;
     }
     // NaN and +Infinity must reach the result, as in the scalar kernel: f64.max propagates NaN.
@@ -121,7 +121,7 @@ export function logProbRows(n: i32, K: i32, Kp: i32, b0: i32, B: i32, logits: us
     let total = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
     if (odd) total += f64x2.extract_lane(expv(f64x2.splat(tailS - mm)), 0);
     const sumX = f64x2.extract_lane(sx, 0) + f64x2.extract_lane(sx, 1) + tailX;
-    const lse = mm + f64x2.extract_lane(logv(f64x2.splat(total)), 0);
+    const lse = mm + f64x2.extract_lane(logAny(f64x2.splat(total)), 0);
     store<f64>(out + (<usize>r << 3), load<f64>(cst + (<usize>b << 3)) - (t + jac) * sumX - <f64>K * lse);
     if (++b == B) b = 0;
   }
