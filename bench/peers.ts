@@ -1,5 +1,5 @@
 /**
- * relaxed-mc against its peers, side by side in one session: for each reference workload, rounds
+ * relaxed-mc against its peers, side by side in one run: for each reference workload, rounds
  * of [relaxed-mc with 2 threads, relaxed-mc with 1 thread, NumPy, PyTorch] run alternately, so
  * machine drift hits every implementation alike; the medians and their ratios are printed.
  *
