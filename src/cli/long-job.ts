@@ -4,10 +4,11 @@
  *
  * @packageDocumentation
  */
-import { resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { StateFileError, readStateFile, type Shard } from '../index.js';
-import { UsageError, oneLine, quote } from './errors.js';
+import { UsageError, fsReason, oneLine, quote } from './errors.js';
 import { parseCount, parseDecimal } from './numbers.js';
 import { countParser } from './options.js';
 
@@ -74,6 +75,13 @@ export function longJobOptions(
   if (flags.shard !== undefined) {
     if (flags.out === undefined) throw new UsageError('--shard needs --out FILE: the shard writes its partial result there, for relaxed-mc merge.');
     if (useSeed === undefined) throw new UsageError('--shard needs --seed: every shard of a job must use the same seed.');
+    // Found now, not after the shard's work.
+    const dir = dirname(resolve(flags.out));
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (err) {
+      throw new UsageError(`--out ${flags.out}: cannot write in ${dir} (${fsReason(err)}).`);
+    }
   }
   if (flags.checkpointInterval !== undefined && flags.checkpoint === undefined) {
     throw new UsageError('--checkpoint-interval needs --checkpoint FILE.');

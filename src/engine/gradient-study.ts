@@ -22,8 +22,8 @@ export const MODULE_LOAD_TIMEOUT_MS = 10_000;
 export const DEFAULT_GROUP_SIZE = 4;
 /** Pilot groups per batch element for the shift of the sums. */
 const PILOT_GROUPS = 64;
-/** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40. */
-const STREAM_SPAN = 2 ** 40;
+/** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
+export const STREAM_SPAN = 2 ** 40;
 
 /**
  * @param estimators - a list of names, or 'all' / undefined for every estimator.

@@ -4,9 +4,7 @@
  *
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { StateFileError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
@@ -16,12 +14,12 @@ import { summarizeEstimates } from '../stats/gradient-report.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { ExactVector } from './exact-vector.js';
 import {
-  exactGradients, gradientPilotShift, parseEstimators, parseGroupSize, parseObjective, preflightObjective, streamBaseOf,
+  STREAM_SPAN, exactGradients, gradientPilotShift, parseEstimators, parseGroupSize, parseObjective, preflightObjective, streamBaseOf,
 } from './gradient-study.js';
 import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
 import { type ObjectiveDescriptor, gradientSumsPerElement } from './layout.js';
 import { longJobOptions } from './long-job-options.js';
-import { moduleUrl } from './objective-loader.js';
+import { moduleHash } from './objective-loader.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { type ResumablePart, runResumable } from './resumable.js';
 import { distributionFields } from './dist-params.js';
@@ -76,7 +74,11 @@ export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCatego
     const E = estimatesPerGroup(name, m);
     const groups = Math.ceil(samples / E);
     const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
-    return { name, E, groups, chunkUnits, chunks: Math.ceil(groups / chunkUnits) };
+    const chunks = Math.ceil(groups / chunkUnits);
+    if (chunks >= STREAM_SPAN - 1) {
+      throw new RangeError(`gradients: ${chunks} chunks of ${name} exceed the ${STREAM_SPAN - 1} streams an estimator has; raise chunkSize.`);
+    }
+    return { name, E, groups, chunkUnits, chunks };
   });
   const params = gradientsParams(dist, seed, samples, m, plans, objectiveSpec);
   const per = gradientSumsPerElement(K);
@@ -125,14 +127,6 @@ function gradientsParams(
   plans: readonly Plan[],
   objective: ObjectiveDescriptor,
 ): JobParams {
-  let moduleHash: string | null = null;
-  if ('module' in objective) {
-    try {
-      moduleHash = createHash('sha256').update(readFileSync(fileURLToPath(moduleUrl(objective.module)))).digest('hex');
-    } catch {
-      moduleHash = null;
-    }
-  }
   return {
     kind: 'gradients',
     generator: ENGINE_STREAM_VERSION,
@@ -143,7 +137,7 @@ function gradientsParams(
     estimators: plans.map((q) => q.name),
     chunkSizes: plans.map((q) => q.chunkUnits),
     objective: objective as unknown as ParamValue,
-    objectiveModuleHash: moduleHash,
+    objectiveModuleHash: 'module' in objective ? moduleHash(objective.module) : null,
   };
 }
 
@@ -161,9 +155,12 @@ function study(
   const shape = [...batchShape, K];
   const reports: Record<string, EstimatorReport> = {};
   plans.forEach((plan, i) => {
+    // The groups the sums hold: all of them, or a shard's (the state says which chunks are in).
+    let groups = 0;
+    for (const [a, b] of run.state.parts[i].completed.toArray()) groups += Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits;
     const merged = sums[i].values();
     const rows = Array.from({ length: B }, (_, b) =>
-      summarizeEstimates(K, plan.groups * plan.E, plan.groups, merged.subarray(b * per, (b + 1) * per), shifts[i].subarray(b * K, (b + 1) * K), exact.discrete.subarray(b * K, (b + 1) * K)),
+      summarizeEstimates(K, groups * plan.E, groups, merged.subarray(b * per, (b + 1) * per), shifts[i].subarray(b * K, (b + 1) * K), exact.discrete.subarray(b * K, (b + 1) * K)),
     );
     type Row = (typeof rows)[number];
     const field = (f: (s: Row) => Float64Array) => {
@@ -192,8 +189,8 @@ function study(
         snr: total((a) => a.totals.snr),
         snrStderr: total((a) => a.totals.snrStderr),
       },
-      samples: plan.groups * plan.E,
-      groups: plan.groups,
+      samples: groups * plan.E,
+      groups,
     };
   });
   return {
@@ -224,6 +221,12 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
   const B = batchShape.reduce((a, b) => a * b, 1);
   const m = q.groupSize as number;
   const objectiveSpec = q.objective as unknown as ObjectiveDescriptor;
+  if ('module' in objectiveSpec && moduleHash(objectiveSpec.module) !== q.objectiveModuleHash) {
+    throw new StateFileError(
+      `the objective module ${objectiveSpec.module} has changed (or is missing) since the study ran: its exact gradients would not match the estimates.`,
+      objectiveSpec.module,
+    );
+  }
   const logits = Float64Array.from(q.logits as (number | string)[], Number);
   const temperature = Float64Array.from(q.temperature as (number | string)[], Number);
   const objective: Objective = await preflightObjective(objectiveSpec, K);

@@ -73,7 +73,11 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
     for (const p of ordered) {
       const q = p.state.parts[j];
       for (const [a, b] of q.completed.toArray()) completed.addRange(a, b);
-      sums = sums === null ? q.sums : mergeSums(first.state, sums, q.sums);
+      try {
+        sums = sums === null ? q.sums : mergeSums(first.state, sums, q.sums);
+      } catch (err) {
+        throw new StateFileError(`${p.file} cannot be merged with the other parts: ${(err as Error).message}.`, p.file);
+      }
     }
     return { name: part.name, chunks: part.chunks, completed, sums };
   });

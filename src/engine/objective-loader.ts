@@ -5,7 +5,9 @@
  *
  * @packageDocumentation
  */
-import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { type Objective, objectiveFromModule, objectiveFromSpec } from '../kernels/objectives.js';
 import type { ObjectiveDescriptor } from './layout.js';
@@ -24,13 +26,27 @@ export function moduleUrl(spec: string): string {
 }
 
 /**
+ * @param spec - a module's absolute path or file URL.
+ * @returns the sha256 of its contents, or null when it cannot be read.
+ */
+export function moduleHash(spec: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(fileURLToPath(moduleUrl(spec)))).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+/**
  * @param d - the objective descriptor.
  * @param K - categories.
- * @returns the objective (the module is imported at most once per thread).
+ * @returns the objective. A module is imported once per thread and version of its contents
+ *   (the URL carries their hash), so an edited module is not served from the import cache.
  */
 export async function loadObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
   if (!('module' in d)) return objectiveFromSpec(d);
-  const url = moduleUrl(d.module);
+  const hash = moduleHash(d.module);
+  const url = hash === null ? moduleUrl(d.module) : `${moduleUrl(d.module)}?sha256=${hash}`;
   let mod = modules.get(url);
   if (mod === undefined) {
     mod = import(url);

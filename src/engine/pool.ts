@@ -96,7 +96,9 @@ export class WorkerPool {
    */
   run(task: Task): Promise<ChunkResult> {
     if (this.pool === null) return Promise.reject(new Error('relaxed-mc: the pool is not started'));
-    if (this.fatal !== null) return Promise.reject(this.fatal);
+    // A worker that died while idle is replaced by piscina; only a pool left with no thread at
+    // all (its replacements cannot even load) can no longer run anything.
+    if (this.fatal !== null && this.pool.threads.length === 0) return Promise.reject(this.fatal);
     return this.pool.run(task) as Promise<ChunkResult>;
   }
 

@@ -113,11 +113,27 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
   const total = parts.reduce((a, p, i) => a + unitsIn(p, range(ranges[i][0], ranges[i][1])), 0);
   let doneBefore = total - parts.reduce((a, p, i) => a + unitsIn(p, remaining[i]), 0);
 
+  // A checkpoint that cannot be written is found before any work, not at the first timer tick.
+  if (o.checkpoint !== null) write(o.checkpoint.path, state());
   if (remaining.some((r) => r.length > 0)) await o.start();
+  // The job's own signal: fired by the caller's, or by a checkpoint write that failed mid-run
+  // (the job stops rather than run on without saving, and the last good checkpoint stays).
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  if (o.signal?.aborted) stop.abort();
+  o.signal?.addEventListener('abort', forward, { once: true });
+  let writeError: StateFileError | null = null;
   let timer: NodeJS.Timeout | undefined;
   if (o.checkpoint !== null) {
     const cp = o.checkpoint;
-    timer = setInterval(() => writeStateFile(cp.path, state()), cp.intervalMs);
+    timer = setInterval(() => {
+      try {
+        write(cp.path, state());
+      } catch (err) {
+        writeError ??= err as StateFileError;
+        stop.abort();
+      }
+    }, cp.intervalMs);
   }
   try {
     for (let i = 0; i < parts.length; i++) {
@@ -134,7 +150,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
           completed[i].add(chunk);
         },
         onProgress: o.onProgress,
-        signal: o.signal,
+        signal: stop.signal,
         retries: o.retries,
         unitsOf: (c) => part.unitsOf(c),
         doneBefore,
@@ -143,15 +159,37 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
       doneBefore += unitsIn(part, todo);
     }
   } catch (err) {
-    // Keep what completed before an abort or a failure: a rerun resumes from there.
-    if (o.checkpoint !== null) writeStateFile(o.checkpoint.path, state());
+    if (writeError !== null) throw writeError;
+    // Keep what completed before an abort or a failure: a rerun resumes from there. If even this
+    // write fails, the original error is the one to report.
+    if (o.checkpoint !== null) {
+      try {
+        write(o.checkpoint.path, state());
+      } catch {
+        // the last good checkpoint stays as it was
+      }
+    }
     throw err;
   } finally {
     if (timer !== undefined) clearInterval(timer);
+    o.signal?.removeEventListener('abort', forward);
   }
   const final = state();
-  if (o.checkpoint !== null) writeStateFile(o.checkpoint.path, final);
+  if (o.checkpoint !== null) write(o.checkpoint.path, final);
   return final;
+}
+
+/**
+ * @param path - the checkpoint.
+ * @param state - what to save.
+ * @throws StateFileError naming the file and the reason.
+ */
+function write(path: string, state: JobState): void {
+  try {
+    writeStateFile(path, state);
+  } catch (err) {
+    throw new StateFileError(`cannot write the checkpoint ${path}: ${(err as Error).message}`, path);
+  }
 }
 
 function* range(a: number, b: number): Iterable<number> {

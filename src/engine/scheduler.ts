@@ -115,7 +115,12 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
               inFlight--;
               const tries = (attempts.get(chunk) ?? 0) + 1;
               attempts.set(chunk, tries);
-              if (tries <= retries && failure === null && !aborted) retryQueue.push(chunk);
+              // Once aborted, a task that fails (its thread torn down, say) is part of the abort.
+              if (aborted) {
+                settle();
+                return;
+              }
+              if (tries <= retries && failure === null) retryQueue.push(chunk);
               else if (failure === null) {
                 failure = { chunk, error: err, inWorker: true };
                 stop();

@@ -137,7 +137,7 @@ export interface EstimatorReport {
     snr: Tensor;
     snrStderr: Tensor;
   };
-  /** Single-sample estimates per batch element. */
+  /** Single-sample estimates per batch element (of this shard, for a shard). */
   samples: number;
   /** Independent groups they came in. */
   groups: number;

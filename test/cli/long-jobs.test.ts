@@ -103,6 +103,15 @@ describe('shards in separate processes', () => {
     expect(mixed.stderr).toMatch(/other-2\.json belongs to another job .*seed: 43 there, 42 here/);
   });
 
+  it('an unwritable --out or --checkpoint is found before any work (exit 2)', async () => {
+    const out = await relaxedMc([...job, '--shard', '0/2', '--out', 'no-such-folder/p.json'], dir);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--out no-such-folder\/p\.json: cannot write in .*no-such-folder/);
+    const ck = await relaxedMc([...job, '--checkpoint', 'no-such-folder/run.ckpt'], dir);
+    expect(ck.code).toBe(2);
+    expect(ck.stderr).toMatch(/cannot write the checkpoint .*no-such-folder/);
+  });
+
   it('--shard needs --seed and --out, and a well-formed i/n', async () => {
     expect((await relaxedMc(['estimate', '--shard', '0/2', '--out', 'x.json'], dir)).stderr).toMatch(/--shard needs --seed/);
     expect((await relaxedMc(['estimate', '--shard', '0/2', '--seed', '1'], dir)).stderr).toMatch(/--shard needs --out/);

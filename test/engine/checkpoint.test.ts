@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, Engine, StateFileError, AbortError, readStateFile } from 'relaxed-mc';
@@ -90,6 +90,25 @@ describe('checkpoint and resume', () => {
     const e2 = await engines[1].moments(dist, { ...job, checkpoint: path }).catch((e) => e);
     expect(e2).toBeInstanceOf(StateFileError);
     expect(e2.message).toMatch(/is corrupt: its checksum does not match/);
+  });
+
+  it('a checkpoint that cannot be written is refused before any work; one that stops being writable stops the job', async () => {
+    const before = engines[1].completedTasks;
+    const err = await engines[1].moments(dist, { ...job, checkpoint: join(dir, 'no-such-folder', 'ck.json') }).catch((e) => e);
+    expect(err).toBeInstanceOf(StateFileError);
+    expect(err.message).toMatch(/cannot write the checkpoint .*no-such-folder.*ENOENT/);
+    expect(engines[1].completedTasks).toBe(before);
+    // The folder disappears mid-run: the next write fails, the job stops with that error.
+    const sub = join(dir, 'vanishing');
+    mkdirSync(sub);
+    let removed = false;
+    const onProgress = () => {
+      if (!removed) rmSync(sub, { recursive: true, force: true });
+      removed = true;
+    };
+    const e2 = await engines[1].moments(dist, { ...job, samples: 50_000_000, checkpoint: join(sub, 'ck.json'), checkpointInterval: 10, onProgress }).catch((e) => e);
+    expect(e2).toBeInstanceOf(StateFileError);
+    expect(e2.message).toMatch(/cannot write the checkpoint .*vanishing/);
   });
 
   it('the file is replaced atomically: no temporary files are left behind', async () => {

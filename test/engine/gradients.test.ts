@@ -53,6 +53,13 @@ describe('engine.gradients', () => {
     for (let i = 0; i < 6; i++) expect(Math.abs(rep.bias.data[i]) / rep.stderr.data[i]).toBeLessThan(5);
   });
 
+  it('a user objective may call log_prob without disturbing the random streams', async () => {
+    const opts = { samples: 4000, seed: 6, chunkSize: 500, estimators: ['rebar', 'gumbel-rao'] };
+    const plain = await two.gradients(dist, { ...opts, objective: { module: fixture('quadratic.mjs') } });
+    const busy = await two.gradients(dist, { ...opts, objective: { module: fixture('quadratic-with-log-prob.mjs') } });
+    for (const name of ['rebar', 'gumbel-rao']) expect(bits(busy.estimators[name].mean)).toEqual(bits(plain.estimators[name].mean));
+  });
+
   it('a user module that throws, is missing, has the wrong exports or fails to load: a clear error, before the workers start', async () => {
     const before = two.completedTasks;
     const cases: [string, RegExp][] = [

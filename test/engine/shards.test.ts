@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, Engine, StateFileError, mergeStates, readStateFile, resultOfState } from 'relaxed-mc';
@@ -44,6 +44,12 @@ describe('shards', () => {
     for (let index = 0; index < 3; index++) parts.push({ file: `g${index}`, state: (await engine.gradients(dist, { ...opts, shard: { index, count: 3 } })).state });
     const merged = await resultOfState(mergeStates(parts));
     if (merged.kind !== 'gradients') throw new Error('expected a gradients result');
+    // A shard alone reports its own estimates: its count, and a mean near the exact gradient.
+    const alone = await engine.gradients(dist, { ...opts, shard: { index: 0, count: 3 } });
+    const r = alone.estimators.reinforce;
+    expect(r.samples).toBeLessThan(single.estimators.reinforce.samples);
+    expect(r.samples).toBe(r.groups);
+    for (let i = 0; i < r.bias.data.length; i++) expect(Math.abs(r.bias.data[i]) / r.stderr.data[i]).toBeLessThan(5);
     expect(bits(merged.result.estimators['gumbel-rao'].variance)).toEqual(bits(single.estimators['gumbel-rao'].variance));
     expect(bits(merged.result.estimators.reinforce.stderr)).toEqual(bits(single.estimators.reinforce.stderr));
   });
@@ -68,6 +74,20 @@ describe('shards', () => {
     expect(() => mergeStates([incomplete, parts[1], parts[2]])).toThrow(/part-0\.json is incomplete: shard 0\/3 has \d+ of its 41 chunks of moments/);
     rmSync(dir, { recursive: true, force: true });
     expect(() => mergeStates([])).toThrow(StateFileError);
+  });
+
+  it('merging a study whose objective module changed since it ran is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relaxed-mc-module-'));
+    const mod = join(dir, 'objective.mjs');
+    writeFileSync(mod, 'export function f(z) { return z[0] * z[1]; }\nexport function grad(z, out) { out[0] = z[1]; out[1] = z[0]; out.fill(0, 2); }\n');
+    const opts = { objective: { module: mod }, samples: 2000, seed: 9, chunkSize: 100, estimators: ['reinforce'] };
+    const d2 = new RelaxedOneHotCategorical(0.5, { probs: [0.3, 0.7] });
+    const parts = [];
+    for (let index = 0; index < 2; index++) parts.push({ file: `m${index}`, state: (await engine.gradients(d2, { ...opts, shard: { index, count: 2 } })).state });
+    expect((await resultOfState(mergeStates(parts))).kind).toBe('gradients');
+    writeFileSync(mod, 'export function f(z) { return z[0]; }\nexport function grad(z, out) { out.fill(0); out[0] = 1; }\n');
+    await expect(resultOfState(mergeStates(parts))).rejects.toThrow(/objective module .* has changed/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('shard options are checked', async () => {

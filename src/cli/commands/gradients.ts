@@ -117,6 +117,9 @@ export const gradients: CommandSpec<GradientsFlags> = {
     const { dist } = buildDistribution({ temperature: temperatures, ...which });
     const objective = objectiveOption(flags, dist.event_shape[0], process.cwd());
     checkGroupSize(flags.groupSize, flags.estimators);
+    if (flags.shard !== undefined && (flags.plot !== undefined || extname(flags.out ?? '').toLowerCase() === '.csv')) {
+      throw new UsageError('--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --plot and CSV come from the merge.');
+    }
     const long = longJobOptions(flags, flags.seed);
     if (flags.shard !== undefined) {
       const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);

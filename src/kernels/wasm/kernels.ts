@@ -211,23 +211,19 @@ export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64
 }
 
 /**
- * A chunk's uniform stream in kernel memory (the same stream definition as the draws), for
- * kernels written in JavaScript that consume uniforms from a Float64Array. Build one per task
- * (it resets the thread's kernel memory).
+ * A chunk's uniform stream (the same stream definition as the draws), for kernels written in
+ * JavaScript that consume uniforms from a Float64Array. The generator state and the uniforms
+ * are kept in JavaScript memory between calls and only lent to the kernel memory for each fill:
+ * code running between two fills (a user objective, say) may itself use the thread's kernel
+ * memory (`log_prob` does) without disturbing the stream.
  */
 export class WasmUniforms {
-  private readonly a: Arena;
-  private readonly st: number;
-  private readonly buf: number;
-  private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
+  private readonly state = new Uint32Array(STREAM_STATE_WORDS);
+  private readonly out: Float64Array;
 
   /** @param capacity - the most uniforms one {@link WasmUniforms.fill} call returns. */
   constructor(readonly capacity: number) {
-    const a = threadArena();
-    a.reset();
-    this.a = a;
-    this.st = a.alloc(STREAM_STATE_BYTES);
-    this.buf = a.alloc((capacity + 1) * 8);
+    this.out = new Float64Array(capacity + 1);
   }
 
   /**
@@ -235,8 +231,7 @@ export class WasmUniforms {
    * @param stream - stream (chunk) index.
    */
   start(seed: number, stream: number): void {
-    seedChunkStream(seed, stream, this.seedWords);
-    new Uint32Array(this.a.k.memory.buffer, this.st, STREAM_STATE_WORDS).set(this.seedWords);
+    seedChunkStream(seed, stream, this.state);
   }
 
   /**
@@ -247,7 +242,16 @@ export class WasmUniforms {
    * @returns a view (valid until the next call).
    */
   fill(n: number): Float64Array {
-    this.a.k.fillUniform(this.st, this.buf, (n + 1) >> 1);
-    return this.a.f64(this.buf, n);
+    const pairs = (n + 1) >> 1;
+    const a = threadArena();
+    a.reset();
+    const st = a.alloc(STREAM_STATE_BYTES);
+    const buf = a.alloc(pairs * 16);
+    const words = new Uint32Array(a.k.memory.buffer, st, STREAM_STATE_WORDS);
+    words.set(this.state);
+    a.k.fillUniform(st, buf, pairs);
+    this.state.set(words);
+    this.out.set(a.f64(buf, 2 * pairs));
+    return this.out.subarray(0, n);
   }
 }
