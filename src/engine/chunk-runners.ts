@@ -10,8 +10,12 @@ import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
 
-/** Elements per block of the logProb loop: 32 KiB of float64. */
-export const BLOCK_ELEMENTS = 4096;
+/**
+ * Values per step of the logProb loop, between two looks at the stop flag. Large, because each
+ * kernel call lays out every batch element's parameters in kernel memory afresh (a per-call cost
+ * proportional to the batch), while a step of 2^18 values still takes only milliseconds.
+ */
+export const LOG_PROB_STEP_ELEMENTS = 2 ** 18;
 
 /** Typed views of a job's buffers, made once per job per thread. */
 export interface JobViews {
@@ -22,8 +26,6 @@ export interface JobViews {
   readonly extra: Float64Array;
   readonly values: Float64Array | null;
   readonly output: Float64Array | null;
-  /** A block of working space, reused by every chunk of the job. */
-  readonly block: Float64Array;
   readonly scratch: Float64Array;
 }
 
@@ -35,7 +37,6 @@ export function makeJobViews(job: JobDescriptor): JobViews {
   const { B, K } = job;
   const params = new Float64Array(job.params);
   const extraLen = job.kind === 'logProb' ? B : job.kind === 'sample' ? 0 : B * K;
-  const rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / K));
   return {
     job,
     control: new Int32Array(job.control),
@@ -44,7 +45,6 @@ export function makeJobViews(job: JobDescriptor): JobViews {
     extra: params.subarray(extraOffset(B, K), extraOffset(B, K) + extraLen),
     values: job.values === null ? null : new Float64Array(job.values),
     output: job.output === null ? null : new Float64Array(job.output),
-    block: new Float64Array(rowsPerBlock * K),
     scratch: new Float64Array(K),
   };
 }
@@ -138,10 +138,10 @@ function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
     const bad = firstInvalidRow(end - first, K, values, first * K);
     if (bad.row >= 0) return { threadId, stopped: false, sums: null, invalidRow: first + bad.row, invalidReason: bad.reason };
   }
-  const rowsPerBlock = v.block.length / K;
+  const rowsPerStep = Math.max(1, Math.floor(LOG_PROB_STEP_ELEMENTS / K));
   for (let r = first; r < end; ) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
-    const n = Math.min(rowsPerBlock, end - r);
+    const n = Math.min(rowsPerStep, end - r);
     wasmLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, out, r);
     r += n;
   }
