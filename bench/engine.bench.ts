@@ -42,7 +42,10 @@ const rows: Row[] = [];
 
 async function runWorkload(w: Workload, engines: Map<number, Engine>): Promise<void> {
   const N = Math.max(1, Math.round(w.N * scale));
-  const dist = new torch.distributions.RelaxedOneHotCategorical(w.tau, { logits: referenceLogits(w.K), validate_args: w.kind !== 'logprob' });
+  const dist = new torch.distributions.RelaxedOneHotCategorical(w.tau, {
+    logits: referenceLogits(w.K),
+    validate_args: w.kind !== 'logprob',
+  });
   const values = w.kind === 'logprob' ? await engines.get(2)!.sample(dist, [N], { seed: 99 }) : null;
   const bench = new Bench({ iterations, time: 0, warmup: true, warmupIterations: 1, warmupTime: 0 });
   const sizes = new Map<string, number>();
@@ -96,6 +99,10 @@ console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const one = rows.find((x) => x.workload === r.workload && x.variant === '1 thread');
   const ratio = one ? (one.nsPerElement / r.nsPerElement).toFixed(2) : '';
-  console.log(`| ${r.workload} | ${r.variant} | ${r.N} | ${r.K} | ${r.nsPerElement.toFixed(2)} | ${(1e9 / r.nsPerElement).toExponential(3)} | ${ratio} |`);
+  console.log(
+    `| ${r.workload} | ${r.variant} | ${r.N} | ${r.K} | ${r.nsPerElement.toFixed(2)} | ${(1e9 / r.nsPerElement).toExponential(3)} | ${ratio} |`,
+  );
 }
-console.log(`(checksum ${checksum.toFixed(6)}; medians of ${iterations} runs after a warm-up; ${new Date().toISOString()})`);
+console.log(
+  `(checksum ${checksum.toFixed(6)}; medians of ${iterations} runs after a warm-up; ${new Date().toISOString()})`,
+);

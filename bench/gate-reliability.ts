@@ -38,9 +38,16 @@ const recorded = process.argv.includes('--recorded');
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'relaxed-mc-gate-'));
 
 /** Runs `relaxed-mc bench ...` and returns its exit status and output. */
-function gate(main: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function gate(
+  main: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [main, 'bench', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'bench', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -73,7 +80,16 @@ for (const [i, slowed] of plan.entries()) {
   loads.push(loadavg()[0]);
   const b = await gate(baseMain, ['--suite', suite, '--json', base, '--quiet'], {});
   if (b.code !== 0) throw new Error(`baseline run ${i + 1} failed (exit ${b.code}): ${b.stderr}`);
-  const args = ['--compare', base, '--threshold', threshold, '--json', cand, '--quiet', ...(recorded ? ['--recorded'] : [])];
+  const args = [
+    '--compare',
+    base,
+    '--threshold',
+    threshold,
+    '--json',
+    cand,
+    '--quiet',
+    ...(recorded ? ['--recorded'] : []),
+  ];
   const c = await gate(MAIN, args, slowed ? { RELAXED_MC_BENCH_SLOWDOWN: slowdown } : {});
   loads.push(loadavg()[0]);
   const lines = c.stdout.split('\n');
@@ -93,7 +109,9 @@ for (const [i, slowed] of plan.entries()) {
   if (c.code !== 0 && c.code !== 1) console.log(c.stderr);
 }
 loads.sort((a, b) => a - b);
-console.log(`detected ${detected}/${detectTrials} slowdowns of ${slowdown}; false alarms ${falseAlarms}/${falseTrials}; errors ${errors}`);
+console.log(
+  `detected ${detected}/${detectTrials} slowdowns of ${slowdown}; false alarms ${falseAlarms}/${falseTrials}; errors ${errors}`,
+);
 console.log(
   `1-minute load average during the trials: min ${loads[0].toFixed(2)}, median ${loads[loads.length >> 1].toFixed(2)}, max ${loads[loads.length - 1].toFixed(2)} ` +
     `on ${availableParallelism()} cores; reports in ${keep ?? '(deleted)'}`,

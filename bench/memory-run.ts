@@ -19,6 +19,10 @@ await engine.close();
 let maxZ = 0;
 for (let k = 0; k < 16; k++) maxZ = Math.max(maxZ, Math.abs(est.mean.data[k] - dist.mean.data[k]) / est.stderr.data[k]);
 const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-console.log(`${samples} draws x K = 16 on ${threads} threads in ${s.toFixed(1)} s (${((s * 1e9) / (samples * 16)).toFixed(2)} ns per element, ${est.chunks} chunks)`);
-console.log(`resident memory: first ${mib(rss[0])} MiB, min ${mib(Math.min(...rss))} MiB, max ${mib(Math.max(...rss))} MiB over ${rss.length} progress reports`);
+console.log(
+  `${samples} draws x K = 16 on ${threads} threads in ${s.toFixed(1)} s (${((s * 1e9) / (samples * 16)).toFixed(2)} ns per element, ${est.chunks} chunks)`,
+);
+console.log(
+  `resident memory: first ${mib(rss[0])} MiB, min ${mib(Math.min(...rss))} MiB, max ${mib(Math.max(...rss))} MiB over ${rss.length} progress reports`,
+);
 console.log(`largest |z| of the 16 means against the exact means: ${maxZ.toFixed(2)}`);

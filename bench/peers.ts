@@ -35,7 +35,11 @@ function python(script: string, args: string[], w: Workload): number {
     `import sys, runpy; sys.path.insert(0, ${JSON.stringify(peersDir)}); import common; ` +
     `common.WORKLOADS['W1g'] = (16, 0.37, 1 << 24, 'moments'); ` +
     `sys.argv = [${JSON.stringify(script)}] + ${JSON.stringify(args)}; runpy.run_path(${JSON.stringify(resolve(peersDir, script))}, run_name='__main__')`;
-  const r = spawnSync(PYTHON, ['-c', prelude], { encoding: 'utf8', cwd: peersDir, env: { ...process.env, OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1' } });
+  const r = spawnSync(PYTHON, ['-c', prelude], {
+    encoding: 'utf8',
+    cwd: peersDir,
+    env: { ...process.env, OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1' },
+  });
   if (r.status !== 0) throw new Error(`${script} ${w.id} failed: ${r.stderr.trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() as string;
   return (JSON.parse(line) as { seconds: number }).seconds;
@@ -56,7 +60,10 @@ const ours = (threads: number): Impl => ({
     // As in engine.bench.ts: outputs of earlier calls are collected first (with --expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
     const engine = engines.get(threads) as Engine;
-    const dist = new torch.distributions.RelaxedOneHotCategorical(w.tau, { logits: referenceLogits(w.K), validate_args: w.kind !== 'logprob' });
+    const dist = new torch.distributions.RelaxedOneHotCategorical(w.tau, {
+      logits: referenceLogits(w.K),
+      validate_args: w.kind !== 'logprob',
+    });
     if (w.kind === 'logprob') {
       // As the peers do, the values are drawn first and only the log-density is timed.
       const values = await engine.sample(dist, [w.N], { seed: 99 });
@@ -78,8 +85,14 @@ const skipped: string[] = [];
 if (available('numpy')) impls.push({ name: 'NumPy', run: async (w) => python('bench_numpy.py', [w.id], w) });
 else skipped.push(`NumPy (${PYTHON} with numpy and ${peersDir} needed)`);
 if (available('torch')) {
-  impls.push({ name: 'PyTorch fused 2T', run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '2'], w) });
-  impls.push({ name: 'PyTorch fused 1T', run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '1'], w) });
+  impls.push({
+    name: 'PyTorch fused 2T',
+    run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '2'], w),
+  });
+  impls.push({
+    name: 'PyTorch fused 1T',
+    run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '1'], w),
+  });
 } else skipped.push(`PyTorch (${PYTHON} with torch and ${peersDir} needed)`);
 
 const median = (xs: number[]) => {
@@ -104,9 +117,13 @@ try {
 }
 
 console.log(`# relaxed-mc vs peers, ns per element (median of ${rounds} interleaved rounds)`);
-console.log(`# ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after, ${new Date().toISOString()}`);
+console.log(
+  `# ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after, ${new Date().toISOString()}`,
+);
 if (skipped.length) console.log(`# skipped: ${skipped.join('; ')}`);
-console.log(`| workload | ${impls.map((i) => i.name).join(' | ')} | best peer | best peer / relaxed-mc 2T | best peer / relaxed-mc 1T |`);
+console.log(
+  `| workload | ${impls.map((i) => i.name).join(' | ')} | best peer | best peer / relaxed-mc 2T | best peer / relaxed-mc 1T |`,
+);
 console.log(`|---|${impls.map(() => '---:').join('|')}|---|---:|---:|`);
 for (const [id, perImpl] of results) {
   const med = new Map([...perImpl].map(([k, v]) => [k, median(v)]));
@@ -114,5 +131,7 @@ for (const [id, perImpl] of results) {
   const best = peers.sort((a, b) => a[1] - b[1])[0];
   const cells = impls.map((i) => (med.get(i.name) as number).toFixed(2));
   const ratio = (name: string) => (best ? (best[1] / (med.get(name) as number)).toFixed(2) : 'n/a');
-  console.log(`| ${id} | ${cells.join(' | ')} | ${best ? best[0] : 'none'} | ${ratio('relaxed-mc 2T')} | ${ratio('relaxed-mc 1T')} |`);
+  console.log(
+    `| ${id} | ${cells.join(' | ')} | ${best ? best[0] : 'none'} | ${ratio('relaxed-mc 2T')} | ${ratio('relaxed-mc 1T')} |`,
+  );
 }

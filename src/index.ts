@@ -19,8 +19,17 @@ export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
 export type {
-  EngineOptions, JobOptions, LongJobOptions, MomentsOptions, SampleOptions, MomentsEstimate, ChunkOrder, Progress, GradientsOptions,
-  GradientStudy, EstimatorReport,
+  EngineOptions,
+  JobOptions,
+  LongJobOptions,
+  MomentsOptions,
+  SampleOptions,
+  MomentsEstimate,
+  ChunkOrder,
+  Progress,
+  GradientsOptions,
+  GradientStudy,
+  EstimatorReport,
 } from './engine/engine.js';
 export type { JobState, JobParams, PartState } from './engine/job-state.js';
 export type { Shard } from './engine/shards.js';

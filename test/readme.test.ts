@@ -34,7 +34,11 @@ describe('README examples', () => {
   });
   for (const ex of found) {
     it(`the example at README.md line ${ex.line} runs${ex.expected !== null ? ' and prints what the README says' : ''}`, () => {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', ex.code], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', ex.code], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       if (ex.expected !== null) expect(r.stdout).toBe(ex.expected);

@@ -91,7 +91,9 @@ export async function workerCalibration(threads: number): Promise<Calibration> {
       pending.get(w)?.reject(e);
     });
   }
-  await Promise.all(workers.map((w) => new Promise((resolve, reject) => w.once('online', resolve).once('error', reject))));
+  await Promise.all(
+    workers.map((w) => new Promise((resolve, reject) => w.once('online', resolve).once('error', reject))),
+  );
   let seed = 0;
   const ask = (w: Worker, s: number) =>
     new Promise<number>((resolve, reject) => {

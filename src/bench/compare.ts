@@ -89,13 +89,22 @@ export interface Comparison {
  * console.log(c.failed, c.counts.regression); // false 0
  * ```
  */
-export function compareReports(baseline: BenchReport, candidate: BenchReport, o: { threshold?: number; z?: number } = {}): Comparison {
+export function compareReports(
+  baseline: BenchReport,
+  candidate: BenchReport,
+  o: { threshold?: number; z?: number } = {},
+): Comparison {
   const threshold = o.threshold ?? DEFAULT_THRESHOLD;
   const z = o.z ?? DEFAULT_Z;
-  if (!(threshold > 0 && threshold < 1)) throw new BenchInputError(`the threshold must be a fraction between 0 and 1 (0.15 = 15 % slower), but got ${threshold}.`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new BenchInputError(
+      `the threshold must be a fraction between 0 and 1 (0.15 = 15 % slower), but got ${threshold}.`,
+    );
   if (!(z > 0 && Number.isFinite(z))) throw new BenchInputError(`z must be a positive number, but got ${z}.`);
   if (baseline.version !== REPORT_VERSION || candidate.version !== REPORT_VERSION) {
-    throw new BenchInputError(`the reports have versions ${baseline.version} (baseline) and ${candidate.version} (candidate); only version ${REPORT_VERSION} can be compared.`);
+    throw new BenchInputError(
+      `the reports have versions ${baseline.version} (baseline) and ${candidate.version} (candidate); only version ${REPORT_VERSION} can be compared.`,
+    );
   }
   if (baseline.calibration.version !== candidate.calibration.version) {
     throw new BenchInputError(
@@ -117,7 +126,9 @@ export function compareReports(baseline: BenchReport, candidate: BenchReport, o:
       );
     }
     if (paired && b.normalized.rounds.length !== c.normalized.rounds.length) {
-      throw new BenchInputError(`benchmark ${b.id}: the paired reports hold ${b.normalized.rounds.length} and ${c.normalized.rounds.length} rounds; they must hold the same.`);
+      throw new BenchInputError(
+        `benchmark ${b.id}: the paired reports hold ${b.normalized.rounds.length} and ${c.normalized.rounds.length} rounds; they must hold the same.`,
+      );
     }
     common.push([b, c]);
   }
@@ -127,7 +138,10 @@ export function compareReports(baseline: BenchReport, candidate: BenchReport, o:
     );
   }
   const measured = new Map(
-    common.map(([b, c]) => [b.id, paired ? pairedRatio(b, c) : independentRatio(b, c, calibrationError(baseline, candidate, b.calibration))]),
+    common.map(([b, c]) => [
+      b.id,
+      paired ? pairedRatio(b, c) : independentRatio(b, c, calibrationError(baseline, candidate, b.calibration)),
+    ]),
   );
   const logs = [...measured.values()].map((m) => Math.log(m.ratio));
   const scatter = !paired && logs.length >= MIN_FOR_SCATTER ? MAD_TO_SD * mad(logs) : 0;
@@ -135,21 +149,55 @@ export function compareReports(baseline: BenchReport, candidate: BenchReport, o:
   for (const b of baseline.benchmarks) {
     const m = measured.get(b.id);
     if (m === undefined) {
-      rows.push({ id: b.id, verdict: 'missing', baseline: b.normalized.median, candidate: NaN, ratio: NaN, sigma: NaN, limit: NaN });
+      rows.push({
+        id: b.id,
+        verdict: 'missing',
+        baseline: b.normalized.median,
+        candidate: NaN,
+        ratio: NaN,
+        sigma: NaN,
+        limit: NaN,
+      });
       continue;
     }
     const sigma = Math.max(m.sigma, scatter);
     const limit = Math.max(threshold, z * sigma);
     const verdict: Verdict = m.ratio < 1 - limit ? 'regression' : m.ratio > 1 + limit ? 'improvement' : 'unchanged';
-    rows.push({ id: b.id, verdict, baseline: b.normalized.median, candidate: cand.get(b.id)!.normalized.median, ratio: m.ratio, sigma, limit });
+    rows.push({
+      id: b.id,
+      verdict,
+      baseline: b.normalized.median,
+      candidate: cand.get(b.id)!.normalized.median,
+      ratio: m.ratio,
+      sigma,
+      limit,
+    });
   }
   const base = new Set(baseline.benchmarks.map((b) => b.id));
   for (const c of candidate.benchmarks) {
-    if (!base.has(c.id)) rows.push({ id: c.id, verdict: 'new', baseline: NaN, candidate: c.normalized.median, ratio: NaN, sigma: NaN, limit: NaN });
+    if (!base.has(c.id))
+      rows.push({
+        id: c.id,
+        verdict: 'new',
+        baseline: NaN,
+        candidate: c.normalized.median,
+        ratio: NaN,
+        sigma: NaN,
+        limit: NaN,
+      });
   }
   const counts: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, missing: 0, new: 0 };
   for (const r of rows) counts[r.verdict] += 1;
-  return { mode: paired ? 'paired' : 'independent', rows, threshold, z, scatter, counts, failed: counts.regression > 0, warnings: warningsOf(baseline, candidate) };
+  return {
+    mode: paired ? 'paired' : 'independent',
+    rows,
+    threshold,
+    z,
+    scatter,
+    counts,
+    failed: counts.regression > 0,
+    warnings: warningsOf(baseline, candidate),
+  };
 }
 
 /** Same rounds, timed back to back: the median of the per-round ratios and its standard error. */
@@ -159,7 +207,11 @@ function pairedRatio(b: BenchmarkResult, c: BenchmarkResult): { ratio: number; s
 }
 
 /** Two runs: the ratio of medians, with the errors of both medians and of both calibrations. */
-function independentRatio(b: BenchmarkResult, c: BenchmarkResult, calibration: number): { ratio: number; sigma: number } {
+function independentRatio(
+  b: BenchmarkResult,
+  c: BenchmarkResult,
+  calibration: number,
+): { ratio: number; sigma: number } {
   return {
     ratio: c.normalized.median / b.normalized.median,
     sigma: Math.hypot(relativeMedianError(b.normalized.rounds), relativeMedianError(c.normalized.rounds), calibration),
@@ -171,7 +223,9 @@ function calibrationError(a: BenchReport, b: BenchReport, id: string): number {
   const la = a.calibration.loops.find((l) => l.id === id);
   const lb = b.calibration.loops.find((l) => l.id === id);
   if (la === undefined || lb === undefined) {
-    throw new BenchInputError(`calibration loop '${id}' is missing from the ${la === undefined ? 'baseline' : 'candidate'}; re-run it with this version.`);
+    throw new BenchInputError(
+      `calibration loop '${id}' is missing from the ${la === undefined ? 'baseline' : 'candidate'}; re-run it with this version.`,
+    );
   }
   return Math.hypot(relativeMedianError(la.best.rounds), relativeMedianError(lb.best.rounds));
 }
@@ -191,15 +245,24 @@ function warningsOf(a: BenchReport, b: BenchReport): string[] {
   const ea = a.environment;
   const eb = b.environment;
   if (ea.cpuModel !== eb.cpuModel || ea.cores !== eb.cores) {
-    w.push(`the runs were on different machines (${ea.cpuModel} x ${ea.cores} vs ${eb.cpuModel} x ${eb.cores}); the calibration corrects uniform speed differences only.`);
+    w.push(
+      `the runs were on different machines (${ea.cpuModel} x ${ea.cores} vs ${eb.cpuModel} x ${eb.cores}); the calibration corrects uniform speed differences only.`,
+    );
   }
   if (ea.node !== eb.node) w.push(`the runs used different Node.js versions (${ea.node} vs ${eb.node}).`);
   if (a.method.slowdown !== 0) w.push(`the baseline ran with RELAXED_MC_BENCH_SLOWDOWN=${a.method.slowdown}.`);
   if (b.method.slowdown !== 0) w.push(`the candidate ran with RELAXED_MC_BENCH_SLOWDOWN=${b.method.slowdown}.`);
-  const runs = a.method.runId === b.method.runId ? ([['paired run', eb]] as const) : ([['baseline', ea], ['candidate', eb]] as const);
+  const runs =
+    a.method.runId === b.method.runId
+      ? ([['paired run', eb]] as const)
+      : ([
+          ['baseline', ea],
+          ['candidate', eb],
+        ] as const);
   for (const [who, e] of runs) {
     const load = Math.max(...(e.loadAverageStart ?? []), ...(e.loadAverageEnd ?? []));
-    if (load > e.cores) w.push(`the ${who} ran on a busy machine (load average ${load.toFixed(2)} on ${e.cores} cores).`);
+    if (load > e.cores)
+      w.push(`the ${who} ran on a busy machine (load average ${load.toFixed(2)} on ${e.cores} cores).`);
   }
   return w;
 }

@@ -50,11 +50,17 @@ export async function loadBuild(dir: string, label: string): Promise<PackageBuil
   try {
     pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as typeof pkg;
   } catch {
-    throw new BenchInputError(`${label}: ${root} holds no readable package.json; give the folder of a built relaxed-mc checkout.`);
+    throw new BenchInputError(
+      `${label}: ${root} holds no readable package.json; give the folder of a built relaxed-mc checkout.`,
+    );
   }
-  if (pkg.name !== 'relaxed-mc') throw new BenchInputError(`${label}: ${pkgFile} is package '${String(pkg.name)}', not relaxed-mc.`);
+  if (pkg.name !== 'relaxed-mc')
+    throw new BenchInputError(`${label}: ${pkgFile} is package '${String(pkg.name)}', not relaxed-mc.`);
   const entry = join(root, pkg.exports?.['.']?.import ?? pkg.main ?? 'dist/src/index.js');
-  if (!existsSync(entry)) throw new BenchInputError(`${label}: ${entry} does not exist; build that checkout first (npm ci or npm run build).`);
+  if (!existsSync(entry))
+    throw new BenchInputError(
+      `${label}: ${entry} does not exist; build that checkout first (npm ci or npm run build).`,
+    );
   const api = (await import(pathToFileURL(entry).href)) as Partial<PackageApi>;
   if (typeof api.Engine !== 'function' || typeof api.torch !== 'object') {
     throw new BenchInputError(`${label}: ${entry} does not export Engine and torch.`);

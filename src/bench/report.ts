@@ -142,12 +142,16 @@ export function parseReport(text: string, name: string): BenchReport {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new BenchInputError(`${name}: not valid JSON (${(err as Error).message}); expected a report written by relaxed-mc bench --json.`);
+    throw new BenchInputError(
+      `${name}: not valid JSON (${(err as Error).message}); expected a report written by relaxed-mc bench --json.`,
+    );
   }
   const v = new Validator(name);
   const r = v.object(data, '');
   if (r.schema !== REPORT_SCHEMA) {
-    throw new BenchInputError(`${name}: not a relaxed-mc bench report: schema must be '${REPORT_SCHEMA}', but got ${show(r.schema)}.`);
+    throw new BenchInputError(
+      `${name}: not a relaxed-mc bench report: schema must be '${REPORT_SCHEMA}', but got ${show(r.schema)}.`,
+    );
   }
   if (r.version !== REPORT_VERSION) {
     throw new BenchInputError(
@@ -166,7 +170,8 @@ export function parseReport(text: string, name: string): BenchReport {
   v.positiveInteger(m.rounds, 'method.rounds');
   v.number(m.slowdown, 'method.slowdown');
   v.string(m.runId, 'method.runId');
-  if (m.role !== 'single' && m.role !== 'baseline' && m.role !== 'candidate') v.fail('method.role', "'single', 'baseline' or 'candidate'", m.role);
+  if (m.role !== 'single' && m.role !== 'baseline' && m.role !== 'candidate')
+    v.fail('method.role', "'single', 'baseline' or 'candidate'", m.role);
   const c = v.object(r.calibration, 'calibration');
   v.string(c.version, 'calibration.version');
   const loops = new Set<string>();
@@ -177,19 +182,22 @@ export function parseReport(text: string, name: string): BenchReport {
     v.summary(o.best, `${at}.best`);
   });
   const list = v.array(r.benchmarks, 'benchmarks');
-  if (list.length === 0) throw new BenchInputError(`${name}: benchmarks is empty; a report holds at least one benchmark.`);
+  if (list.length === 0)
+    throw new BenchInputError(`${name}: benchmarks is empty; a report holds at least one benchmark.`);
   const ids = new Set<string>();
   list.forEach((b, i) => {
     const at = `benchmarks[${i}]`;
     const o = v.object(b, at);
     const id = v.string(o.id, `${at}.id`);
-    if (ids.has(id)) throw new BenchInputError(`${name}: ${at}.id ${show(id)} appears twice; benchmark ids must be unique.`);
+    if (ids.has(id))
+      throw new BenchInputError(`${name}: ${at}.id ${show(id)} appears twice; benchmark ids must be unique.`);
     ids.add(id);
     v.settings(o.settings, `${at}.settings`);
     v.string(o.unit, `${at}.unit`);
     v.positiveNumber(o.unitsPerCall, `${at}.unitsPerCall`);
     const cal = v.string(o.calibration, `${at}.calibration`);
-    if (!loops.has(cal)) v.fail(`${at}.calibration`, `the id of one of calibration.loops (${[...loops].join(', ')})`, cal);
+    if (!loops.has(cal))
+      v.fail(`${at}.calibration`, `the id of one of calibration.loops (${[...loops].join(', ')})`, cal);
     v.summary(o.throughput, `${at}.throughput`);
     v.summary(o.normalized, `${at}.normalized`);
   });
@@ -247,7 +255,10 @@ class Validator {
     const s = this.object(x, path);
     for (const [k, y] of Object.entries(s)) {
       const ok =
-        typeof y === 'string' || typeof y === 'boolean' || (typeof y === 'number' && Number.isFinite(y)) || (Array.isArray(y) && y.every((e) => typeof e === 'string'));
+        typeof y === 'string' ||
+        typeof y === 'boolean' ||
+        (typeof y === 'number' && Number.isFinite(y)) ||
+        (Array.isArray(y) && y.every((e) => typeof e === 'string'));
       if (!ok) this.fail(`${path}.${k}`, 'a string, a finite number, a boolean or an array of strings', y);
     }
     this.string(s.kind, `${path}.kind`);

@@ -18,7 +18,15 @@ import { Bench } from 'tinybench';
 import { CALIBRATION_VERSION, type Calibration, mainCalibration, workerCalibration } from './calibration.js';
 import { captureEnvironment, finishEnvironment } from './environment.js';
 import { ownBuild } from './package-api.js';
-import { type BenchReport, type BenchmarkResult, type CalibrationResult, type Method, REPORT_SCHEMA, REPORT_VERSION, type Summary } from './report.js';
+import {
+  type BenchReport,
+  type BenchmarkResult,
+  type CalibrationResult,
+  type Method,
+  REPORT_SCHEMA,
+  REPORT_VERSION,
+  type Summary,
+} from './report.js';
 import { Slowdown } from './slowdown.js';
 import { mad, median } from './stats.js';
 import type { BenchTask } from './tasks.js';
@@ -78,7 +86,10 @@ interface Entry {
  * console.log(report.benchmarks.length); // 20
  * ```
  */
-export async function runTasks(tasks: readonly BenchTask[], o: RunOptions & { slowdown?: Slowdown }): Promise<BenchReport> {
+export async function runTasks(
+  tasks: readonly BenchTask[],
+  o: RunOptions & { slowdown?: Slowdown },
+): Promise<BenchReport> {
   const [report] = await runSides([{ role: 'single', build: ownBuild(), tasks, slowdown: o.slowdown }], o);
   return report;
 }
@@ -99,7 +110,15 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
   const calibrations = await startCalibrations(sides.flatMap((s) => s.tasks));
   try {
     let calibrationSum = 0;
-    const entry = (name: string, units: number, fn: () => Promise<void>): Entry => ({ name, units, fn, median: [], best: [], cpu: [], calls: 0 });
+    const entry = (name: string, units: number, fn: () => Promise<void>): Entry => ({
+      name,
+      units,
+      fn,
+      median: [],
+      best: [],
+      cpu: [],
+      calls: 0,
+    });
     const calEntries = calibrations.map((c) =>
       entry(`calibration ${c.id}`, c.iterationsPerCall, async () => {
         calibrationSum += await c.run();
@@ -126,7 +145,8 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       for (const unit of shuffle(units, random)) for (const e of shuffle(unit, random)) await measure(e, o, round > 0);
       o.onRound?.(round, o.rounds);
     }
-    if (!Number.isFinite(calibrationSum)) throw new Error(`the calibration loop returned ${calibrationSum}; it must be finite.`);
+    if (!Number.isFinite(calibrationSum))
+      throw new Error(`the calibration loop returned ${calibrationSum}; it must be finite.`);
     const calResults: CalibrationResult[] = calibrations.map((c, i) => ({
       id: c.id,
       threads: c.threads,
@@ -161,7 +181,8 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       calibration: { version: CALIBRATION_VERSION, loops: calResults },
       benchmarks: side.tasks.map((t, i): BenchmarkResult => {
         const e = entries[i];
-        if (!Number.isFinite(checksums[i])) throw new Error(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`);
+        if (!Number.isFinite(checksums[i]))
+          throw new Error(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`);
         const cal = calResults.find((c) => c.id === t.calibration)!;
         return {
           id: t.id,

@@ -34,7 +34,9 @@ export function readSlowdown(env: NodeJS.ProcessEnv): number {
   const text = raw.trim();
   const v = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
   if (!(v >= 0 && v <= MAX_FRACTION)) {
-    throw new BenchInputError(`${SLOWDOWN_VARIABLE} must be a decimal between 0 and ${MAX_FRACTION} (0.3 = 30 % extra work), but got '${raw}'.`);
+    throw new BenchInputError(
+      `${SLOWDOWN_VARIABLE} must be a decimal between 0 and ${MAX_FRACTION} (0.3 = 30 % extra work), but got '${raw}'.`,
+    );
   }
   return v;
 }

@@ -78,7 +78,8 @@ export const SUITES: Readonly<Record<string, SuiteDefinition>> = Object.freeze({
   },
   default: {
     name: 'default',
-    summary: 'every job kind at 3 sizes (and K = 1024 moments), 1 and N threads, and the in-process API (a few minutes)',
+    summary:
+      'every job kind at 3 sizes (and K = 1024 moments), 1 and N threads, and the in-process API (a few minutes)',
     rounds: 12,
     timePerTaskMs: 150,
     minIterations: 3,
@@ -117,7 +118,8 @@ export const SUITES: Readonly<Record<string, SuiteDefinition>> = Object.freeze({
  */
 export function suiteNamed(name: string): SuiteDefinition {
   const s = Object.hasOwn(SUITES, name) ? SUITES[name] : undefined;
-  if (s === undefined) throw new BenchInputError(`--suite must be one of ${Object.keys(SUITES).join(', ')}, but got '${name}'.`);
+  if (s === undefined)
+    throw new BenchInputError(`--suite must be one of ${Object.keys(SUITES).join(', ')}, but got '${name}'.`);
   return s;
 }
 
@@ -129,7 +131,10 @@ export function suiteNamed(name: string): SuiteDefinition {
  * @returns the tasks and a `close` for the engines. A build without `Engine.gradients` (older
  *   than the gradients job) simply has no gradients tasks.
  */
-export async function instantiateSuite(suite: SuiteDefinition, o: { threads: number; api: PackageApi }): Promise<SuiteInstance> {
+export async function instantiateSuite(
+  suite: SuiteDefinition,
+  o: { threads: number; api: PackageApi },
+): Promise<SuiteInstance> {
   const counts = !suite.multiThread || o.threads === 1 ? [1] : [1, o.threads];
   const engines = counts.map((threads) => new o.api.Engine({ threads }));
   try {
@@ -139,7 +144,8 @@ export async function instantiateSuite(suite: SuiteDefinition, o: { threads: num
       for (const s of p.moments) tasks.push(engineMoments(o.api, engine, s));
       for (const s of p.sample) tasks.push(engineSample(o.api, engine, s));
       for (const s of p.logProb) tasks.push(await engineLogProb(o.api, engine, s));
-      if (typeof engine.gradients === 'function') for (const s of p.gradients) tasks.push(engineGradients(o.api, engine, s));
+      if (typeof engine.gradients === 'function')
+        for (const s of p.gradients) tasks.push(engineGradients(o.api, engine, s));
     }
     for (const s of p.inProcessSample) tasks.push(inProcessSample(o.api, s));
     for (const s of p.inProcessLogProb) tasks.push(inProcessLogProb(o.api, s));

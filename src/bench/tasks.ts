@@ -129,12 +129,27 @@ export function engineGradients(api: PackageApi, engine: Engine, s: JobShape): B
   const estimators = [...GRADIENT_ESTIMATORS];
   return {
     id: engineId('gradients', s, engine.threads),
-    settings: { kind: 'gradients', api: 'engine', K: s.K, tau: s.tau, N: s.N, threads: engine.threads, objective: 'quadratic', estimators, seed: 1 },
+    settings: {
+      kind: 'gradients',
+      api: 'engine',
+      K: s.K,
+      tau: s.tau,
+      N: s.N,
+      threads: engine.threads,
+      objective: 'quadratic',
+      estimators,
+      seed: 1,
+    },
     unit: 'estimates',
     unitsPerCall: s.N * estimators.length,
     calibration: `workers-${engine.threads}`,
     run: async () => {
-      const g = await engine.gradients(dist, { objective: { kind: 'quadratic', target }, estimators, samples: s.N, seed: 1 });
+      const g = await engine.gradients(dist, {
+        objective: { kind: 'quadratic', target },
+        estimators,
+        samples: s.N,
+        seed: 1,
+      });
       return estimators.reduce((a, e) => a + touch(g.estimators[e].mean), 0);
     },
   };

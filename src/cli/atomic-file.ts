@@ -76,7 +76,7 @@ export class AtomicFile {
    */
   async write(data: string | Uint8Array): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.byteLength; ) {
+    for (let off = 0; off < bytes.byteLength;) {
       const n = Math.min(MAX_WRITE, bytes.byteLength - off);
       const { bytesWritten } = await this.handle.write(bytes, off, n);
       off += bytesWritten;
@@ -94,7 +94,9 @@ export class AtomicFile {
     await this.handle.close();
     if (signal?.aborted) {
       await this.discard();
-      throw new AbortError(`${this.label} ${this.path}: interrupted before the file was complete; nothing was written.`);
+      throw new AbortError(
+        `${this.label} ${this.path}: interrupted before the file was complete; nothing was written.`,
+      );
     }
     try {
       await rename(this.tempPath, this.path);

@@ -33,7 +33,10 @@ export interface Streams {
  * process.exitCode = await runCli(['estimate', '--samples', '1e6']);
  * ```
  */
-export async function runCli(argv: readonly string[], streams: Streams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  streams: Streams = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const interrupt = new Interrupt(streams.stderr);
   const ctx: Context = {
     signal: interrupt.signal,
@@ -72,7 +75,10 @@ function buildProgram(ctx: Context, streams: Streams): Command {
       // One line: commander puts its "(Did you mean ...?)" hint on a line of its own.
       outputError: (s, write) => write(`relaxed-mc: ${s.trim().replace(/\s*\n\s*/g, ' ')}\n`),
     })
-    .addHelpText('after', '\nRun relaxed-mc <command> --help for the flags of a command. Exit status: 0 ok, 1 failure, 2 bad usage, 130 interrupted.');
+    .addHelpText(
+      'after',
+      '\nRun relaxed-mc <command> --help for the flags of a command. Exit status: 0 ok, 1 failure, 2 bad usage, 130 interrupted.',
+    );
   for (const spec of commands) {
     const cmd = program.command(spec.name).description(spec.summary);
     spec.define(cmd);

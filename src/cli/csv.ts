@@ -36,11 +36,14 @@ export interface NumericCsv {
 export function parseCsv(text: string, name: string): NumericCsv {
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0 || lines[0].trim() === '') throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
+  if (lines.length === 0 || lines[0].trim() === '')
+    throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
   const header = lines[0].split(',').map((s) => s.trim());
   const cols = header.length;
   if (header.every((h) => parseCsvNumber(h) !== null)) {
-    throw new UsageError(`${name}: line 1 must be a header of column names (such as y0,y1,y2), but it holds only numbers.`);
+    throw new UsageError(
+      `${name}: line 1 must be a header of column names (such as y0,y1,y2), but it holds only numbers.`,
+    );
   }
   const rows = lines.length - 1;
   const data = new Float64Array(new SharedArrayBuffer(rows * cols * 8));
@@ -48,7 +51,9 @@ export function parseCsv(text: string, name: string): NumericCsv {
     const line = lines[r + 1];
     const fields = line.split(',');
     if (fields.length !== cols) {
-      throw new UsageError(`${name}: line ${r + 2} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${cols}.`);
+      throw new UsageError(
+        `${name}: line ${r + 2} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${cols}.`,
+      );
     }
     for (let c = 0; c < cols; c++) {
       const f = fields[c].trim();
@@ -99,6 +104,7 @@ function numberText(x: number): string {
  * @returns the CSV text, header first.
  */
 export function csvTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const line = (cells: readonly (string | number)[]) => cells.map((c) => (typeof c === 'number' ? numberText(c) : c)).join(',');
+  const line = (cells: readonly (string | number)[]) =>
+    cells.map((c) => (typeof c === 'number' ? numberText(c) : c)).join(',');
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -47,7 +47,10 @@ export class UsageError extends Error {
  * @returns the message on one line.
  */
 export function oneLine(message: string, max = 400): string {
-  const flat = message.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = message
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
 }
 

@@ -47,16 +47,23 @@ export interface ObjectiveFlags {
 export function objectiveOption(f: ObjectiveFlags, K: number, cwd: string): GradientsOptions['objective'] {
   const kind = f.objective;
   const misplaced = (flag: string) =>
-    new UsageError(`${flag} gives the coefficients of --objective ${flag === '--c' ? 'linear' : 'quadratic'}, but the objective is ${quote(kind)}.`);
+    new UsageError(
+      `${flag} gives the coefficients of --objective ${flag === '--c' ? 'linear' : 'quadratic'}, but the objective is ${quote(kind)}.`,
+    );
   if (kind === 'linear') {
     if (f.target !== undefined) throw misplaced('--target');
-    if (f.c === undefined) throw new UsageError('--objective linear needs --c: the K coefficients of f(z) = c . z (one value is used for every category).');
+    if (f.c === undefined)
+      throw new UsageError(
+        '--objective linear needs --c: the K coefficients of f(z) = c . z (one value is used for every category).',
+      );
     return { kind, c: broadcast(f.c, K, '--c') };
   }
   if (kind === 'quadratic') {
     if (f.c !== undefined) throw misplaced('--c');
     if (f.target === undefined) {
-      throw new UsageError('--objective quadratic needs --target: the K targets t of f(z) = sum_k (z_k - t_k)^2 (one value is used for every category).');
+      throw new UsageError(
+        '--objective quadratic needs --target: the K targets t of f(z) = sum_k (z_k - t_k)^2 (one value is used for every category).',
+      );
     }
     return { kind, target: broadcast(f.target, K, '--target') };
   }
@@ -69,7 +76,9 @@ export function objectiveOption(f: ObjectiveFlags, K: number, cwd: string): Grad
 function broadcast(v: number[], K: number, flag: string): number[] {
   if (v.length === 1) return new Array<number>(K).fill(v[0]);
   if (v.length !== K) {
-    throw new UsageError(`${flag} must have 1 or K = ${K} values (K is the length of --probs / --logits), but has ${v.length}.`);
+    throw new UsageError(
+      `${flag} must have 1 or K = ${K} values (K is the length of --probs / --logits), but has ${v.length}.`,
+    );
   }
   return v;
 }
@@ -81,7 +90,9 @@ function broadcast(v: number[], K: number, flag: string): number[] {
 function modulePath(spec: string, cwd: string): string {
   const flag = `--objective ${spec}`;
   if (spec === '') {
-    throw new UsageError(`--objective must be ${BUILTIN_OBJECTIVES.join(' or ')}, or the path or file URL of an ES module exporting f(z) and grad(z, out), but got ''.`);
+    throw new UsageError(
+      `--objective must be ${BUILTIN_OBJECTIVES.join(' or ')}, or the path or file URL of an ES module exporting f(z) and grad(z, out), but got ''.`,
+    );
   }
   let path: string;
   let result: string;
@@ -93,7 +104,8 @@ function modulePath(spec: string, cwd: string): string {
     } catch {
       throw new UsageError(`${flag}: not a valid URL.`);
     }
-    if (url.protocol !== 'file:') throw new UsageError(`${flag}: only file: URLs are supported, but the URL is ${url.protocol}.`);
+    if (url.protocol !== 'file:')
+      throw new UsageError(`${flag}: only file: URLs are supported, but the URL is ${url.protocol}.`);
     path = fileURLToPath(url);
     result = url.href;
   } else {
@@ -108,7 +120,8 @@ function modulePath(spec: string, cwd: string): string {
       `${flag}: cannot read the module (${fsReason(err)}); give ${BUILTIN_OBJECTIVES.join(' or ')}, or the path of an ES module exporting f(z) and grad(z, out).`,
     );
   }
-  if (!isFile) throw new UsageError(`${flag}: is not a file; give the path of an ES module exporting f(z) and grad(z, out).`);
+  if (!isFile)
+    throw new UsageError(`${flag}: is not a file; give the path of an ES module exporting f(z) and grad(z, out).`);
   return result;
 }
 
@@ -126,7 +139,9 @@ export function moduleCheckAsUsage(err: unknown, spec: string): unknown {
   const m = /^relaxed-mc: objective module .* failed its check: ([\s\S]*)$/.exec(err.message);
   if (m === null) return err;
   const why = m[1].replace(/^objectiveFromModule: /, '');
-  return new UsageError(`--objective ${spec}: the module failed its check (import, then f and grad at the centre of the simplex): ${oneLine(why, 300)}`);
+  return new UsageError(
+    `--objective ${spec}: the module failed its check (import, then f and grad at the centre of the simplex): ${oneLine(why, 300)}`,
+  );
 }
 
 /**
@@ -140,7 +155,9 @@ export function parseEstimators(text: string): EstimatorName[] {
   const names = t.split(',').map((s) => s.trim());
   for (const name of names) {
     if (!(ESTIMATORS as readonly string[]).includes(name)) {
-      throw new UsageError(`--estimators: unknown estimator ${quote(name)}; give all, or a comma-separated list of ${ESTIMATORS.join(', ')}.`);
+      throw new UsageError(
+        `--estimators: unknown estimator ${quote(name)}; give all, or a comma-separated list of ${ESTIMATORS.join(', ')}.`,
+      );
     }
   }
   return ESTIMATORS.filter((e) => names.includes(e));

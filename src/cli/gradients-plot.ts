@@ -73,8 +73,12 @@ export function gradientsSpec(f: GradientsFigure): Spec {
   // Panel (a) has a log axis: only positive, finite variances can be drawn, and lower error bars
   // that reach 0 or below are cut at the bottom of the axis.
   const drawable = f.points.filter((p) => p.variance > 0 && Number.isFinite(p.variance));
-  const vLo = Math.min(...drawable.map((p) => (p.variance - 2 * p.varianceStderr > 0 ? p.variance - 2 * p.varianceStderr : p.variance)));
-  const vHi = Math.max(...drawable.map((p) => p.variance + 2 * (Number.isFinite(p.varianceStderr) ? p.varianceStderr : 0)));
+  const vLo = Math.min(
+    ...drawable.map((p) => (p.variance - 2 * p.varianceStderr > 0 ? p.variance - 2 * p.varianceStderr : p.variance)),
+  );
+  const vHi = Math.max(
+    ...drawable.map((p) => p.variance + 2 * (Number.isFinite(p.varianceStderr) ? p.varianceStderr : 0)),
+  );
   const yDomain = drawable.length > 0 ? decades(vLo, vHi) : [0.1, 1];
   const points = f.points.map((p) => {
     const i = f.estimators.indexOf(p.estimator);
@@ -98,14 +102,23 @@ export function gradientsSpec(f: GradientsFigure): Spec {
     config: FIGURE_CONFIG,
     data: [
       { name: 'points', values: points },
-      { name: 'drawable', source: 'points', transform: [{ type: 'filter', expr: 'datum.variance > 0 && isFinite(datum.variance)' }] },
+      {
+        name: 'drawable',
+        source: 'points',
+        transform: [{ type: 'filter', expr: 'datum.variance > 0 && isFinite(datum.variance)' }],
+      },
       { name: 'exact', values: f.relaxedBias ?? [] },
     ],
     scales: [
       { name: 'x', type: 'log', domain: xDomain, range: [0, PANEL_W], nice: false },
       { name: 'color', type: 'ordinal', domain: f.estimators, range: OKABE_ITO },
       { name: 'shape', type: 'ordinal', domain: f.estimators, range: SHAPES },
-      { name: 'style', type: 'ordinal', domain: styles, range: styles.map((s) => (s === EXACT_LABEL ? 'stroke' : 'circle')) },
+      {
+        name: 'style',
+        type: 'ordinal',
+        domain: styles,
+        range: styles.map((s) => (s === EXACT_LABEL ? 'stroke' : 'circle')),
+      },
     ],
     legends: [
       {
@@ -157,7 +170,17 @@ export function gradientsSpec(f: GradientsFigure): Spec {
         yTitle: '‖E[ĝ] − ∇E f(b)‖',
         data: 'points',
         field: 'biasNorm',
-        scale: { type: 'linear', domain: { fields: [{ data: 'points', field: 'biasHi' }, { data: 'exact', field: 'bias' }] }, zero: true, nice: true },
+        scale: {
+          type: 'linear',
+          domain: {
+            fields: [
+              { data: 'points', field: 'biasHi' },
+              { data: 'exact', field: 'bias' },
+            ],
+          },
+          zero: true,
+          nice: true,
+        },
         yTicks: null,
         xTicks,
         exact: f.relaxedBias !== null,
@@ -186,15 +209,37 @@ function panel(o: PanelOptions): object {
   const prefix = o.field === 'variance' ? 'variance' : 'bias';
   const lo = `${prefix}Lo`;
   const hi = `${prefix}Hi`;
-  const xOf = (offset?: number) => ({ scale: 'x', field: 't', offset: offset === undefined ? { field: 'dx' } : { field: 'dx', offset } });
+  const xOf = (offset?: number) => ({
+    scale: 'x',
+    field: 't',
+    offset: offset === undefined ? { field: 'dx' } : { field: 'dx', offset },
+  });
   return {
     type: 'group',
-    encode: { enter: { x: { value: o.x }, width: { value: PANEL_W }, height: { value: PANEL_H }, fill: { value: 'white' } } },
+    encode: {
+      enter: { x: { value: o.x }, width: { value: PANEL_W }, height: { value: PANEL_H }, fill: { value: 'white' } },
+    },
     scales: [{ name: 'y', range: [PANEL_H, 0], ...o.scale }],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'Temperature τ (log scale)', values: o.xTicks, format: '~g', grid: true, gridScale: 'y', domain: false, zindex: 0 },
       {
-        orient: 'left', scale: 'y', title: o.yTitle, grid: true, gridScale: 'x', domain: false, zindex: 0,
+        orient: 'bottom',
+        scale: 'x',
+        title: 'Temperature τ (log scale)',
+        values: o.xTicks,
+        format: '~g',
+        grid: true,
+        gridScale: 'y',
+        domain: false,
+        zindex: 0,
+      },
+      {
+        orient: 'left',
+        scale: 'y',
+        title: o.yTitle,
+        grid: true,
+        gridScale: 'x',
+        domain: false,
+        zindex: 0,
         ...(o.yTicks ? { values: o.yTicks, format: '~g' } : { tickCount: 6 }),
       },
     ],
@@ -204,8 +249,13 @@ function panel(o: PanelOptions): object {
         type: 'text',
         encode: {
           enter: {
-            x: { value: 0 }, y: { value: -10 }, text: { value: o.title }, baseline: { value: 'bottom' },
-            fontSize: { value: 12 }, fontWeight: { value: 'bold' }, fill: { value: '#000' },
+            x: { value: 0 },
+            y: { value: -10 },
+            text: { value: o.title },
+            baseline: { value: 'bottom' },
+            fontSize: { value: 12 },
+            fontWeight: { value: 'bold' },
+            fill: { value: '#000' },
           },
         },
       },
@@ -213,8 +263,13 @@ function panel(o: PanelOptions): object {
         type: 'rect',
         encode: {
           enter: {
-            x: { value: 0 }, y: { value: 0 }, width: { value: PANEL_W }, height: { value: PANEL_H },
-            stroke: { value: '#000' }, strokeWidth: { value: 1 }, fill: { value: 'transparent' },
+            x: { value: 0 },
+            y: { value: 0 },
+            width: { value: PANEL_W },
+            height: { value: PANEL_H },
+            stroke: { value: '#000' },
+            strokeWidth: { value: 1 },
+            fill: { value: 'transparent' },
           },
         },
       },
@@ -226,8 +281,11 @@ function panel(o: PanelOptions): object {
               sort: { field: 'datum.t' },
               encode: {
                 enter: {
-                  x: { scale: 'x', field: 't' }, y: { scale: 'y', field: 'bias' },
-                  stroke: { value: '#000' }, strokeWidth: { value: 1.2 }, strokeDash: { value: [4, 3] },
+                  x: { scale: 'x', field: 't' },
+                  y: { scale: 'y', field: 'bias' },
+                  stroke: { value: '#000' },
+                  strokeWidth: { value: 1.2 },
+                  strokeDash: { value: [4, 3] },
                 },
               },
             },
@@ -243,8 +301,11 @@ function panel(o: PanelOptions): object {
             sort: { field: 'datum.t' },
             encode: {
               enter: {
-                x: xOf(), y: { scale: 'y', field: o.field },
-                stroke: { scale: 'color', field: 'estimator' }, strokeWidth: { value: 1.2 }, strokeOpacity: { value: 0.8 },
+                x: xOf(),
+                y: { scale: 'y', field: o.field },
+                stroke: { scale: 'color', field: 'estimator' },
+                strokeWidth: { value: 1.2 },
+                strokeOpacity: { value: 0.8 },
               },
             },
           },
@@ -255,8 +316,11 @@ function panel(o: PanelOptions): object {
         from: { data: o.data },
         encode: {
           enter: {
-            x: xOf(), y: { scale: 'y', field: lo }, y2: { scale: 'y', field: hi },
-            stroke: { scale: 'color', field: 'estimator' }, strokeWidth: { value: 1.2 },
+            x: xOf(),
+            y: { scale: 'y', field: lo },
+            y2: { scale: 'y', field: hi },
+            stroke: { scale: 'color', field: 'estimator' },
+            strokeWidth: { value: 1.2 },
           },
         },
       },
@@ -265,8 +329,11 @@ function panel(o: PanelOptions): object {
         from: { data: o.data },
         encode: {
           enter: {
-            x: xOf(-2.5), x2: xOf(2.5), y: { scale: 'y', field: end },
-            stroke: { scale: 'color', field: 'estimator' }, strokeWidth: { value: 1.2 },
+            x: xOf(-2.5),
+            x2: xOf(2.5),
+            y: { scale: 'y', field: end },
+            stroke: { scale: 'color', field: 'estimator' },
+            strokeWidth: { value: 1.2 },
           },
         },
       })),
@@ -275,9 +342,13 @@ function panel(o: PanelOptions): object {
         from: { data: o.data },
         encode: {
           enter: {
-            x: xOf(), y: { scale: 'y', field: o.field },
-            shape: { scale: 'shape', field: 'estimator' }, stroke: { scale: 'color', field: 'estimator' },
-            fill: { value: 'white' }, strokeWidth: { value: 1.5 }, size: { value: 36 },
+            x: xOf(),
+            y: { scale: 'y', field: o.field },
+            shape: { scale: 'shape', field: 'estimator' },
+            stroke: { scale: 'color', field: 'estimator' },
+            fill: { value: 'white' },
+            strokeWidth: { value: 1.5 },
+            size: { value: 36 },
           },
         },
       },
@@ -306,4 +377,3 @@ function logTicks(lo: number, hi: number): number[] {
   }
   return out;
 }
-

@@ -26,9 +26,28 @@ export interface GradientsReport {
 }
 
 /** The per-component fields of an {@link EstimatorReport}, in JSON and CSV order. */
-const COMPONENT_FIELDS = ['mean', 'stderr', 'bias', 'variance', 'varianceStderr', 'mse', 'mseStderr', 'snr', 'snrStderr'] as const;
+const COMPONENT_FIELDS = [
+  'mean',
+  'stderr',
+  'bias',
+  'variance',
+  'varianceStderr',
+  'mse',
+  'mseStderr',
+  'snr',
+  'snrStderr',
+] as const;
 /** The fields of `totals`. */
-const TOTAL_FIELDS = ['biasNorm', 'biasNormStderr', 'variance', 'varianceStderr', 'mse', 'mseStderr', 'snr', 'snrStderr'] as const;
+const TOTAL_FIELDS = [
+  'biasNorm',
+  'biasNormStderr',
+  'variance',
+  'varianceStderr',
+  'mse',
+  'mseStderr',
+  'snr',
+  'snrStderr',
+] as const;
 /** Up to this many categories the table shows the mean gradient per component; above, its norm. */
 const MAX_TABLE_COMPONENTS = 4;
 
@@ -84,10 +103,31 @@ export function gradientsCsv(r: GradientsReport): string {
   const { study } = r;
   const K = r.dist.event_shape[0];
   const header = [
-    'temperature', 'estimator', 'component', 'exact_discrete', 'exact_relaxed',
-    'mean', 'stderr', 'bias', 'variance', 'variance_stderr', 'mse', 'mse_stderr', 'snr', 'snr_stderr',
-    'bias_norm', 'bias_norm_stderr', 'total_variance', 'total_variance_stderr', 'total_mse', 'total_mse_stderr', 'total_snr', 'total_snr_stderr',
-    'samples', 'groups', 'seed',
+    'temperature',
+    'estimator',
+    'component',
+    'exact_discrete',
+    'exact_relaxed',
+    'mean',
+    'stderr',
+    'bias',
+    'variance',
+    'variance_stderr',
+    'mse',
+    'mse_stderr',
+    'snr',
+    'snr_stderr',
+    'bias_norm',
+    'bias_norm_stderr',
+    'total_variance',
+    'total_variance_stderr',
+    'total_mse',
+    'total_mse_stderr',
+    'total_snr',
+    'total_snr_stderr',
+    'samples',
+    'groups',
+    'seed',
   ];
   const out: (string | number)[][] = [];
   r.temperatures.forEach((t, i) => {
@@ -95,10 +135,16 @@ export function gradientsCsv(r: GradientsReport): string {
       for (let k = 0; k < K; k++) {
         const j = i * K + k;
         out.push([
-          t, name, k, study.exact.discrete.data[j], study.exact.relaxed === null ? NaN : study.exact.relaxed.data[j],
+          t,
+          name,
+          k,
+          study.exact.discrete.data[j],
+          study.exact.relaxed === null ? NaN : study.exact.relaxed.data[j],
           ...COMPONENT_FIELDS.map((f) => e[f].data[j]),
           ...TOTAL_FIELDS.map((f) => e.totals[f].data[i]),
-          e.samples, e.groups, study.seed,
+          e.samples,
+          e.groups,
+          study.seed,
         ]);
       }
     }
@@ -118,7 +164,11 @@ export function gradientsTable(r: GradientsReport): string {
   const perComponent = K <= MAX_TABLE_COMPONENTS;
 
   // (1) The mean gradient beside the exact ones.
-  const meanHead = ['temperature', 'estimator', ...(perComponent ? Array.from({ length: K }, (_, k) => `k = ${k}`) : ['|mean|'])];
+  const meanHead = [
+    'temperature',
+    'estimator',
+    ...(perComponent ? Array.from({ length: K }, (_, k) => `k = ${k}`) : ['|mean|']),
+  ];
   const meanCells: Cell[][] = [];
   // (2) Bias, variance, MSE and SNR over the K components.
   const totalHead = ['temperature', 'estimator', '|bias| ± se', 'total variance ± se', 'MSE ± se', 'SNR ± se'];
@@ -126,7 +176,8 @@ export function gradientsTable(r: GradientsReport): string {
   r.temperatures.forEach((t, i) => {
     const row = (g: torch.Tensor) => Array.from(g.data.subarray(i * K, (i + 1) * K));
     const meanBlock: Cell[][] = [];
-    const exactRow = (what: string, g: number[]) => meanBlock.push([what, ...(perComponent ? g.map(exactCell) : [exactCell(Math.hypot(...g))])]);
+    const exactRow = (what: string, g: number[]) =>
+      meanBlock.push([what, ...(perComponent ? g.map(exactCell) : [exactCell(Math.hypot(...g))])]);
     exactRow('exact, discrete', row(study.exact.discrete));
     if (study.exact.relaxed !== null) exactRow('exact, relaxed', row(study.exact.relaxed));
     const totalBlock: Cell[][] = [];
@@ -145,7 +196,10 @@ export function gradientsTable(r: GradientsReport): string {
       ]);
     }
     // The temperature on the first row of its block, a blank line between blocks.
-    for (const [cells, block] of [[meanCells, meanBlock], [totalCells, totalBlock]] as const) {
+    for (const [cells, block] of [
+      [meanCells, meanBlock],
+      [totalCells, totalBlock],
+    ] as const) {
       if (i > 0) cells.push([]);
       block.forEach((cellsOfRow, j) => cells.push([j === 0 ? String(t) : '', ...cellsOfRow]));
     }
@@ -160,15 +214,28 @@ export function gradientsTable(r: GradientsReport): string {
   const notes = [
     `mean ± se: the average of ${r.samples.toLocaleString('en-US')} single-sample estimates g of d/dlogits E f(onehot(b)),`,
     `  b ~ Categorical(probs), and its standard error. exact, discrete: that gradient${relaxed ? '; exact, relaxed:' : '.'}`,
-    ...(relaxed ? ['  d/dlogits E f(z) for the relaxed sample z at that temperature (what gumbel-softmax estimates).'] : []),
+    ...(relaxed
+      ? ['  d/dlogits E f(z) for the relaxed sample z at that temperature (what gumbel-softmax estimates).']
+      : []),
     '|bias| = |mean - exact, discrete|; total variance = sum_k Var[g_k] of one estimate;',
     '  MSE = total variance + |bias|^2; SNR = |mean| / sqrt(total variance).',
-    ...(unbiased.length > 0 ? [`${unbiased.join(', ')} ${unbiased.length === 1 ? 'is' : 'are'} unbiased: ${unbiased.length === 1 ? 'its' : 'their'} |bias| is noise of the size of the se.`] : []),
+    ...(unbiased.length > 0
+      ? [
+          `${unbiased.join(', ')} ${unbiased.length === 1 ? 'is' : 'are'} unbiased: ${unbiased.length === 1 ? 'its' : 'their'} |bias| is noise of the size of the se.`,
+        ]
+      : []),
   ];
   const usesM = names.includes('reinforce-loo') || names.includes('gumbel-rao');
   const summary: [string, string][] = [
     ['estimates', `${r.samples.toLocaleString('en-US')} per estimator and temperature${groupsNote(study, r.samples)}`],
-    ...(usesM ? [['group size', `${study.groupSize} (reinforce-loo's group, gumbel-rao's conditional draws)`] as [string, string]] : []),
+    ...(usesM
+      ? [
+          ['group size', `${study.groupSize} (reinforce-loo's group, gumbel-rao's conditional draws)`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ['seed', String(study.seed)],
     ['threads', String(study.threads)],
     ['time', `${secs.toFixed(2)} s`],
@@ -226,7 +293,8 @@ function layout(cells: Cell[][]): string[][] {
     });
   }
   const exactText = (x: number, j: number) => (Number.isFinite(x) ? x.toFixed(Math.max(4, w[j].decimals)) : String(x));
-  for (const r of cells) r.forEach((c, j) => typeof c === 'object' && 'exact' in c && fit(j, exactText(c.exact, j), ''));
+  for (const r of cells)
+    r.forEach((c, j) => typeof c === 'object' && 'exact' in c && fit(j, exactText(c.exact, j), ''));
   const align = (s: string, wi: number, wf: number) => {
     const [i, f] = split(s);
     return i.padStart(wi) + f.padEnd(wf);

@@ -47,7 +47,9 @@ export class Interrupt {
   private handle(name: NodeJS.Signals): void {
     if (this.signalName !== null) this.exitNow();
     this.signalName = name;
-    this.stderr.write(`\nrelaxed-mc: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping (no output file is written).\n`);
+    this.stderr.write(
+      `\nrelaxed-mc: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping (no output file is written).\n`,
+    );
     this.controller.abort();
     setTimeout(() => this.exitNow(), GRACE_MS).unref();
   }

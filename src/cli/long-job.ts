@@ -26,16 +26,35 @@ export interface LongJobFlags {
  */
 export function addLongJobFlags(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--checkpoint <file>', 'save progress to this file every few seconds and resume from it when it exists'))
     .addOption(
-      new Option('--checkpoint-interval <seconds>', 'seconds between checkpoint writes (default 2)').argParser((t: string) => {
-        const v = parseDecimal(t.trim());
-        if (v === null || !(v > 0)) throw new UsageError(`--checkpoint-interval must be a positive number of seconds such as 2 or 0.5, but got ${quote(t)}.`);
-        return v;
-      }),
+      new Option(
+        '--checkpoint <file>',
+        'save progress to this file every few seconds and resume from it when it exists',
+      ),
     )
-    .addOption(new Option('--shard <i/n>', 'run shard i of n (0-based) and write its partial result to --out; combine with relaxed-mc merge').argParser(parseShard))
-    .addOption(new Option('--retries <n>', 'extra attempts for a chunk whose worker failed (default 2)').argParser(countParser('--retries', 0, '2')));
+    .addOption(
+      new Option('--checkpoint-interval <seconds>', 'seconds between checkpoint writes (default 2)').argParser(
+        (t: string) => {
+          const v = parseDecimal(t.trim());
+          if (v === null || !(v > 0))
+            throw new UsageError(
+              `--checkpoint-interval must be a positive number of seconds such as 2 or 0.5, but got ${quote(t)}.`,
+            );
+          return v;
+        },
+      ),
+    )
+    .addOption(
+      new Option(
+        '--shard <i/n>',
+        'run shard i of n (0-based) and write its partial result to --out; combine with relaxed-mc merge',
+      ).argParser(parseShard),
+    )
+    .addOption(
+      new Option('--retries <n>', 'extra attempts for a chunk whose worker failed (default 2)').argParser(
+        countParser('--retries', 0, '2'),
+      ),
+    );
 }
 
 /**
@@ -48,7 +67,9 @@ export function parseShard(text: string): Shard {
   const index = m === null ? null : parseCount(m[1], 0);
   const count = m === null ? null : parseCount(m[2], 1);
   if (index === null || count === null || index >= count) {
-    throw new UsageError(`--shard must be i/n with 0 <= i < n, such as 0/4 (the shard index first, 0-based), but got ${quote(text)}.`);
+    throw new UsageError(
+      `--shard must be i/n with 0 <= i < n, such as 0/4 (the shard index first, 0-based), but got ${quote(text)}.`,
+    );
   }
   return { index, count };
 }
@@ -66,15 +87,22 @@ export function parseShard(text: string): Shard {
 export function longJobOptions(
   flags: LongJobFlags & { out?: string },
   seed: number | undefined,
-): { options: { checkpoint?: string; checkpointInterval?: number; shard?: Shard; retries?: number }; seed: number | undefined } {
+): {
+  options: { checkpoint?: string; checkpointInterval?: number; shard?: Shard; retries?: number };
+  seed: number | undefined;
+} {
   let useSeed = seed;
   if (flags.checkpoint !== undefined && useSeed === undefined) {
     const saved = guard(() => readStateFile(resolve(flags.checkpoint as string)));
     if (saved !== null && typeof saved.params.seed === 'number') useSeed = saved.params.seed;
   }
   if (flags.shard !== undefined) {
-    if (flags.out === undefined) throw new UsageError('--shard needs --out FILE: the shard writes its partial result there, for relaxed-mc merge.');
-    if (useSeed === undefined) throw new UsageError('--shard needs --seed: every shard of a job must use the same seed.');
+    if (flags.out === undefined)
+      throw new UsageError(
+        '--shard needs --out FILE: the shard writes its partial result there, for relaxed-mc merge.',
+      );
+    if (useSeed === undefined)
+      throw new UsageError('--shard needs --seed: every shard of a job must use the same seed.');
     // Found now, not after the shard's work.
     const dir = dirname(resolve(flags.out));
     try {
@@ -89,7 +117,8 @@ export function longJobOptions(
   return {
     options: {
       checkpoint: flags.checkpoint,
-      checkpointInterval: flags.checkpointInterval === undefined ? undefined : Math.max(1, Math.round(flags.checkpointInterval * 1000)),
+      checkpointInterval:
+        flags.checkpointInterval === undefined ? undefined : Math.max(1, Math.round(flags.checkpointInterval * 1000)),
       shard: flags.shard,
       retries: flags.retries,
     },

@@ -94,8 +94,21 @@ export function momentsCsv(r: MomentsReport): string {
   const exactCov = cov ? dist.covariance.data : null;
   const k = Array.from({ length: c.K }, (_, j) => j);
   const header = [
-    'batch', 'category', 'temperature', 'prob', 'logit', 'mean', 'stderr', 'exact_mean', 'z_mean',
-    'variance', 'variance_stderr', 'exact_variance', 'z_variance', 'samples', 'seed',
+    'batch',
+    'category',
+    'temperature',
+    'prob',
+    'logit',
+    'mean',
+    'stderr',
+    'exact_mean',
+    'z_mean',
+    'variance',
+    'variance_stderr',
+    'exact_variance',
+    'z_variance',
+    'samples',
+    'seed',
     ...(cov ? [...k.map((j) => `covariance_${j}`), ...k.map((j) => `exact_covariance_${j}`)] : []),
   ];
   const rows: (string | number)[][] = [];
@@ -103,8 +116,21 @@ export function momentsCsv(r: MomentsReport): string {
     for (let j = 0; j < c.K; j++) {
       const i = b * c.K + j;
       const row: (string | number)[] = [
-        b, j, c.temperature[b], c.probs[i], c.logits[i], est.mean.data[i], est.stderr.data[i], c.exactMean.data[i], c.zMean[i],
-        est.variance.data[i], est.varianceStderr.data[i], c.exactVariance.data[i], c.zVariance[i], est.samples, est.seed,
+        b,
+        j,
+        c.temperature[b],
+        c.probs[i],
+        c.logits[i],
+        est.mean.data[i],
+        est.stderr.data[i],
+        c.exactMean.data[i],
+        c.zMean[i],
+        est.variance.data[i],
+        est.varianceStderr.data[i],
+        c.exactVariance.data[i],
+        c.zVariance[i],
+        est.samples,
+        est.seed,
       ];
       if (cov && exactCov) {
         for (const m of k) row.push(cov.data[i * c.K + m]);
@@ -136,7 +162,14 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   const head = [
     ...(batched && o.batchColumn ? ['batch'] : []),
     ...(batched ? ['temperature'] : []),
-    'k', 'p', 'mean ± stderr', 'exact mean', 'z', 'variance ± stderr', 'exact variance', 'z',
+    'k',
+    'p',
+    'mean ± stderr',
+    'exact mean',
+    'z',
+    'variance ± stderr',
+    'exact variance',
+    'z',
   ];
   const rows: string[][] = [];
   for (let b = 0; b < c.B; b++) {
@@ -198,7 +231,11 @@ function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
         const i = (b * c.K + j) * c.K + m;
         cells.push(`${fixed(cov.data[i], digits)} (${fixed(exact[i], digits)})`);
       }
-      rows.push([...(batched ? [j === 0 ? `[${unravel(b, r.dist.batch_shape).join(', ')}]` : ''] : []), `k = ${j}`, ...cells]);
+      rows.push([
+        ...(batched ? [j === 0 ? `[${unravel(b, r.dist.batch_shape).join(', ')}]` : ''] : []),
+        `k = ${j}`,
+        ...cells,
+      ]);
     }
   }
   return `${formatTable(head, rows, { left: new Set(['batch', 'covariance']) })}\n(Monte Carlo, exact in parentheses)`;

@@ -40,7 +40,10 @@ export interface NpyArray {
 export function npyHeader(shape: readonly number[]): Buffer {
   const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${dims}, }`;
-  for (const [major, lenBytes] of [[1, 2], [2, 4]] as const) {
+  for (const [major, lenBytes] of [
+    [1, 2],
+    [2, 4],
+  ] as const) {
     const pre = MAGIC.length + 2 + lenBytes;
     const total = Math.ceil((pre + dict.length + 1) / ALIGN) * ALIGN;
     const headerLen = total - pre;
@@ -87,24 +90,29 @@ export function npyData(data: Float64Array): Uint8Array {
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
-  if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC)) throw bad('it does not start with the NumPy magic string \\x93NUMPY');
+  if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC))
+    throw bad('it does not start with the NumPy magic string \\x93NUMPY');
   const major = buf[6];
   if (major !== 1 && major !== 2 && major !== 3) throw bad(`format version ${major}.${buf[7]} is not 1.0, 2.0 or 3.0`);
   const pre = major === 1 ? 10 : 12;
   if (buf.length < pre) throw bad('the file is truncated inside the header');
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  if (buf.length < pre + headerLen) throw bad(`the file is truncated: the header says ${headerLen} bytes but the file ends first`);
+  if (buf.length < pre + headerLen)
+    throw bad(`the file is truncated: the header says ${headerLen} bytes but the file ends first`);
   const header = buf.toString(major === 3 ? 'utf8' : 'latin1', pre, pre + headerLen);
   const { descr, fortran, shape } = parseHeader(header, bad);
   if (descr !== '<f8') {
-    throw bad(`the data type is '${descr}', but only float64 little-endian ('<f8') is read; convert with a.astype('<f8')`);
+    throw bad(
+      `the data type is '${descr}', but only float64 little-endian ('<f8') is read; convert with a.astype('<f8')`,
+    );
   }
-  if (fortran) throw bad("the array is in Fortran order; save a C-order array (np.ascontiguousarray(a))");
+  if (fortran) throw bad('the array is in Fortran order; save a C-order array (np.ascontiguousarray(a))');
   const count = shape.reduce((a, b) => a * b, 1);
   const start = pre + headerLen;
   const need = count * 8;
   const have = buf.length - start;
-  if (have < need) throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
+  if (have < need)
+    throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
   if (have > need) throw bad(`the file has ${have - need} bytes after the data of shape [${shape.join(', ')}]`);
   const data = new Float64Array(new SharedArrayBuffer(need));
   if (LITTLE_ENDIAN_HOST) new Uint8Array(data.buffer).set(buf.subarray(start, start + need));
@@ -115,12 +123,17 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   return { shape, data };
 }
 
-function parseHeader(header: string, bad: (rule: string) => UsageError): { descr: string; fortran: boolean; shape: number[] } {
+function parseHeader(
+  header: string,
+  bad: (rule: string) => UsageError,
+): { descr: string; fortran: boolean; shape: number[] } {
   const h = header.trim();
   if (!h.startsWith('{') || !h.endsWith('}')) throw bad('the header is not a Python dict literal');
   const keys = [...h.matchAll(/'([^']*)'\s*:/g)].map((m) => m[1]).sort();
   if (keys.join(',') !== 'descr,fortran_order,shape') {
-    throw bad(`the header must have exactly the keys 'descr', 'fortran_order' and 'shape', but has ${keys.map((k) => `'${k}'`).join(', ')}`);
+    throw bad(
+      `the header must have exactly the keys 'descr', 'fortran_order' and 'shape', but has ${keys.map((k) => `'${k}'`).join(', ')}`,
+    );
   }
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(h);
   if (descr === null) throw bad("the header's 'descr' is not a simple type string such as '<f8'");
@@ -129,7 +142,14 @@ function parseHeader(header: string, bad: (rule: string) => UsageError): { descr
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(h);
   if (shape === null) throw bad("the header's 'shape' is not a tuple");
   const inner = shape[1].trim();
-  const dims = inner === '' ? [] : inner.replace(/,\s*$/, '').split(',').map((s) => s.trim().replace(/L$/, ''));
-  if (!dims.every((d) => /^\d+$/.test(d))) throw bad(`the header's shape (${shape[1]}) is not a tuple of non-negative integers`);
+  const dims =
+    inner === ''
+      ? []
+      : inner
+          .replace(/,\s*$/, '')
+          .split(',')
+          .map((s) => s.trim().replace(/L$/, ''));
+  if (!dims.every((d) => /^\d+$/.test(d)))
+    throw bad(`the header's shape (${shape[1]}) is not a tuple of non-negative integers`);
   return { descr: descr[1], fortran: fortran[1] === 'True', shape: dims.map(Number) };
 }

@@ -98,7 +98,15 @@ export function addSamplesFlag(cmd: Command, fallback: number | undefined, help:
  */
 export function addRunFlags(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--seed <n>', 'seed of the random streams (default: random, and reported)').argParser(countParser('--seed', 0, '42')))
-    .addOption(new Option('--threads <n>', 'worker threads (default: the number of cores)').argParser(countParser('--threads', 1, '2')))
+    .addOption(
+      new Option('--seed <n>', 'seed of the random streams (default: random, and reported)').argParser(
+        countParser('--seed', 0, '42'),
+      ),
+    )
+    .addOption(
+      new Option('--threads <n>', 'worker threads (default: the number of cores)').argParser(
+        countParser('--threads', 1, '2'),
+      ),
+    )
     .addOption(new Option('--quiet', 'no progress on stderr'));
 }

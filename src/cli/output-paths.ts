@@ -16,7 +16,9 @@ export function pathWithExtension(flag: string, allowed: readonly string[]): (p:
     const ext = extname(p).toLowerCase();
     if (!allowed.includes(ext)) {
       const list = allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : allowed.join(', ');
-      throw new UsageError(`${flag} ${p}: the file name must end in ${list} (the extension picks the format), but ends in '${ext}'.`);
+      throw new UsageError(
+        `${flag} ${p}: the file name must end in ${list} (the extension picks the format), but ends in '${ext}'.`,
+      );
     }
     return p;
   };

@@ -58,7 +58,8 @@ export function parseVector(text: string, flag: string): number[] {
 }
 
 function parseList(text: string, flag: string): Nested {
-  if (text === '') throw new UsageError(`${flag} must be a number, a comma-separated list, a JSON array or @file.json, but got ''.`);
+  if (text === '')
+    throw new UsageError(`${flag} must be a number, a comma-separated list, a JSON array or @file.json, but got ''.`);
   const parts = text.split(',');
   const out: number[] = [];
   for (let i = 0; i < parts.length; i++) {
@@ -100,7 +101,9 @@ function parseJsonText(text: string, where: string): unknown {
 function checkJson(value: unknown, where: string): Nested {
   if (typeof value === 'number') return value;
   if (!Array.isArray(value)) {
-    throw new UsageError(`${where}: must be a JSON number or array of numbers, but is ${value === null ? 'null' : typeof value}.`);
+    throw new UsageError(
+      `${where}: must be a JSON number or array of numbers, but is ${value === null ? 'null' : typeof value}.`,
+    );
   }
   shapeOf(value, where, []);
   return value as Nested;

@@ -8,7 +8,16 @@
 /** Okabe & Ito (2008), "Color Universal Design": eight colours told apart with any colour vision. */
 export const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 /** Marker shapes doubling the colours, so a figure reads in greyscale too. */
-export const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross', 'triangle-left', 'triangle-right'];
+export const SHAPES = [
+  'circle',
+  'square',
+  'triangle-up',
+  'diamond',
+  'triangle-down',
+  'cross',
+  'triangle-left',
+  'triangle-right',
+];
 /** Font stack (DejaVu Sans is what a bare Linux machine has). */
 export const FONT = 'Helvetica, Arial, "DejaVu Sans", sans-serif';
 /** Width of one panel, in pixels. */
@@ -32,7 +41,15 @@ export const FIGURE_CONFIG = {
     tickSize: 4,
     gridColor: '#e8e8e8',
   },
-  legend: { labelLimit: 400, labelFont: FONT, labelFontSize: 11, titleFont: FONT, titleFontSize: 11, titleFontWeight: 'normal', labelColor: '#000' },
+  legend: {
+    labelLimit: 400,
+    labelFont: FONT,
+    labelFontSize: 11,
+    titleFont: FONT,
+    titleFontSize: 11,
+    titleFontWeight: 'normal',
+    labelColor: '#000',
+  },
   title: { font: FONT, fontSize: 12, anchor: 'start', offset: 8, color: '#000' },
 };
 

@@ -97,15 +97,33 @@ export function sweepSpec(f: SweepFigure): Spec {
         labelOffset: 8,
         clipHeight: 16,
         // A longer dash for the line entry, so it reads as a line rather than a minus sign.
-        encode: { symbols: { update: { stroke: { value: '#000' }, fill: { value: 'white' }, size: { signal: "datum.value === 'exact (quadrature)' ? 200 : 50" } } } },
+        encode: {
+          symbols: {
+            update: {
+              stroke: { value: '#000' },
+              fill: { value: 'white' },
+              size: { signal: "datum.value === 'exact (quadrature)' ? 200 : 50" },
+            },
+          },
+        },
       },
     ],
-    marks: [panel('(a)  Mean', 'E[yₖ]', 'mean', 0, tMin, tMax), panel('(b)  Variance', 'Var[yₖ]', 'variance', PANEL_W + GAP, tMin, tMax)],
+    marks: [
+      panel('(a)  Mean', 'E[yₖ]', 'mean', 0, tMin, tMax),
+      panel('(b)  Variance', 'Var[yₖ]', 'variance', PANEL_W + GAP, tMin, tMax),
+    ],
   } as Spec;
 }
 
 /** One panel: frame, axes, exact lines, error bars and markers for `field` (`mean` or `variance`). */
-function panel(title: string, yTitle: string, field: 'mean' | 'variance', x: number, tMin: number, tMax: number): object {
+function panel(
+  title: string,
+  yTitle: string,
+  field: 'mean' | 'variance',
+  x: number,
+  tMin: number,
+  tMax: number,
+): object {
   const lo = `${field}Lo`;
   const hi = `${field}Hi`;
   return {
@@ -122,14 +140,30 @@ function panel(title: string, yTitle: string, field: 'mean' | 'variance', x: num
       {
         name: 'y',
         type: 'linear',
-        domain: { fields: [{ data: 'exact', field }, { data: 'estimates', field: hi }, { data: 'estimates', field: lo }] },
+        domain: {
+          fields: [
+            { data: 'exact', field },
+            { data: 'estimates', field: hi },
+            { data: 'estimates', field: lo },
+          ],
+        },
         range: [PANEL_H, 0],
         zero: true,
         nice: true,
       },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'Temperature τ (log scale)', values: ticks125(tMin / 1.3, tMax * 1.3), format: '~g', grid: true, gridScale: 'y', domain: false, zindex: 0 },
+      {
+        orient: 'bottom',
+        scale: 'x',
+        title: 'Temperature τ (log scale)',
+        values: ticks125(tMin / 1.3, tMax * 1.3),
+        format: '~g',
+        grid: true,
+        gridScale: 'y',
+        domain: false,
+        zindex: 0,
+      },
       { orient: 'left', scale: 'y', title: yTitle, grid: true, gridScale: 'x', domain: false, tickCount: 6, zindex: 0 },
     ],
     marks: [
@@ -228,7 +262,6 @@ function panel(title: string, yTitle: string, field: 'mean' | 'variance', x: num
     ],
   };
 }
-
 
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 

@@ -65,7 +65,11 @@ function barReporter(o: ProgressOptions): ProgressReporter {
   return {
     update(p) {
       if (stopped) return;
-      const payload = { done: compact(p.done), all: compact(p.total), rate: `${compact(p.samplesPerSecond)} ${o.unit}/s` };
+      const payload = {
+        done: compact(p.done),
+        all: compact(p.total),
+        rate: `${compact(p.samplesPerSecond)} ${o.unit}/s`,
+      };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;
@@ -89,7 +93,9 @@ function plainReporter(o: ProgressOptions): ProgressReporter {
       last = now;
       const pct = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
       const eta = p.samplesPerSecond > 0 ? ` ETA ${formatSeconds((p.total - p.done) / p.samplesPerSecond)}` : '';
-      o.stream.write(`${o.label}: ${pct}% (${compact(p.done)}/${compact(p.total)} ${o.unit}), ${compact(p.samplesPerSecond)} ${o.unit}/s,${eta}\n`);
+      o.stream.write(
+        `${o.label}: ${pct}% (${compact(p.done)}/${compact(p.total)} ${o.unit}), ${compact(p.samplesPerSecond)} ${o.unit}/s,${eta}\n`,
+      );
     },
     stop() {
       stopped = true;

@@ -25,7 +25,12 @@ export interface MomentsJob {
   /** No progress. */
   quiet?: boolean;
   /** Checkpoint, shard and retries (see long-job.ts). */
-  long?: { checkpoint?: string; checkpointInterval?: number; shard?: { index: number; count: number }; retries?: number };
+  long?: {
+    checkpoint?: string;
+    checkpointInterval?: number;
+    shard?: { index: number; count: number };
+    retries?: number;
+  };
 }
 
 /**
@@ -64,6 +69,7 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
  * @returns a UsageError for a size refusal, else `err` unchanged.
  */
 export function asUsage(err: unknown, flag: string): unknown {
-  if (err instanceof RangeError && /memory budget/.test(err.message)) return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
+  if (err instanceof RangeError && /memory budget/.test(err.message))
+    return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
   return err;
 }

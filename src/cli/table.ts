@@ -17,7 +17,11 @@
  * // "k  mean\n0  0.66\n1  0.22"
  * ```
  */
-export function formatTable(head: readonly string[], rows: readonly (readonly string[])[], o: { left?: ReadonlySet<string> } = {}): string {
+export function formatTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  o: { left?: ReadonlySet<string> } = {},
+): string {
   const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

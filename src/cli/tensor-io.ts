@@ -25,7 +25,9 @@ export function arrayFormatOf(path: string, flag: string): ArrayFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') return 'npy';
   if (ext === '.csv') return 'csv';
-  throw new UsageError(`${flag} ${path}: the file name must end in .npy or .csv (the extension picks the format), but ends in '${ext}'.`);
+  throw new UsageError(
+    `${flag} ${path}: the file name must end in .npy or .csv (the extension picks the format), but ends in '${ext}'.`,
+  );
 }
 
 /** An array read from a file: shape and row-major values. */

@@ -99,7 +99,21 @@ export abstract class ConcreteDistribution extends Distribution {
     const K = this._params.K;
     const out = new Float64Array(plan.rows);
     // The same kernel the engine's workers run, so engine.logProb equals this bit for bit.
-    wasmLogProbRows(plan.rows, K, 0, plan.period, plan.logits, plan.temperature, plan.constants, plan.values, 0, logSpace, jacobian, out, 0);
+    wasmLogProbRows(
+      plan.rows,
+      K,
+      0,
+      plan.period,
+      plan.logits,
+      plan.temperature,
+      plan.constants,
+      plan.values,
+      0,
+      logSpace,
+      jacobian,
+      out,
+      0,
+    );
     return new Tensor(out, plan.resultShape);
   }
 

@@ -143,19 +143,25 @@ export abstract class Distribution {
   /** Not implemented (as in PyTorch for this family). @param value - unused. */
   cdf(value: TensorLike): Tensor {
     void value;
-    throw new NotImplementedError(`${this.constructor.name} does not implement cdf: a distribution on the simplex has no scalar CDF.`);
+    throw new NotImplementedError(
+      `${this.constructor.name} does not implement cdf: a distribution on the simplex has no scalar CDF.`,
+    );
   }
 
   /** Not implemented (as in PyTorch for this family). @param value - unused. */
   icdf(value: TensorLike): Tensor {
     void value;
-    throw new NotImplementedError(`${this.constructor.name} does not implement icdf: a distribution on the simplex has no scalar inverse CDF.`);
+    throw new NotImplementedError(
+      `${this.constructor.name} does not implement icdf: a distribution on the simplex has no scalar inverse CDF.`,
+    );
   }
 
   /** Not implemented: the support is continuous. @param expand - unused. */
   enumerate_support(expand = true): Tensor {
     void expand;
-    throw new NotImplementedError(`${this.constructor.name} does not implement enumerate_support: its support is continuous.`);
+    throw new NotImplementedError(
+      `${this.constructor.name} does not implement enumerate_support: its support is continuous.`,
+    );
   }
 
   /**

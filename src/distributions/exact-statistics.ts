@@ -79,7 +79,9 @@ export class ExactStatistics {
     const cached = this.rows.get(key);
     if (cached !== undefined && (!covariance || cached.covariance !== undefined)) return cached;
     const K = this.params.K;
-    const m = exactMoments(this.params.rowLogits.subarray(b * K, (b + 1) * K), this.params.rowTemperature[b], { covariance });
+    const m = exactMoments(this.params.rowLogits.subarray(b * K, (b + 1) * K), this.params.rowTemperature[b], {
+      covariance,
+    });
     this.rows.set(key, m);
     return m;
   }

@@ -49,7 +49,11 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
    * @returns the same distribution broadcast to `batch_shape`, temperature included.
    */
   expand(batch_shape: readonly number[]): ExpRelaxedCategorical {
-    return new ExpRelaxedCategorical(0, { validate_args: this._validate_args }, expandConcreteParamsChecked(this._params, batch_shape));
+    return new ExpRelaxedCategorical(
+      0,
+      { validate_args: this._validate_args },
+      expandConcreteParamsChecked(this._params, batch_shape),
+    );
   }
 
   /**

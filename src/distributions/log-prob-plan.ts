@@ -47,7 +47,9 @@ export function checkValueShape(value: Tensor, K: number, batchShape: readonly n
   const vs = value.shape;
   if (vs.length === 0 || vs[vs.length - 1] !== K) {
     const last = vs.length === 0 ? [] : [vs[vs.length - 1]];
-    throw new ValueError(`The right-most size of value must match event_shape: ${formatShape(last)} vs ${formatShape([K])}.`);
+    throw new ValueError(
+      `The right-most size of value must match event_shape: ${formatShape(last)} vs ${formatShape([K])}.`,
+    );
   }
   const result = tryBroadcastShapes(vs.slice(0, -1), batchShape);
   if (result === null) {

@@ -71,7 +71,11 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    * @returns the same distribution broadcast to `batch_shape`, temperature included.
    */
   expand(batch_shape: readonly number[]): RelaxedOneHotCategorical {
-    return new RelaxedOneHotCategorical(0, { validate_args: this._validate_args }, expandConcreteParamsChecked(this._params, batch_shape));
+    return new RelaxedOneHotCategorical(
+      0,
+      { validate_args: this._validate_args },
+      expandConcreteParamsChecked(this._params, batch_shape),
+    );
   }
 
   /**

@@ -27,7 +27,8 @@ const MAX_RANDOM_CHUNKS = 1 << 24;
 export function chunkSequence(n: number, order: ChunkOrder): ChunkSequence {
   if (order === 'ascending') return { length: n, at: (i) => i };
   if (order === 'descending') return { length: n, at: (i) => n - 1 - i };
-  if (n > MAX_RANDOM_CHUNKS) throw new RangeError(`order 'random' supports at most ${MAX_RANDOM_CHUNKS} chunks, but the job has ${n}.`);
+  if (n > MAX_RANDOM_CHUNKS)
+    throw new RangeError(`order 'random' supports at most ${MAX_RANDOM_CHUNKS} chunks, but the job has ${n}.`);
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -95,7 +95,7 @@ function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   draws.start(seed, chunk);
   const totalRows = (end - first) * B;
   let rowStart = first * B;
-  for (let done = 0; done < totalRows; ) {
+  for (let done = 0; done < totalRows;) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
     const n = Math.min(draws.rowsPerBlock, totalRows - done);
     const y = draws.drawMoments(n, rowStart % B);
@@ -115,7 +115,7 @@ function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult 
   draws.start(seed, chunk);
   const totalRows = (end - first) * B;
   let rowStart = first * B;
-  for (let done = 0; done < totalRows; ) {
+  for (let done = 0; done < totalRows;) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
     const n = Math.min(draws.rowsPerBlock, totalRows - done);
     const y = draws.draw(n, rowStart % B, logSpace);
@@ -136,10 +136,11 @@ function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   if (validate) {
     // The whole chunk is checked before anything is computed, as log_prob checks the whole value.
     const bad = firstInvalidRow(end - first, K, values, first * K);
-    if (bad.row >= 0) return { threadId, stopped: false, sums: null, invalidRow: first + bad.row, invalidReason: bad.reason };
+    if (bad.row >= 0)
+      return { threadId, stopped: false, sums: null, invalidRow: first + bad.row, invalidReason: bad.reason };
   }
   const rowsPerStep = Math.max(1, Math.floor(LOG_PROB_STEP_ELEMENTS / K));
-  for (let r = first; r < end; ) {
+  for (let r = first; r < end;) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
     const n = Math.min(rowsPerStep, end - r);
     wasmLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, out, r);

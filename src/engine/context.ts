@@ -39,7 +39,15 @@ export interface EngineContext {
   /** Throws a RangeError when `bytes` exceed the memory budget. */
   checkBudget(kind: string, bytes: number, what: string): void;
   /** Makes a job descriptor, copying the parameters into a new shared buffer. */
-  describe(kind: JobDescriptor['kind'], B: number, K: number, seed: number, units: number, chunkUnits: number, x: DescriptorData): JobDescriptor;
+  describe(
+    kind: JobDescriptor['kind'],
+    B: number,
+    K: number,
+    seed: number,
+    units: number,
+    chunkUnits: number,
+    x: DescriptorData,
+  ): JobDescriptor;
 }
 
 /**

@@ -42,6 +42,12 @@ export function distributionFields(dist: RelaxedOneHotCategorical): Distribution
 export function distributionFromParams(params: JobParams): RelaxedOneHotCategorical {
   const q = params as unknown as DistributionFields;
   const decode = (v: readonly (number | string)[]) => Float64Array.from(v, Number);
-  const rows = paramsFromRows(q.batchShape, q.K, decode(q.temperature), decode(q.logits), q.probs === null ? null : decode(q.probs));
+  const rows = paramsFromRows(
+    q.batchShape,
+    q.K,
+    decode(q.temperature),
+    decode(q.logits),
+    q.probs === null ? null : decode(q.probs),
+  );
   return new RelaxedOneHotCategorical(0, { validate_args: false }, rows);
 }

@@ -19,7 +19,13 @@ import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
 import { runGradients } from './gradients-job.js';
 import type {
-  EngineOptions, GradientStudy, GradientsOptions, JobOptions, MomentsEstimate, MomentsOptions, SampleOptions,
+  EngineOptions,
+  GradientStudy,
+  GradientsOptions,
+  JobOptions,
+  MomentsEstimate,
+  MomentsOptions,
+  SampleOptions,
 } from './types.js';
 
 export type { Progress } from './scheduler.js';
@@ -56,7 +62,8 @@ export class Engine {
     knownKeys(o, ['threads', 'maxBytes', 'retries', 'workerFile', 'resourceLimits'], 'Engine options');
     this.threads = o.threads === undefined ? availableParallelism() : positiveInteger(o.threads, 'threads');
     if (o.maxBytes !== undefined) {
-      if (typeof o.maxBytes !== 'number') throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`);
+      if (typeof o.maxBytes !== 'number')
+        throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`);
       if (!(o.maxBytes > 0)) throw new RangeError(`maxBytes must be positive, but got ${o.maxBytes}.`);
     }
     const maxBytes = o.maxBytes as number | undefined;
@@ -76,7 +83,8 @@ export class Engine {
       retries,
       noteThread: (id) => this.seenThreads.add(id),
       checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
-      describe: (kind, B, K, seed, units, chunkUnits, x) => makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
+      describe: (kind, B, K, seed, units, chunkUnits, x) =>
+        makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
     };
   }
 
@@ -113,7 +121,11 @@ export class Engine {
    * @param options - seed, logSpace, progress and abort.
    * @returns a tensor `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer.
    */
-  async sample(dist: RelaxedOneHotCategorical, sample_shape: SampleShape = [], options: SampleOptions = {}): Promise<Tensor> {
+  async sample(
+    dist: RelaxedOneHotCategorical,
+    sample_shape: SampleShape = [],
+    options: SampleOptions = {},
+  ): Promise<Tensor> {
     this.checkOpen();
     checkDist(dist);
     return runSample(this.ctx, dist, sample_shape, options);

@@ -42,7 +42,8 @@ export class ExactVector {
    * @throws TypeError for a malformed value or the wrong length.
    */
   static fromJSON(json: unknown, length: number): ExactVector {
-    if (!Array.isArray(json) || json.length !== length) throw new TypeError(`exact sums: expected an array of ${length} entries`);
+    if (!Array.isArray(json) || json.length !== length)
+      throw new TypeError(`exact sums: expected an array of ${length} entries`);
     const v = new ExactVector(length);
     json.forEach((s, i) => (v.sums[i] = ExactSum.fromJSON(s as string)));
     return v;

@@ -15,7 +15,11 @@
  * @packageDocumentation
  */
 import {
-  type EstimatorName, createGradientWorkspace, estimateGradientGroups, estimatesPerGroup, uniformsPerGroup,
+  type EstimatorName,
+  createGradientWorkspace,
+  estimateGradientGroups,
+  estimatesPerGroup,
+  uniformsPerGroup,
 } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
@@ -53,8 +57,9 @@ export function gradientChunk(v: JobViews, chunk: number, threadId: number, obje
   for (let b = 0; b < B; b++) {
     const logits = v.logits.subarray(b * K, (b + 1) * K);
     softmaxInto(logits, probs);
-    for (let done = 0; done < groups; ) {
-      if (Atomics.load(v.control, kStopFlag) !== 0) return { threadId, stopped: true, sums: null, invalidRow: -1, invalidReason: null };
+    for (let done = 0; done < groups;) {
+      if (Atomics.load(v.control, kStopFlag) !== 0)
+        return { threadId, stopped: true, sums: null, invalidRow: -1, invalidReason: null };
       const n = Math.min(groupsPerBlock, groups - done);
       const u = uniforms.fill(n * U);
       estimateGradientGroups(name, n, K, logits, probs, v.temperature[b], g.m, objective, u, 0, out, 0, ws);

@@ -6,8 +6,14 @@
  * @packageDocumentation
  */
 import {
-  ESTIMATORS, type EstimatorName, createGradientWorkspace, estimateGradientGroups, estimatesPerGroup, isEstimatorName,
-  minimumM, uniformsPerGroup,
+  ESTIMATORS,
+  type EstimatorName,
+  createGradientWorkspace,
+  estimateGradientGroups,
+  estimatesPerGroup,
+  isEstimatorName,
+  minimumM,
+  uniformsPerGroup,
 } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
@@ -37,7 +43,8 @@ export function parseEstimators(estimators: unknown): EstimatorName[] {
     throw new TypeError(`estimators must be 'all' or a non-empty array of names (${ESTIMATORS.join(', ')}).`);
   }
   for (const name of list) {
-    if (!isEstimatorName(name)) throw new TypeError(`estimators: unknown estimator "${String(name)}" (known: ${ESTIMATORS.join(', ')}).`);
+    if (!isEstimatorName(name))
+      throw new TypeError(`estimators: unknown estimator "${String(name)}" (known: ${ESTIMATORS.join(', ')}).`);
   }
   return ESTIMATORS.filter((e) => list.includes(e));
 }
@@ -54,17 +61,20 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
     throw new TypeError("objective must be { kind: 'linear', c }, { kind: 'quadratic', target } or { module: path }.");
   }
   if ('module' in o) {
-    if (typeof o.module !== 'string') throw new TypeError('objective.module must be a string (an absolute path or a file URL).');
+    if (typeof o.module !== 'string')
+      throw new TypeError('objective.module must be a string (an absolute path or a file URL).');
     moduleUrl(o.module);
     return { module: o.module };
   }
   const field = o.kind === 'linear' ? 'c' : o.kind === 'quadratic' ? 'target' : null;
   if (field === null) throw new TypeError(`objective.kind must be 'linear' or 'quadratic', but got ${String(o.kind)}.`);
   const v = o[field];
-  if (!Array.isArray(v) && !(v instanceof Float64Array)) throw new TypeError(`objective.${field} must be an array of ${K} numbers.`);
+  if (!Array.isArray(v) && !(v instanceof Float64Array))
+    throw new TypeError(`objective.${field} must be an array of ${K} numbers.`);
   if (v.length !== K) throw new RangeError(`objective.${field} must have K = ${K} entries, but has ${v.length}.`);
   const arr = Array.from(v as ArrayLike<unknown>, (x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`objective.${field}[${i}] must be a finite number, but got ${String(x)}.`);
+    if (typeof x !== 'number' || !Number.isFinite(x))
+      throw new RangeError(`objective.${field}[${i}] must be a finite number, but got ${String(x)}.`);
     return x;
   });
   return o.kind === 'linear' ? { kind: 'linear', c: arr } : { kind: 'quadratic', target: arr };
@@ -82,7 +92,10 @@ export async function preflightObjective(d: ObjectiveDescriptor, K: number): Pro
   if (!('module' in d)) return loadObjective(d, K);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`)), MODULE_LOAD_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`)),
+      MODULE_LOAD_TIMEOUT_MS,
+    );
   });
   try {
     return await Promise.race([loadObjective(d, K), timeout]);
@@ -115,7 +128,8 @@ export function parseGroupSize(groupSize: unknown, names: readonly EstimatorName
     throw new RangeError(`groupSize must be a positive integer, but got ${String(groupSize)}.`);
   }
   for (const name of names) {
-    if (m < minimumM(name)) throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`);
+    if (m < minimumM(name))
+      throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`);
   }
   return m;
 }
@@ -146,7 +160,8 @@ export function exactGradients(
     const l = logits.subarray(b * K, (b + 1) * K);
     discrete.set(discreteGradient(l, objective), b * K);
     if (relaxed !== null) {
-      if (l.every(Number.isFinite)) relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
+      if (l.every(Number.isFinite))
+        relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
       else relaxed.fill(NaN, b * K, (b + 1) * K);
     }
   }
@@ -187,7 +202,21 @@ export function gradientPilotShift(
   for (let b = 0; b < B; b++) {
     const l = logits.subarray(b * K, (b + 1) * K);
     softmaxInto(l, probs);
-    estimateGradientGroups(name, PILOT_GROUPS, K, l, probs, temperature[b], m, objective, uniforms.fill(PILOT_GROUPS * U), 0, out, 0, ws);
+    estimateGradientGroups(
+      name,
+      PILOT_GROUPS,
+      K,
+      l,
+      probs,
+      temperature[b],
+      m,
+      objective,
+      uniforms.fill(PILOT_GROUPS * U),
+      0,
+      out,
+      0,
+      ws,
+    );
     for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
     for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
   }

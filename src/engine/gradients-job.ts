@@ -14,7 +14,14 @@ import { summarizeEstimates } from '../stats/gradient-report.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { ExactVector } from './exact-vector.js';
 import {
-  STREAM_SPAN, exactGradients, gradientPilotShift, parseEstimators, parseGroupSize, parseObjective, preflightObjective, streamBaseOf,
+  STREAM_SPAN,
+  exactGradients,
+  gradientPilotShift,
+  parseEstimators,
+  parseGroupSize,
+  parseObjective,
+  preflightObjective,
+  streamBaseOf,
 } from './gradient-study.js';
 import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
 import { type ObjectiveDescriptor, gradientSumsPerElement } from './layout.js';
@@ -26,8 +33,19 @@ import { distributionFields } from './dist-params.js';
 import type { EstimatorReport, GradientStudy, GradientsOptions } from './types.js';
 
 const KEYS = [
-  'objective', 'estimators', 'samples', 'seed', 'groupSize', 'onProgress', 'signal', 'chunkSize', 'order',
-  'checkpoint', 'checkpointInterval', 'shard', 'retries',
+  'objective',
+  'estimators',
+  'samples',
+  'seed',
+  'groupSize',
+  'onProgress',
+  'signal',
+  'chunkSize',
+  'order',
+  'checkpoint',
+  'checkpointInterval',
+  'shard',
+  'retries',
 ];
 
 /** The saved form of one estimator's sums. */
@@ -53,11 +71,16 @@ interface Plan {
  * @param options - see {@link GradientsOptions}.
  * @returns the study.
  */
-export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCategorical, options: GradientsOptions): Promise<GradientStudy> {
+export async function runGradients(
+  ctx: EngineContext,
+  dist: RelaxedOneHotCategorical,
+  options: GradientsOptions,
+): Promise<GradientStudy> {
   const t0 = performance.now();
   const o = optionsObject(options, 'gradients options');
   knownKeys(o, KEYS, 'gradients options');
-  if (o.samples === undefined) throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).');
+  if (o.samples === undefined)
+    throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).');
   const samples = positiveInteger(o.samples, 'samples');
   const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
   const names = parseEstimators(o.estimators);
@@ -73,16 +96,21 @@ export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCatego
   const plans: Plan[] = names.map((name) => {
     const E = estimatesPerGroup(name, m);
     const groups = Math.ceil(samples / E);
-    const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
+    const chunkUnits =
+      common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
     const chunks = Math.ceil(groups / chunkUnits);
     if (chunks >= STREAM_SPAN - 1) {
-      throw new RangeError(`gradients: ${chunks} chunks of ${name} exceed the ${STREAM_SPAN - 1} streams an estimator has; raise chunkSize.`);
+      throw new RangeError(
+        `gradients: ${chunks} chunks of ${name} exceed the ${STREAM_SPAN - 1} streams an estimator has; raise chunkSize.`,
+      );
     }
     return { name, E, groups, chunkUnits, chunks };
   });
   const params = gradientsParams(dist, seed, samples, m, plans, objectiveSpec);
   const per = gradientSumsPerElement(K);
-  const shifts = plans.map((plan) => gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective));
+  const shifts = plans.map((plan) =>
+    gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective),
+  );
   const sums = plans.map(() => new ExactVector(B * per));
   const parts: ResumablePart[] = plans.map((plan, i) => {
     const job = ctx.describe('gradients', B, K, seed, plan.groups, plan.chunkUnits, {
@@ -103,16 +131,31 @@ export async function runGradients(ctx: EngineContext, dist: RelaxedOneHotCatego
       saveSums: (): GradientPartSums => ({ shift: encodeNumbers(shifts[i]), sums: sums[i].toJSON() }),
       loadSums: (saved) => {
         const s = saved as GradientPartSums;
-        if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shifts[i]))) throw new Error(`the shift of ${plan.name} differs from this job's`);
+        if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shifts[i])))
+          throw new Error(`the shift of ${plan.name} differs from this job's`);
         sums[i] = ExactVector.fromJSON(s.sums, B * per);
       },
     };
   });
   const state = await runResumable(parts, {
-    pool: ctx.pool, start: () => ctx.pool.start(), params, shard: long.shard, checkpoint: long.checkpoint,
-    onProgress: common.onProgress, signal: common.signal, order: common.order, retries: long.retries,
+    pool: ctx.pool,
+    start: () => ctx.pool.start(),
+    params,
+    shard: long.shard,
+    checkpoint: long.checkpoint,
+    onProgress: common.onProgress,
+    signal: common.signal,
+    order: common.order,
+    retries: long.retries,
   });
-  return study(p.batchShape, K, exact, plans, shifts, sums, { objective: objectiveSpec, groupSize: m, seed, threads: ctx.threads, elapsedMs: performance.now() - t0, state });
+  return study(p.batchShape, K, exact, plans, shifts, sums, {
+    objective: objectiveSpec,
+    groupSize: m,
+    seed,
+    threads: ctx.threads,
+    elapsedMs: performance.now() - t0,
+    state,
+  });
 }
 
 /**
@@ -148,7 +191,14 @@ function study(
   plans: readonly Plan[],
   shifts: readonly Float64Array[],
   sums: readonly ExactVector[],
-  run: { objective: ObjectiveDescriptor; groupSize: number; seed: number; threads: number; elapsedMs: number; state: JobState },
+  run: {
+    objective: ObjectiveDescriptor;
+    groupSize: number;
+    seed: number;
+    threads: number;
+    elapsedMs: number;
+    state: JobState;
+  },
 ): GradientStudy {
   const B = batchShape.reduce((a, b) => a * b, 1);
   const per = gradientSumsPerElement(K);
@@ -157,10 +207,18 @@ function study(
   plans.forEach((plan, i) => {
     // The groups the sums hold: all of them, or a shard's (the state says which chunks are in).
     let groups = 0;
-    for (const [a, b] of run.state.parts[i].completed.toArray()) groups += Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits;
+    for (const [a, b] of run.state.parts[i].completed.toArray())
+      groups += Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits;
     const merged = sums[i].values();
     const rows = Array.from({ length: B }, (_, b) =>
-      summarizeEstimates(K, groups * plan.E, groups, merged.subarray(b * per, (b + 1) * per), shifts[i].subarray(b * K, (b + 1) * K), exact.discrete.subarray(b * K, (b + 1) * K)),
+      summarizeEstimates(
+        K,
+        groups * plan.E,
+        groups,
+        merged.subarray(b * per, (b + 1) * per),
+        shifts[i].subarray(b * K, (b + 1) * K),
+        exact.discrete.subarray(b * K, (b + 1) * K),
+      ),
     );
     type Row = (typeof rows)[number];
     const field = (f: (s: Row) => Float64Array) => {
@@ -194,7 +252,10 @@ function study(
     };
   });
   return {
-    exact: { discrete: new Tensor(exact.discrete, shape), relaxed: exact.relaxed === null ? null : new Tensor(exact.relaxed, shape) },
+    exact: {
+      discrete: new Tensor(exact.discrete, shape),
+      relaxed: exact.relaxed === null ? null : new Tensor(exact.relaxed, shape),
+    },
     estimators: reports,
     objective: run.objective,
     groupSize: run.groupSize,
@@ -241,7 +302,14 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
   const per = gradientSumsPerElement(K);
   const shifts = state.parts.map((p) => Float64Array.from((p.sums as GradientPartSums).shift, Number));
   const sums = state.parts.map((p) => ExactVector.fromJSON((p.sums as GradientPartSums).sums, B * per));
-  return study(batchShape, K, exact, plans, shifts, sums, { objective: objectiveSpec, groupSize: m, seed: q.seed as number, threads, elapsedMs, state });
+  return study(batchShape, K, exact, plans, shifts, sums, {
+    objective: objectiveSpec,
+    groupSize: m,
+    seed: q.seed as number,
+    threads,
+    elapsedMs,
+    state,
+  });
 }
 
 /**
@@ -258,7 +326,8 @@ export function mergeGradientSums(state: JobState, a: unknown, b: unknown): unkn
   const len = B * gradientSumsPerElement(q.K as number);
   const sa = a as GradientPartSums;
   const sb = b as GradientPartSums;
-  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift)) throw new Error('the parts were taken about different shifts');
+  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
+    throw new Error('the parts were taken about different shifts');
   const v = ExactVector.fromJSON(sa.sums, len);
   v.addVector(ExactVector.fromJSON(sb.sums, len));
   return { shift: sa.shift, sums: v.toJSON() };

@@ -95,20 +95,34 @@ export function parseState(text: string, file: string): JobState {
   try {
     raw = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new StateFileError(`${file} is not a complete relaxed-mc state file (torn or corrupt JSON: ${(err as Error).message}); it was not used.`, file);
+    throw new StateFileError(
+      `${file} is not a complete relaxed-mc state file (torn or corrupt JSON: ${(err as Error).message}); it was not used.`,
+      file,
+    );
   }
   if (raw === null || typeof raw !== 'object' || raw.format !== JOB_STATE_FORMAT) {
-    throw new StateFileError(`${file} is not a relaxed-mc state file (format is ${JSON.stringify(raw?.format)}).`, file);
+    throw new StateFileError(
+      `${file} is not a relaxed-mc state file (format is ${JSON.stringify(raw?.format)}).`,
+      file,
+    );
   }
   if (raw.version !== JOB_STATE_VERSION) {
-    throw new StateFileError(`${file} has state format version ${String(raw.version)}; this relaxed-mc reads version ${JOB_STATE_VERSION}.`, file);
+    throw new StateFileError(
+      `${file} has state format version ${String(raw.version)}; this relaxed-mc reads version ${JOB_STATE_VERSION}.`,
+      file,
+    );
   }
   const { checksum, ...body } = raw;
   if (typeof checksum !== 'string' || sha256(JSON.stringify(body)) !== checksum) {
     throw new StateFileError(`${file} is corrupt: its checksum does not match its contents; it was not used.`, file);
   }
   const params = raw.params as JobParams;
-  if (params === null || typeof params !== 'object' || typeof raw.paramsHash !== 'string' || hashParams(params) !== raw.paramsHash) {
+  if (
+    params === null ||
+    typeof params !== 'object' ||
+    typeof raw.paramsHash !== 'string' ||
+    hashParams(params) !== raw.paramsHash
+  ) {
     throw new StateFileError(`${file} is corrupt: its parameters do not match their hash.`, file);
   }
   const shard = raw.shard as Shard | null;
@@ -138,7 +152,9 @@ export function describeDifferences(saved: JobParams, now: JobParams): string {
   const diffs = keys
     .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k}: ${short(saved[k])} there, ${short(now[k])} here`);
-  return diffs.length === 0 ? 'no difference found' : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? `; and ${diffs.length - 4} more` : '');
+  return diffs.length === 0
+    ? 'no difference found'
+    : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? `; and ${diffs.length - 4} more` : '');
 }
 
 function short(v: ParamValue | undefined): string {

@@ -105,7 +105,8 @@ export interface JobDescriptor {
 }
 
 /** One task: a chunk of a job, or a start-up check. */
-export type Task = { readonly kind: 'ping' } | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number };
+export type Task =
+  { readonly kind: 'ping' } | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number };
 
 /** Doubles of a gradients chunk's sums per batch element (see `gradient-chunks.ts`). */
 export function gradientSumsPerElement(K: number): number {

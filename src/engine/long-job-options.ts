@@ -23,8 +23,12 @@ export interface LongJob {
 export function longJobOptions(o: Record<string, unknown>, defaultRetries: number): LongJob {
   let checkpoint: LongJob['checkpoint'] = null;
   if (o.checkpoint !== undefined) {
-    if (typeof o.checkpoint !== 'string' || o.checkpoint.length === 0) throw new TypeError('checkpoint must be a file path.');
-    const intervalMs = o.checkpointInterval === undefined ? DEFAULT_CHECKPOINT_INTERVAL_MS : positiveInteger(o.checkpointInterval, 'checkpointInterval');
+    if (typeof o.checkpoint !== 'string' || o.checkpoint.length === 0)
+      throw new TypeError('checkpoint must be a file path.');
+    const intervalMs =
+      o.checkpointInterval === undefined
+        ? DEFAULT_CHECKPOINT_INTERVAL_MS
+        : positiveInteger(o.checkpointInterval, 'checkpointInterval');
     checkpoint = { path: isAbsolute(o.checkpoint) ? o.checkpoint : resolve(o.checkpoint), intervalMs };
   } else if (o.checkpointInterval !== undefined) {
     throw new TypeError('checkpointInterval needs checkpoint.');

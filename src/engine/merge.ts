@@ -45,9 +45,17 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
   const byIndex = new Map<number, NamedState>();
   for (const p of parts) {
     const s = p.state.shard ?? { index: 0, count: 1 };
-    if (s.count !== count) throw new StateFileError(`${p.file} is shard ${s.index}/${s.count}, but ${first.file} splits the job into ${count} shards.`, p.file);
+    if (s.count !== count)
+      throw new StateFileError(
+        `${p.file} is shard ${s.index}/${s.count}, but ${first.file} splits the job into ${count} shards.`,
+        p.file,
+      );
     const other = byIndex.get(s.index);
-    if (other !== undefined) throw new StateFileError(`${p.file} and ${other.file} are both shard ${s.index} of ${count}: a duplicate.`, p.file);
+    if (other !== undefined)
+      throw new StateFileError(
+        `${p.file} and ${other.file} are both shard ${s.index} of ${count}: a duplicate.`,
+        p.file,
+      );
     byIndex.set(s.index, p);
     p.state.parts.forEach((part) => {
       const [a, b] = shardRange(p.state.shard, part.chunks);
@@ -63,7 +71,10 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
   const absent = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (absent.length > 0) {
     const list = absent.length > 8 ? `${absent.slice(0, 8).join(', ')}, ...` : absent.join(', ');
-    throw new StateFileError(`missing shard${absent.length > 1 ? 's' : ''} ${list} of ${count}: the merge needs every shard.`, '');
+    throw new StateFileError(
+      `missing shard${absent.length > 1 ? 's' : ''} ${list} of ${count}: the merge needs every shard.`,
+      '',
+    );
   }
   const mergeSums = first.state.params.kind === 'moments' ? mergeMomentSums : mergeGradientSums;
   const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i) as NamedState);

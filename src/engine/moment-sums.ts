@@ -88,9 +88,15 @@ export class MomentSums {
     const m = new MomentSums(B, K, covariance);
     const j = json as { draws?: unknown; power?: unknown; cross?: unknown };
     if (
-      j === null || typeof j !== 'object' || typeof j.draws !== 'number' || !Number.isSafeInteger(j.draws) || j.draws < 0 ||
-      !Array.isArray(j.power) || j.power.length !== m.power.length ||
-      !Array.isArray(j.cross) || j.cross.length !== m.cross.length
+      j === null ||
+      typeof j !== 'object' ||
+      typeof j.draws !== 'number' ||
+      !Number.isSafeInteger(j.draws) ||
+      j.draws < 0 ||
+      !Array.isArray(j.power) ||
+      j.power.length !== m.power.length ||
+      !Array.isArray(j.cross) ||
+      j.cross.length !== m.cross.length
     ) {
       throw new TypeError('moment sums: malformed or of the wrong size for this job');
     }
@@ -118,7 +124,14 @@ export class MomentSums {
         const o = b * POWER_SUMS * K + k;
         const i = b * K + k;
         s1[i] = this.power[o].value();
-        const s = summarizeShiftedSums(n, shift[i], s1[i], this.power[o + K].value(), this.power[o + 2 * K].value(), this.power[o + 3 * K].value());
+        const s = summarizeShiftedSums(
+          n,
+          shift[i],
+          s1[i],
+          this.power[o + K].value(),
+          this.power[o + 2 * K].value(),
+          this.power[o + 3 * K].value(),
+        );
         mean[i] = s.mean;
         variance[i] = s.variance;
         stderr[i] = s.stderr;

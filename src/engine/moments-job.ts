@@ -19,7 +19,19 @@ import type { MomentsEstimate, MomentsOptions } from './types.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
 const MIN_MOMENT_DRAWS = 256;
-const KEYS = ['samples', 'seed', 'covariance', 'onProgress', 'signal', 'chunkSize', 'order', 'checkpoint', 'checkpointInterval', 'shard', 'retries'];
+const KEYS = [
+  'samples',
+  'seed',
+  'covariance',
+  'onProgress',
+  'signal',
+  'chunkSize',
+  'order',
+  'checkpoint',
+  'checkpointInterval',
+  'shard',
+  'retries',
+];
 
 /** What the state of a moments part holds besides the sums: the shift they are taken about. */
 interface MomentPartSums {
@@ -37,7 +49,11 @@ interface MomentPartSums {
  * @param options - see {@link MomentsOptions}.
  * @returns the estimate and the job's state.
  */
-export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategorical, options: MomentsOptions): Promise<MomentsEstimate> {
+export async function runMoments(
+  ctx: EngineContext,
+  dist: RelaxedOneHotCategorical,
+  options: MomentsOptions,
+): Promise<MomentsEstimate> {
   const t0 = performance.now();
   const o = optionsObject(options, 'moments options');
   knownKeys(o, KEYS, 'moments options');
@@ -54,7 +70,12 @@ export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategori
   const chunks = Math.ceil(N / chunkUnits);
   const params = momentsParams(dist, seed, N, chunkUnits, covariance);
   const shift = pilotShift(seed, B, K, p.rowLogits, p.rowTemperature);
-  const job = ctx.describe('moments', B, K, seed, N, chunkUnits, { covariance, extra: shift, logits: p.rowLogits, temperature: p.rowTemperature });
+  const job = ctx.describe('moments', B, K, seed, N, chunkUnits, {
+    covariance,
+    extra: shift,
+    logits: p.rowLogits,
+    temperature: p.rowTemperature,
+  });
   const drawsOf = (c: number) => Math.min(N, (c + 1) * chunkUnits) - c * chunkUnits;
   let sums = new MomentSums(B, K, covariance);
   const state = await runResumable(
@@ -71,14 +92,32 @@ export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategori
         saveSums: (): MomentPartSums => ({ shift: encodeNumbers(shift), ...sums.toJSON() }),
         loadSums: (saved) => {
           const s = saved as MomentPartSums;
-          if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shift))) throw new Error('its shift differs from this job\'s');
+          if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shift)))
+            throw new Error("its shift differs from this job's");
           sums = MomentSums.fromJSON(B, K, covariance, s);
         },
       },
     ],
-    { pool: ctx.pool, start: () => ctx.pool.start(), params, shard: long.shard, checkpoint: long.checkpoint, onProgress: common.onProgress, signal: common.signal, order: common.order, retries: long.retries },
+    {
+      pool: ctx.pool,
+      start: () => ctx.pool.start(),
+      params,
+      shard: long.shard,
+      checkpoint: long.checkpoint,
+      onProgress: common.onProgress,
+      signal: common.signal,
+      order: common.order,
+      retries: long.retries,
+    },
   );
-  return momentsEstimate(p.batchShape, K, shift, sums, { seed, chunkSize: chunkUnits, chunks, threads: ctx.threads, elapsedMs: performance.now() - t0, state });
+  return momentsEstimate(p.batchShape, K, shift, sums, {
+    seed,
+    chunkSize: chunkUnits,
+    chunks,
+    threads: ctx.threads,
+    elapsedMs: performance.now() - t0,
+    state,
+  });
 }
 
 /**
@@ -87,8 +126,22 @@ export async function runMoments(ctx: EngineContext, dist: RelaxedOneHotCategori
  *
  * @returns the parameters, in a fixed key order.
  */
-export function momentsParams(dist: RelaxedOneHotCategorical, seed: number, samples: number, chunkSize: number, covariance: boolean): JobParams {
-  return { kind: 'moments', generator: ENGINE_STREAM_VERSION, ...distributionFields(dist), seed, samples, chunkSize, covariance };
+export function momentsParams(
+  dist: RelaxedOneHotCategorical,
+  seed: number,
+  samples: number,
+  chunkSize: number,
+  covariance: boolean,
+): JobParams {
+  return {
+    kind: 'moments',
+    generator: ENGINE_STREAM_VERSION,
+    ...distributionFields(dist),
+    seed,
+    samples,
+    chunkSize,
+    covariance,
+  };
 }
 
 /**
@@ -164,9 +217,9 @@ export function mergeMomentSums(state: JobState, a: unknown, b: unknown): unknow
   const B = (q.batchShape as number[]).reduce((x, y) => x * y, 1);
   const sa = a as MomentPartSums;
   const sb = b as MomentPartSums;
-  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift)) throw new Error('the parts were taken about different shifts');
+  if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
+    throw new Error('the parts were taken about different shifts');
   const m = MomentSums.fromJSON(B, K, q.covariance as boolean, sa);
   m.addSums(MomentSums.fromJSON(B, K, q.covariance as boolean, sb));
   return { shift: sa.shift, ...m.toJSON() };
 }
-

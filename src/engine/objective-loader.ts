@@ -31,7 +31,9 @@ export function moduleUrl(spec: string): string {
  */
 export function moduleHash(spec: string): string | null {
   try {
-    return createHash('sha256').update(readFileSync(fileURLToPath(moduleUrl(spec)))).digest('hex');
+    return createHash('sha256')
+      .update(readFileSync(fileURLToPath(moduleUrl(spec))))
+      .digest('hex');
   } catch {
     return null;
   }

@@ -22,12 +22,18 @@ export const PILOT_DRAWS = 32;
  * @param temperature - `B` temperatures.
  * @returns `B * K` shifts (pilot means).
  */
-export function pilotShift(seed: number, B: number, K: number, logits: Float64Array, temperature: Float64Array): Float64Array {
+export function pilotShift(
+  seed: number,
+  B: number,
+  K: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+): Float64Array {
   const draws = new WasmDraws(B, K, logits, temperature, null);
   draws.start(seed, PILOT_STREAM);
   const shift = new Float64Array(B * K);
   const rows = PILOT_DRAWS * B;
-  for (let r0 = 0; r0 < rows; ) {
+  for (let r0 = 0; r0 < rows;) {
     const n = Math.min(draws.rowsPerBlock, rows - r0);
     const y = draws.draw(n, r0 % B, false);
     for (let r = 0; r < n; r++) {

@@ -122,7 +122,12 @@ export class WorkerPool {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new WorkerLoadError(`relaxed-mc: the worker module ${this.filename} did not start within ${STARTUP_TIMEOUT_MS / 1000} s.`)),
+        () =>
+          reject(
+            new WorkerLoadError(
+              `relaxed-mc: the worker module ${this.filename} did not start within ${STARTUP_TIMEOUT_MS / 1000} s.`,
+            ),
+          ),
         STARTUP_TIMEOUT_MS,
       );
     });

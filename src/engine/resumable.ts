@@ -57,7 +57,10 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 2000;
  * @returns the completed chunks of every part.
  * @throws StateFileError when the checkpoint is unusable or for other parameters.
  */
-export function loadCheckpoint(parts: readonly ResumablePart[], o: Pick<ResumableOptions, 'params' | 'shard' | 'checkpoint'>): RangeSet[] {
+export function loadCheckpoint(
+  parts: readonly ResumablePart[],
+  o: Pick<ResumableOptions, 'params' | 'shard' | 'checkpoint'>,
+): RangeSet[] {
   const completed = parts.map(() => new RangeSet());
   if (o.checkpoint === null) return completed;
   const saved = readStateFile(o.checkpoint.path);
@@ -71,9 +74,15 @@ export function loadCheckpoint(parts: readonly ResumablePart[], o: Pick<Resumabl
     );
   }
   if (JSON.stringify(saved.shard) !== JSON.stringify(o.shard)) {
-    throw new StateFileError(`checkpoint ${file} belongs to shard ${JSON.stringify(saved.shard)}, not ${JSON.stringify(o.shard)}; it was not used.`, file);
+    throw new StateFileError(
+      `checkpoint ${file} belongs to shard ${JSON.stringify(saved.shard)}, not ${JSON.stringify(o.shard)}; it was not used.`,
+      file,
+    );
   }
-  if (saved.parts.length !== parts.length || saved.parts.some((p, i) => p.name !== parts[i].name || p.chunks !== parts[i].chunks)) {
+  if (
+    saved.parts.length !== parts.length ||
+    saved.parts.some((p, i) => p.name !== parts[i].name || p.chunks !== parts[i].chunks)
+  ) {
     throw new StateFileError(`checkpoint ${file} is corrupt: its parts do not match the job's.`, file);
   }
   saved.parts.forEach((p, i) => {

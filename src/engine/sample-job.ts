@@ -7,7 +7,11 @@
 import { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
 import { numelOf } from '../tensor/shape.js';
-import { type RelaxedOneHotCategorical, offSimplexError, zeroEntryError } from '../distributions/relaxed-one-hot-categorical.js';
+import {
+  type RelaxedOneHotCategorical,
+  offSimplexError,
+  zeroEntryError,
+} from '../distributions/relaxed-one-hot-categorical.js';
 import { normalizeSampleShape, type SampleShape } from '../distributions/distribution.js';
 import { planLogProb } from '../distributions/log-prob-plan.js';
 import { chunkSequence } from './chunk-order.js';
@@ -23,7 +27,12 @@ import type { JobOptions, SampleOptions } from './types.js';
  * @param options - seed, logSpace, progress and abort.
  * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer.
  */
-export async function runSample(ctx: EngineContext, dist: RelaxedOneHotCategorical, sample_shape: SampleShape, options: SampleOptions): Promise<Tensor> {
+export async function runSample(
+  ctx: EngineContext,
+  dist: RelaxedOneHotCategorical,
+  sample_shape: SampleShape,
+  options: SampleOptions,
+): Promise<Tensor> {
   const shapeN = normalizeSampleShape(sample_shape);
   const o = optionsObject(options, 'sample options');
   knownKeys(o, ['seed', 'logSpace', 'onProgress', 'signal', 'chunkSize', 'order'], 'sample options');
@@ -40,7 +49,12 @@ export async function runSample(ctx: EngineContext, dist: RelaxedOneHotCategoric
   const out = new SharedArrayBuffer(bytes);
   if (bytes === 0) return new Tensor(new Float64Array(out), shape);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
-  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, { logSpace, output: out, logits: p.rowLogits, temperature: p.rowTemperature });
+  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
+    logSpace,
+    output: out,
+    logits: p.rowLogits,
+    temperature: p.rowTemperature,
+  });
   await ctx.pool.start();
   const view = new Float64Array(out);
   const rowElems = B * K;
@@ -82,7 +96,12 @@ function touchPages(view: Float64Array, from: number, to: number): void {
  * @param options - progress and abort.
  * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
  */
-export async function runLogProb(ctx: EngineContext, dist: RelaxedOneHotCategorical, value: TensorLike, options: JobOptions): Promise<Tensor> {
+export async function runLogProb(
+  ctx: EngineContext,
+  dist: RelaxedOneHotCategorical,
+  value: TensorLike,
+  options: JobOptions,
+): Promise<Tensor> {
   const o = optionsObject(options, 'logProb options');
   knownKeys(o, ['onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
   const common = commonOptions(o);
@@ -90,10 +109,17 @@ export async function runLogProb(ctx: EngineContext, dist: RelaxedOneHotCategori
   const plan = planLogProb(v, dist._params);
   const K = dist._params.K;
   const zeroCopy =
-    plan.values === v.data && v.data.buffer instanceof SharedArrayBuffer && v.data.byteOffset === 0 && v.data.buffer.byteLength === v.data.byteLength;
+    plan.values === v.data &&
+    v.data.buffer instanceof SharedArrayBuffer &&
+    v.data.byteOffset === 0 &&
+    v.data.buffer.byteLength === v.data.byteLength;
   const inBytes = zeroCopy ? 0 : plan.rows * K * 8;
   const outBytes = plan.rows * 8;
-  ctx.checkBudget('logProb', inBytes + outBytes, `${plan.rows} rows x 8 bytes of output${inBytes ? ` + a shared copy of the ${plan.rows} x ${K} values` : ''}`);
+  ctx.checkBudget(
+    'logProb',
+    inBytes + outBytes,
+    `${plan.rows} rows x 8 bytes of output${inBytes ? ` + a shared copy of the ${plan.rows} x ${K} values` : ''}`,
+  );
   let values: SharedArrayBuffer;
   if (zeroCopy) values = v.data.buffer as SharedArrayBuffer;
   else {
@@ -104,7 +130,12 @@ export async function runLogProb(ctx: EngineContext, dist: RelaxedOneHotCategori
   if (plan.rows === 0) return new Tensor(new Float64Array(out), plan.resultShape);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
   const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
-    validate: dist.validate_args, values, output: out, extra: plan.constants, logits: plan.logits, temperature: plan.temperature,
+    validate: dist.validate_args,
+    values,
+    output: out,
+    extra: plan.constants,
+    logits: plan.logits,
+    temperature: plan.temperature,
   });
   let simplexBad = false;
   let zeroBad = false;

@@ -160,5 +160,7 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
 }
 
 function abortError(job: JobDescriptor, done: number, total: number): AbortError {
-  return new AbortError(`relaxed-mc: the ${job.kind} job was aborted after ${done} of ${total} units; no result is returned.`);
+  return new AbortError(
+    `relaxed-mc: the ${job.kind} job was aborted after ${done} of ${total} units; no result is returned.`,
+  );
 }

@@ -99,7 +99,8 @@ export interface MomentsEstimate {
 /** Options of `Engine.gradients`. */
 export interface GradientsOptions extends LongJobOptions {
   /** `{ kind: 'linear', c }`, `{ kind: 'quadratic', target }` (K numbers each) or `{ module }` (absolute path or file URL). */
-  objective: { kind: 'linear'; c: readonly number[] } | { kind: 'quadratic'; target: readonly number[] } | { module: string };
+  objective:
+    { kind: 'linear'; c: readonly number[] } | { kind: 'quadratic'; target: readonly number[] } | { module: string };
   /** Estimator names, or 'all' (the default). */
   estimators?: readonly string[] | 'all';
   /** Single-sample gradient estimates per estimator and batch element. */

@@ -34,12 +34,7 @@ import { rebarGroups } from './gradient-rebar.js';
 
 /** The name of a gradient estimator. */
 export type EstimatorName =
-  | 'reinforce'
-  | 'reinforce-loo'
-  | 'gumbel-softmax'
-  | 'straight-through'
-  | 'gumbel-rao'
-  | 'rebar';
+  'reinforce' | 'reinforce-loo' | 'gumbel-softmax' | 'straight-through' | 'gumbel-rao' | 'rebar';
 
 /** Every estimator, in a fixed order (the order of reports). */
 export const ESTIMATORS: readonly EstimatorName[] = Object.freeze([
@@ -189,10 +184,7 @@ function checkArguments(
   }
   const need = groups * estimatesPerGroup(name, usesM ? m : 1) * K;
   if (!(out instanceof Float64Array) || !isCount(outOffset) || outOffset + need > out.length) {
-    fail(
-      `out must be a Float64Array with room for ${need} values from outOffset = ${outOffset}`,
-      describe(out),
-    );
+    fail(`out must be a Float64Array with room for ${need} values from outOffset = ${outOffset}`, describe(out));
   }
   // LSE(logits), then probs = exp(logits - LSE): the kernels use both and rely on it.
   let top = -Infinity;

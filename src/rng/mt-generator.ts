@@ -70,7 +70,9 @@ export class MtGenerator {
   /** @param state - a state obtained from {@link MtGenerator.getState}. */
   setState(state: Uint32Array): void {
     if (!(state instanceof Uint32Array)) {
-      throw new TypeError(`new_state must be a Uint32Array returned by torch.get_rng_state(), but got ${typeof state}.`);
+      throw new TypeError(
+        `new_state must be a Uint32Array returned by torch.get_rng_state(), but got ${typeof state}.`,
+      );
     }
     try {
       this.prng.state = state;

@@ -16,11 +16,7 @@
  * @param temperature - the temperature `tau`.
  * @returns nothing; throws on invalid input.
  */
-export function checkConcreteArguments(
-  caller: string,
-  logits: ArrayLike<number>,
-  temperature: number,
-): void {
+export function checkConcreteArguments(caller: string, logits: ArrayLike<number>, temperature: number): void {
   if (logits.length === 0) {
     throw new RangeError(`${caller}: logits must have at least one category (K >= 1), received an empty list`);
   }

@@ -143,14 +143,7 @@ function fillEntry(t: ZetaTable, i: number, zeta: number, e: number): void {
   t.g2Log[i] = 2 * zeta - e;
 }
 
-function makeKernel(
-  tau: number,
-  h: number,
-  cOverH: number,
-  uLo: number,
-  uHi: number,
-  withExpU: boolean,
-): Kernel {
+function makeKernel(tau: number, h: number, cOverH: number, uLo: number, uHi: number, withExpU: boolean): Kernel {
   const q = Math.floor(cOverH);
   const frac = cOverH - q;
   const dLo = Math.floor(uLo / h + frac);
@@ -220,8 +213,7 @@ export function createConcreteTransforms(
   // tau < 1 the integrands at a << 0 peak near zeta = log(m - tau) and fall off to the left
   // like e^((1 - tau) zeta), hence the cap at -60 / (1 - tau).
   const aLoMin = sigmaLo + cMin;
-  const zLo =
-    (tau < 1 ? Math.max(aLoMin, -60 / (1 - tau)) : aLoMin) - KERNEL_LEFT / tau - 1;
+  const zLo = (tau < 1 ? Math.max(aLoMin, -60 / (1 - tau)) : aLoMin) - KERNEL_LEFT / tau - 1;
   const zHi = tau < 1 ? 10 : Math.max(10, sigmaHi + 2);
   const m0 = Math.floor(zLo / h);
   const mSplit = Math.ceil(SPLIT / h);
@@ -233,9 +225,7 @@ export function createConcreteTransforms(
     const cOverH = (gaps[j] * p) / (tau * H);
     q[j] = Math.floor(cOverH);
     const uLo = scratch ? -KERNEL_LEFT / tau : Math.max(-KERNEL_LEFT / tau, zLo - (sigmaHi + c[j]));
-    const uHi = scratch
-      ? SCRATCH_RIGHT / tau
-      : Math.min(KERNEL_RIGHT / tau, zHi - (sigmaLo + c[j]));
+    const uHi = scratch ? SCRATCH_RIGHT / tau : Math.min(KERNEL_RIGHT / tau, zHi - (sigmaLo + c[j]));
     kernels.push(makeKernel(tau, h, cOverH, uLo, uHi, scratch));
   }
 
@@ -281,13 +271,8 @@ export function createConcreteTransforms(
 
     if (a <= 0) {
       // Lambda >= ~0.25 here, so 1 - Lambda is the accurate quantity to sum.
-      const partial = logWindowSum(
-        k.log, k.lin, table.gcLog, table.gcLin, shift, lo, Math.min(hi, iSplit - 1),
-      );
-      const tail =
-        iSplit < len
-          ? k.tail[Math.max(iSplit, 0)]
-          : k.tail[len] * Math.exp(-tauH * (iSplit - len));
+      const partial = logWindowSum(k.log, k.lin, table.gcLog, table.gcLin, shift, lo, Math.min(hi, iSplit - 1));
+      const tail = iSplit < len ? k.tail[Math.max(iSplit, 0)] : k.tail[len] * Math.exp(-tauH * (iSplit - len));
       const oneMinus = Math.exp(partial) + tail;
       out[0] = oneMinus < 0.5 ? Math.log1p(-oneMinus) : Math.log(1 - oneMinus);
     } else {

@@ -154,9 +154,7 @@ function relaxedValue(
   let s = 0;
   for (let k = 0; k < coef.length; k++) {
     s +=
-      kind === 'linear'
-        ? coef[k] * mom.mean[k]
-        : mom.secondMoment[k] - 2 * coef[k] * mom.mean[k] + coef[k] * coef[k];
+      kind === 'linear' ? coef[k] * mom.mean[k] : mom.secondMoment[k] - 2 * coef[k] * mom.mean[k] + coef[k] * coef[k];
   }
   return s;
 }

@@ -123,12 +123,7 @@ export function exactMoments(
     groupOf[i] = gapList.length - 1;
   }
   const G = gapList.length;
-  const groups = integrateGroupMoments(
-    Float64Array.from(gapList),
-    Float64Array.from(countList),
-    tau,
-    withCovariance,
-  );
+  const groups = integrateGroupMoments(Float64Array.from(gapList), Float64Array.from(countList), tau, withCovariance);
 
   for (let i = 0; i < K; i++) {
     const g = groupOf[i];
@@ -149,9 +144,7 @@ export function exactMoments(
       const gk = groupOf[k];
       if (gk < 0) continue;
       covariance[i * K + k] =
-        i === k
-          ? variance[i]
-          : cross[Math.min(gi, gk) * G + Math.max(gi, gk)] - mean[i] * mean[k];
+        i === k ? variance[i] : cross[Math.min(gi, gk) * G + Math.max(gi, gk)] - mean[i] * mean[k];
     }
   }
   return { mean, secondMoment, variance, covariance };

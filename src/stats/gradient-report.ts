@@ -70,7 +70,16 @@ export function summarizeEstimates(
     mseStderr: new Float64Array(K),
     snr: new Float64Array(K),
     snrStderr: new Float64Array(K),
-    totals: { biasNorm: 0, biasNormStderr: 0, variance: 0, varianceStderr: 0, mse: 0, mseStderr: 0, snr: 0, snrStderr: 0 },
+    totals: {
+      biasNorm: 0,
+      biasNormStderr: 0,
+      variance: 0,
+      varianceStderr: 0,
+      mse: 0,
+      mseStderr: 0,
+      snr: 0,
+      snrStderr: 0,
+    },
   };
   let bias2 = 0;
   let biasVarNum = 0;

@@ -87,7 +87,14 @@ function checkCount(n: number): void {
  * //   varianceStderr: 0.6396432744260808, m2: 1.25, m3: 0, m4: 2.5625 }
  * ```
  */
-export function summarizeShiftedSums(n: number, shift: number, s1: number, s2: number, s3: number, s4: number): MomentSummary {
+export function summarizeShiftedSums(
+  n: number,
+  shift: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  s4: number,
+): MomentSummary {
   checkCount(n);
   if (n === 0) {
     return { n, mean: NaN, variance: NaN, stderr: NaN, varianceStderr: NaN, m2: NaN, m3: NaN, m4: NaN };

@@ -98,7 +98,9 @@ export class Tensor {
    */
   item(): number {
     if (this.data.length !== 1) {
-      throw new ValueError(`item() needs a tensor with one element, but this one has shape ${formatShape(this.shape)}.`);
+      throw new ValueError(
+        `item() needs a tensor with one element, but this one has shape ${formatShape(this.shape)}.`,
+      );
     }
     return this.data[0];
   }
@@ -263,7 +265,10 @@ export class Tensor {
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) out[o * inner + i] = f(this.data, o * n * inner + i, n, inner);
     }
-    return new Tensor(out, this.shape.filter((_, i) => i !== d));
+    return new Tensor(
+      out,
+      this.shape.filter((_, i) => i !== d),
+    );
   }
 }
 

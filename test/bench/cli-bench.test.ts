@@ -16,7 +16,11 @@ afterAll(() => tmp.cleanup());
 /** Runs the CLI with extra environment variables. */
 function bench(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, 'bench', ...args], { cwd: tmp.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'bench', ...args], {
+      cwd: tmp.dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -48,7 +52,17 @@ describe('relaxed-mc bench', () => {
     // The smoke suite's sub-millisecond jobs are too noisy for a 15 % threshold: only the plumbing is checked here.
     const cand = join(tmp.dir, 'cand.json');
     const again = join(tmp.dir, 'base-again.json');
-    const r = await bench(['--compare', base, '--threshold', '0.95', '--json', cand, '--baseline-json', again, '--quiet']);
+    const r = await bench([
+      '--compare',
+      base,
+      '--threshold',
+      '0.95',
+      '--json',
+      cand,
+      '--baseline-json',
+      again,
+      '--quiet',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^benchmark\s+baseline\s+candidate\s+ratio\s+sigma\s+regression if\s+verdict/);
     expect(r.stdout).toMatch(/paired run against the build in /);
@@ -85,7 +99,9 @@ describe('relaxed-mc bench', () => {
     writeFileSync(moved, readFileSync(base, 'utf8').replace(/"root": "[^"]*"/, '"root": "/nonexistent/relaxed-mc"'));
     const r = await bench(['--compare', moved, '--threshold', '0.95', '--quiet']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/bench: note: the baseline build recorded in .*moved\.json: \/nonexistent\/relaxed-mc holds no readable package\.json.*Comparing with the recorded numbers instead/);
+    expect(r.stderr).toMatch(
+      /bench: note: the baseline build recorded in .*moved\.json: \/nonexistent\/relaxed-mc holds no readable package\.json.*Comparing with the recorded numbers instead/,
+    );
     expect(r.stdout).toMatch(/independent runs against the numbers recorded in /);
   });
 
@@ -95,7 +111,9 @@ describe('relaxed-mc bench', () => {
     const r = await bench(['--compare', bad]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^relaxed-mc: error: --compare .*bad\.json: not valid JSON \(.*\); expected a report written by relaxed-mc bench --json\.\n$/);
+    expect(r.stderr).toMatch(
+      /^relaxed-mc: error: --compare .*bad\.json: not valid JSON \(.*\); expected a report written by relaxed-mc bench --json\.\n$/,
+    );
   });
 
   it('refuses bad usage with exit 2: a missing baseline, an unknown suite, a bad threshold or slowdown, a missing build', async () => {

@@ -30,7 +30,9 @@ describe('compareReports', () => {
   });
 
   it('passes a benchmark 8 % slower: within the 15 % threshold', () => {
-    const c = compareReports(syntheticReport({ a: steady(1e6) }), syntheticReport({ a: steady(0.92e6) }), { threshold: 0.15 });
+    const c = compareReports(syntheticReport({ a: steady(1e6) }), syntheticReport({ a: steady(0.92e6) }), {
+      threshold: 0.15,
+    });
     expect(c.rows[0].verdict).toBe('unchanged');
     expect(c.failed).toBe(false);
   });
@@ -46,7 +48,9 @@ describe('compareReports', () => {
   });
 
   it('uses the threshold given: 8 % slower fails at --threshold 0.05', () => {
-    const c = compareReports(syntheticReport({ a: steady(1e6) }), syntheticReport({ a: steady(0.92e6) }), { threshold: 0.05 });
+    const c = compareReports(syntheticReport({ a: steady(1e6) }), syntheticReport({ a: steady(0.92e6) }), {
+      threshold: 0.05,
+    });
     expect(c.rows[0].verdict).toBe('regression');
   });
 
@@ -73,9 +77,16 @@ describe('compareReports', () => {
 
   it('refuses a benchmark whose settings changed, naming the setting', () => {
     const base = syntheticReport({ a: steady(1e6) });
-    const cand = syntheticReport({ a: { rounds: around(10, 1e6, 0.02), settings: { kind: 'moments', api: 'engine', K: 16, tau: 0.5, N: 2048, threads: 1 } } });
+    const cand = syntheticReport({
+      a: {
+        rounds: around(10, 1e6, 0.02),
+        settings: { kind: 'moments', api: 'engine', K: 16, tau: 0.5, N: 2048, threads: 1 },
+      },
+    });
     expect(() => compareReports(base, cand)).toThrow(BenchInputError);
-    expect(() => compareReports(base, cand)).toThrow(/benchmark a was measured with different settings \(N: 1024 in the baseline, 2048 in the candidate\)/);
+    expect(() => compareReports(base, cand)).toThrow(
+      /benchmark a was measured with different settings \(N: 1024 in the baseline, 2048 in the candidate\)/,
+    );
   });
 
   it('refuses reports normalised by different calibration loops', () => {
@@ -85,7 +96,9 @@ describe('compareReports', () => {
   });
 
   it('refuses reports with no benchmark in common', () => {
-    expect(() => compareReports(syntheticReport({ a: steady(1) }), syntheticReport({ b: steady(1) }))).toThrow(/no benchmark in common/);
+    expect(() => compareReports(syntheticReport({ a: steady(1) }), syntheticReport({ b: steady(1) }))).toThrow(
+      /no benchmark in common/,
+    );
   });
 
   it('refuses a threshold outside (0, 1)', () => {
@@ -116,7 +129,10 @@ describe('compareReports on paired reports (one run timing both builds)', () => 
   it('flags a paired 30 % slowdown', () => {
     const drift = Array.from({ length: 10 }, (_, i) => 1 + 0.2 * Math.sin(i));
     const base = syntheticReport({ a: { rounds: drift.map((d) => 1e6 * d) } }, { runId: 'same' });
-    const cand = syntheticReport({ a: { rounds: drift.map((d, i) => 0.7e6 * d * (1 + 0.01 * (i % 3))) } }, { runId: 'same' });
+    const cand = syntheticReport(
+      { a: { rounds: drift.map((d, i) => 0.7e6 * d * (1 + 0.01 * (i % 3))) } },
+      { runId: 'same' },
+    );
     const c = compareReports(base, cand);
     expect(c.rows[0].verdict).toBe('regression');
     expect(c.failed).toBe(true);

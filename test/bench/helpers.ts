@@ -74,7 +74,16 @@ export function syntheticReport(
     },
     calibration: {
       version: o.calibrationVersion ?? CALIBRATION_VERSION,
-      loops: [{ id: 'main', threads: 0, iterationsPerCall: CALIBRATION_ITERATIONS, throughput: summary(cal), best: summary(cal), cpu: summary(cal) }],
+      loops: [
+        {
+          id: 'main',
+          threads: 0,
+          iterationsPerCall: CALIBRATION_ITERATIONS,
+          throughput: summary(cal),
+          best: summary(cal),
+          cpu: summary(cal),
+        },
+      ],
     },
     benchmarks: Object.entries(benchmarks).map(([id, b]) => ({
       id,

@@ -18,12 +18,14 @@ describe('parseReport', () => {
 
   it('refuses text that is not JSON, naming the file', () => {
     expect(() => parseReport('{"schema": ', 'base.json')).toThrow(BenchInputError);
-    expect(() => parseReport('{"schema": ', 'base.json')).toThrow(/^base\.json: not valid JSON \(.+\); expected a report written by relaxed-mc bench --json\.$/);
+    expect(() => parseReport('{"schema": ', 'base.json')).toThrow(
+      /^base\.json: not valid JSON \(.+\); expected a report written by relaxed-mc bench --json\.$/,
+    );
     expect(() => parseReport('', 'empty.json')).toThrow(/empty\.json: not valid JSON/);
   });
 
   it('refuses JSON that is not a bench report', () => {
-    expect(() => parseReport('[1, 2]', 'x.json')).toThrow("x.json: the document must be an object, but got [1,2].");
+    expect(() => parseReport('[1, 2]', 'x.json')).toThrow('x.json: the document must be an object, but got [1,2].');
     expect(() => parseReport('{"mean": [0.5]}', 'x.json')).toThrow(
       "x.json: not a relaxed-mc bench report: schema must be 'relaxed-mc-bench-report', but got nothing (the field is missing).",
     );
@@ -31,16 +33,22 @@ describe('parseReport', () => {
 
   it('refuses another report version, saying which versions are involved', () => {
     const r = { ...good(), version: 2 };
-    expect(() => parseReport(text(r), 'base.json')).toThrow(/base\.json: report version 2 cannot be read by this relaxed-mc, which reads version 1/);
+    expect(() => parseReport(text(r), 'base.json')).toThrow(
+      /base\.json: report version 2 cannot be read by this relaxed-mc, which reads version 1/,
+    );
   });
 
   it('names a missing or ill-typed field by its path', () => {
     const r = good() as unknown as { benchmarks: { normalized: { rounds: unknown[] } }[] };
     r.benchmarks[1].normalized.rounds[2] = 'fast';
-    expect(() => parseReport(text(r), 'base.json')).toThrow('base.json: benchmarks[1].normalized.rounds[2] must be a positive number, but got "fast".');
+    expect(() => parseReport(text(r), 'base.json')).toThrow(
+      'base.json: benchmarks[1].normalized.rounds[2] must be a positive number, but got "fast".',
+    );
     const s = good() as unknown as Record<string, unknown>;
     delete s.calibration;
-    expect(() => parseReport(text(s), 'base.json')).toThrow('base.json: calibration must be an object, but got nothing (the field is missing).');
+    expect(() => parseReport(text(s), 'base.json')).toThrow(
+      'base.json: calibration must be an object, but got nothing (the field is missing).',
+    );
   });
 
   it('refuses an empty benchmark list and duplicate ids', () => {
@@ -53,6 +61,8 @@ describe('parseReport', () => {
   it('refuses settings that are not flat values', () => {
     const r = good() as unknown as { benchmarks: { settings: Record<string, unknown> }[] };
     r.benchmarks[0].settings.K = { nested: true };
-    expect(() => parseReport(text(r), 'b.json')).toThrow(/benchmarks\[0\]\.settings\.K must be a string, a finite number, a boolean or an array of strings/);
+    expect(() => parseReport(text(r), 'b.json')).toThrow(
+      /benchmarks\[0\]\.settings\.K must be a string, a finite number, a boolean or an array of strings/,
+    );
   });
 });

@@ -16,11 +16,24 @@ describe('runTasks on the smoke suite', () => {
     const inst = await instantiateSuite(suite, { threads: 2, api: ownBuild().api });
     let rounds = 0;
     try {
-      const report = await runTasks(inst.tasks, { suite: 'smoke', rounds: 2, timePerTaskMs: 1, minIterations: 1, onRound: () => rounds++ });
+      const report = await runTasks(inst.tasks, {
+        suite: 'smoke',
+        rounds: 2,
+        timePerTaskMs: 1,
+        minIterations: 1,
+        onRound: () => rounds++,
+      });
       expect(rounds).toBe(3); // warm-up + 2
       expect(parseReport(JSON.stringify(report), 'smoke.json')).toEqual(report);
       const kinds = new Set(report.benchmarks.map((b) => `${b.settings.api}:${b.settings.kind}`));
-      expect([...kinds].sort()).toEqual(['engine:gradients', 'engine:logProb', 'engine:moments', 'engine:sample', 'in-process:logProb', 'in-process:sample']);
+      expect([...kinds].sort()).toEqual([
+        'engine:gradients',
+        'engine:logProb',
+        'engine:moments',
+        'engine:sample',
+        'in-process:logProb',
+        'in-process:sample',
+      ]);
       for (const b of report.benchmarks) {
         expect(b.throughput.rounds).toHaveLength(2);
         expect(Number.isFinite(b.checksum)).toBe(true);

@@ -29,7 +29,9 @@ describe('readSlowdown', () => {
     for (const bad of ['abc', '-0.3', '30%', '0x1', '11', 'NaN']) {
       expect(() => readSlowdown({ RELAXED_MC_BENCH_SLOWDOWN: bad })).toThrow(BenchInputError);
     }
-    expect(() => readSlowdown({ RELAXED_MC_BENCH_SLOWDOWN: '30%' })).toThrow("RELAXED_MC_BENCH_SLOWDOWN must be a decimal between 0 and 10 (0.3 = 30 % extra work), but got '30%'.");
+    expect(() => readSlowdown({ RELAXED_MC_BENCH_SLOWDOWN: '30%' })).toThrow(
+      "RELAXED_MC_BENCH_SLOWDOWN must be a decimal between 0 and 10 (0.3 = 30 % extra work), but got '30%'.",
+    );
   });
 });
 

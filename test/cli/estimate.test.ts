@@ -19,8 +19,16 @@ describe('relaxed-mc estimate', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('RelaxedOneHotCategorical(temperature 0.5, probs [0.7, 0.2, 0.1])');
     expect(lines[2]).toMatch(/^k\s+p\s+mean ± stderr\s+exact mean\s+z\s+variance ± stderr\s+exact variance\s+z$/);
-    for (const [k, p, exact] of [[0, '0.7', '0.660332'], [1, '0.2', '0.221698'], [2, '0.1', '0.117970']] as const) {
-      expect(lines[3 + k]).toMatch(new RegExp(`^${k}\\s+${p}\\s+0\\.\\d{6} ± 0\\.\\d{6}\\s+${exact}\\s+[+-]\\d\\.\\d\\d\\s+0\\.\\d{6} ± 0\\.\\d{6}\\s+0\\.\\d{6}\\s+[+-]\\d\\.\\d\\d$`));
+    for (const [k, p, exact] of [
+      [0, '0.7', '0.660332'],
+      [1, '0.2', '0.221698'],
+      [2, '0.1', '0.117970'],
+    ] as const) {
+      expect(lines[3 + k]).toMatch(
+        new RegExp(
+          `^${k}\\s+${p}\\s+0\\.\\d{6} ± 0\\.\\d{6}\\s+${exact}\\s+[+-]\\d\\.\\d\\d\\s+0\\.\\d{6} ± 0\\.\\d{6}\\s+0\\.\\d{6}\\s+[+-]\\d\\.\\d\\d$`,
+        ),
+      );
     }
     expect(r.stdout).toMatch(/^samples {5}20,000$/m);
     expect(r.stdout).toMatch(/^seed {8}5$/m);
@@ -35,7 +43,12 @@ describe('relaxed-mc estimate', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    const dist = new torch.distributions.RelaxedOneHotCategorical(torch.tensor([0.5, 2]), { logits: [[0, 1, 2], [2, 1, 0]] });
+    const dist = new torch.distributions.RelaxedOneHotCategorical(torch.tensor([0.5, 2]), {
+      logits: [
+        [0, 1, 2],
+        [2, 1, 0],
+      ],
+    });
     // Two threads here, one in the subprocess: the engine gives the same bits whatever the thread count.
     const engine = new Engine({ threads: 2 });
     try {
@@ -62,7 +75,23 @@ describe('relaxed-mc estimate', () => {
 
   it('--format csv writes a header and one row per (batch index, category), full precision', async () => {
     const r = await relaxedMc(
-      ['estimate', '--temperature', '0.5,1', '--probs', '0.7,0.2,0.1', '--samples', '1e4', '--seed', '9', '--threads', '1', '--format', 'csv', '--covariance', '--quiet'],
+      [
+        'estimate',
+        '--temperature',
+        '0.5,1',
+        '--probs',
+        '0.7,0.2,0.1',
+        '--samples',
+        '1e4',
+        '--seed',
+        '9',
+        '--threads',
+        '1',
+        '--format',
+        'csv',
+        '--covariance',
+        '--quiet',
+      ],
       tmp.dir,
     );
     expect(r.code).toBe(0);
@@ -73,7 +102,28 @@ describe('relaxed-mc estimate', () => {
     );
     expect(rows).toHaveLength(6);
     const json = JSON.parse(
-      (await relaxedMc(['estimate', '--temperature', '0.5,1', '--probs', '0.7,0.2,0.1', '--samples', '1e4', '--seed', '9', '--threads', '1', '--format', 'json', '--covariance', '--quiet'], tmp.dir)).stdout,
+      (
+        await relaxedMc(
+          [
+            'estimate',
+            '--temperature',
+            '0.5,1',
+            '--probs',
+            '0.7,0.2,0.1',
+            '--samples',
+            '1e4',
+            '--seed',
+            '9',
+            '--threads',
+            '1',
+            '--format',
+            'json',
+            '--covariance',
+            '--quiet',
+          ],
+          tmp.dir,
+        )
+      ).stdout,
     );
     rows.forEach((line, i) => {
       const f = line.split(',').map(Number);
@@ -89,7 +139,23 @@ describe('relaxed-mc estimate', () => {
   });
 
   it('--out writes the result to a file (and nothing else is left in the folder)', async () => {
-    const r = await relaxedMc(['estimate', '--samples', '1e4', '--seed', '1', '--threads', '1', '--format', 'json', '--out', 'est.json', '--quiet'], tmp.dir);
+    const r = await relaxedMc(
+      [
+        'estimate',
+        '--samples',
+        '1e4',
+        '--seed',
+        '1',
+        '--threads',
+        '1',
+        '--format',
+        'json',
+        '--out',
+        'est.json',
+        '--quiet',
+      ],
+      tmp.dir,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(join(tmp.dir, 'est.json'), 'utf8')).seed).toBe(1);

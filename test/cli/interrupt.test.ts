@@ -29,7 +29,17 @@ function interruptAfterFirstProgress(args: string[]): Promise<{ code: number | n
 
 describe('Ctrl-C', () => {
   it('stops estimate --out mid-run with exit 130 and leaves no file', async () => {
-    const r = await interruptAfterFirstProgress(['estimate', '--samples', '1e12', '--threads', '1', '--format', 'json', '--out', 'est.json']);
+    const r = await interruptAfterFirstProgress([
+      'estimate',
+      '--samples',
+      '1e12',
+      '--threads',
+      '1',
+      '--format',
+      'json',
+      '--out',
+      'est.json',
+    ]);
     expect(r.stderr).toMatch(/^estimate: \d+\.\d% /);
     expect(r.stderr).toMatch(/relaxed-mc: interrupted; stopping/);
     expect(r.code).toBe(130);
@@ -38,7 +48,17 @@ describe('Ctrl-C', () => {
   });
 
   it('stops sample --out mid-run with exit 130 and leaves no file', async () => {
-    const r = await interruptAfterFirstProgress(['sample', '--probs', '0.7,0.2,0.1', '--samples', '3e7', '--threads', '1', '--out', 'z.npy']);
+    const r = await interruptAfterFirstProgress([
+      'sample',
+      '--probs',
+      '0.7,0.2,0.1',
+      '--samples',
+      '3e7',
+      '--threads',
+      '1',
+      '--out',
+      'z.npy',
+    ]);
     expect(r.code).toBe(130);
     expect(entries(tmp.dir)).toEqual([]);
   });

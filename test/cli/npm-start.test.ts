@@ -14,7 +14,9 @@ describe('npm start', () => {
     const out = r.stdout;
     expect(out).toMatch(/^RelaxedOneHotCategorical\(temperature 0\.5, probs \[0\.7, 0\.2, 0\.1\]\)$/m);
     expect(out).toMatch(/^k\s+p\s+mean ± stderr\s+exact mean\s+z\s+variance ± stderr\s+exact variance\s+z$/m);
-    expect(out).toMatch(/^0\s+0\.7\s+0\.66\d{4} ± 0\.0001\d\d\s+0\.660332\s+[+-]\d\.\d\d\s+0\.125\d{3} ± 0\.0000\d\d\s+0\.125239\s+[+-]\d\.\d\d$/m);
+    expect(out).toMatch(
+      /^0\s+0\.7\s+0\.66\d{4} ± 0\.0001\d\d\s+0\.660332\s+[+-]\d\.\d\d\s+0\.125\d{3} ± 0\.0000\d\d\s+0\.125239\s+[+-]\d\.\d\d$/m,
+    );
     expect(out).toMatch(/^1\s+0\.2\s+.*0\.221698\s/m);
     expect(out).toMatch(/^2\s+0\.1\s+.*0\.117970\s/m);
     expect(out).toMatch(/^samples {5}10,000,000$/m);

@@ -16,19 +16,30 @@ const quiet = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'
 
 describe('the packed package', () => {
   it('installs from its tarball into an empty project, where npx relaxed-mc runs', () => {
-    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--loglevel=error'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', tmp.dir, '--loglevel=error'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     const tarball = readdirSync(tmp.dir).find((f) => f.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const project = join(tmp.dir, 'user');
     execFileSync('mkdir', [project]);
     writeFileSync(join(project, 'package.json'), '{ "name": "user", "private": true }\n');
-    execFileSync(npm, ['install', join(tmp.dir, tarball as string), ...quiet], { cwd: project, stdio: 'pipe', timeout: 120_000 });
+    execFileSync(npm, ['install', join(tmp.dir, tarball as string), ...quiet], {
+      cwd: project,
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
     const help = execFileSync('npx', ['relaxed-mc', '--help'], { cwd: project, encoding: 'utf8' });
     expect(help).toMatch(/^Usage: relaxed-mc \[options\] \[command\]/);
-    const json = execFileSync('npx', ['relaxed-mc', 'estimate', '--samples', '1e4', '--seed', '1', '--threads', '1', '--format', 'json', '--quiet'], {
-      cwd: project,
-      encoding: 'utf8',
-    });
+    const json = execFileSync(
+      'npx',
+      ['relaxed-mc', 'estimate', '--samples', '1e4', '--seed', '1', '--threads', '1', '--format', 'json', '--quiet'],
+      {
+        cwd: project,
+        encoding: 'utf8',
+      },
+    );
     expect(JSON.parse(json).samples).toBe(1e4);
   });
 });

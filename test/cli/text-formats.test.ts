@@ -16,7 +16,9 @@ afterAll(() => tmp.cleanup());
 describe('numbers', () => {
   it('accepts decimal literals only: no empty string, hex, trailing junk or words', () => {
     expect(['0.7', '-2', '+.5', '1.', '1e-3', '2E+8'].map(parseDecimal)).toEqual([0.7, -2, 0.5, 1, 0.001, 2e8]);
-    expect(['', ' ', '0x10', '1.5abc', 'Infinity', 'NaN', '1e999', '1,5', '--1'].map(parseDecimal)).toEqual(Array(9).fill(null));
+    expect(['', ' ', '0x10', '1.5abc', 'Infinity', 'NaN', '1e999', '1,5', '--1'].map(parseDecimal)).toEqual(
+      Array(9).fill(null),
+    );
   });
 
   it('counts accept scientific notation for whole numbers and refuse fractions, signs and zero', () => {
@@ -38,15 +40,25 @@ describe('parameters', () => {
     writeFileSync(join(tmp.dir, 'p.json'), '[[0, 1, 2], [2, 1, 0]]');
     expect(parseNumeric('0.7, 0.2,0.1', '--probs')).toEqual([0.7, 0.2, 0.1]);
     expect(parseNumeric('0.5', '--temperature')).toBe(0.5);
-    expect(parseNumeric('[[0,1,2],[2,1,0]]', '--logits')).toEqual([[0, 1, 2], [2, 1, 0]]);
-    expect(parseNumeric(`@${join(tmp.dir, 'p.json')}`, '--logits')).toEqual([[0, 1, 2], [2, 1, 0]]);
+    expect(parseNumeric('[[0,1,2],[2,1,0]]', '--logits')).toEqual([
+      [0, 1, 2],
+      [2, 1, 0],
+    ]);
+    expect(parseNumeric(`@${join(tmp.dir, 'p.json')}`, '--logits')).toEqual([
+      [0, 1, 2],
+      [2, 1, 0],
+    ]);
     expect(parseVector('2', '--temperatures')).toEqual([2]);
   });
 
   it('refuses malformed input with the flag, the rule and the value', () => {
-    expect(() => parseNumeric('0.7,,0.1', '--probs')).toThrow("--probs: '' (entry 2 of 3) is not a finite decimal number");
+    expect(() => parseNumeric('0.7,,0.1', '--probs')).toThrow(
+      "--probs: '' (entry 2 of 3) is not a finite decimal number",
+    );
     expect(() => parseNumeric('', '--probs')).toThrow(/--probs must be a number, a comma-separated list/);
-    expect(() => parseNumeric('[1, "a"]', '--logits')).toThrow(/--logits '\[1, "a"\]': every entry must be a number, but the entry at \[1\] is "a"/);
+    expect(() => parseNumeric('[1, "a"]', '--logits')).toThrow(
+      /--logits '\[1, "a"\]': every entry must be a number, but the entry at \[1\] is "a"/,
+    );
     expect(() => parseNumeric('[[1],[1,2]]', '--logits')).toThrow(/must be rectangular/);
     expect(() => parseNumeric('{"a": 1}', '--logits')).toThrow(`--logits: '{"a": 1}' is not a finite decimal number`);
     expect(() => parseNumeric('@', '--logits')).toThrow(/'@' must be followed by a file name/);

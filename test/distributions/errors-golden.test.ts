@@ -57,8 +57,12 @@ describe('bad input is rejected with a typed error (golden errors.json)', () => 
           const expected = c.pytorch_1_13.result;
           const got = (out as any).tolist();
           if (Number.isNaN(expected)) expect(got).toBeNaN();
-          else if (typeof expected === 'number') expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
-          else expect((out as any).data.every((v: number, i: number) => Math.abs(v - expected.flat()[i]) < 1e-9)).toBe(true);
+          else if (typeof expected === 'number')
+            expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+          else
+            expect((out as any).data.every((v: number, i: number) => Math.abs(v - expected.flat()[i]) < 1e-9)).toBe(
+              true,
+            );
         }
       }
     });
@@ -67,12 +71,20 @@ describe('bad input is rejected with a typed error (golden errors.json)', () => 
 
 describe('error messages name the argument, the rule and the value', () => {
   it('temperature: names it, the constraint and the offending tensor', () => {
-    expect(() => new RelaxedOneHotCategorical(torch.tensor([0.5, -0.1]), { logits: [[0, 1], [1, 0]] })).toThrow(
-      /parameter temperature .*GreaterThan\(lower_bound=0\.0\).*\n.*-0\.1/s,
-    );
+    expect(
+      () =>
+        new RelaxedOneHotCategorical(torch.tensor([0.5, -0.1]), {
+          logits: [
+            [0, 1],
+            [1, 0],
+          ],
+        }),
+    ).toThrow(/parameter temperature .*GreaterThan\(lower_bound=0\.0\).*\n.*-0\.1/s);
   });
   it('probs: an all-negative row is refused before normalising would hide it', () => {
-    expect(() => new RelaxedOneHotCategorical(0.5, { probs: [-1, -3] })).toThrow(/parameter probs .*Simplex\(\).*non-negative.*\n.*-1, -3/s);
+    expect(() => new RelaxedOneHotCategorical(0.5, { probs: [-1, -3] })).toThrow(
+      /parameter probs .*Simplex\(\).*non-negative.*\n.*-1, -3/s,
+    );
   });
   it('a zero entry in a value points to the log-space route', () => {
     const d = new RelaxedOneHotCategorical(0.5, { probs: [0.2, 0.3, 0.5] });
@@ -92,7 +104,12 @@ describe('error messages name the argument, the rule and the value', () => {
   });
   it('entropy, cdf, icdf and enumerate_support are not implemented', () => {
     const d = new RelaxedOneHotCategorical(0.5, { probs: [0.5, 0.5] });
-    for (const f of [() => d.entropy(), () => d.cdf([0.5, 0.5]), () => d.icdf([0.5, 0.5]), () => d.enumerate_support()]) {
+    for (const f of [
+      () => d.entropy(),
+      () => d.cdf([0.5, 0.5]),
+      () => d.icdf([0.5, 0.5]),
+      () => d.enumerate_support(),
+    ]) {
       expect(f).toThrow(expect.objectContaining({ name: 'NotImplementedError' }));
     }
   });

@@ -7,7 +7,8 @@ const golden = loadGolden('log_prob.json');
 
 /** The golden tolerance: |got - expected| <= 1e-9 * max(1, |expected|); non-finite values match exactly. */
 function relErr(got: number, expected: number): number {
-  if (!Number.isFinite(expected)) return Object.is(got, expected) || (Number.isNaN(got) && Number.isNaN(expected)) ? 0 : Infinity;
+  if (!Number.isFinite(expected))
+    return Object.is(got, expected) || (Number.isNaN(got) && Number.isNaN(expected)) ? 0 : Infinity;
   return Math.abs(got - expected) / Math.max(1, Math.abs(expected));
 }
 
@@ -43,7 +44,10 @@ describe('log_prob against PyTorch 1.13 (golden log_prob.json)', () => {
     const d = build({ ...c, validate_args: false });
     const fromValue = Array.from(d.log_prob(torch.tensor(c.value)).data);
     expect(fromValue.some(Number.isNaN)).toBe(true);
-    const base = new ExpRelaxedCategorical(torch.tensor(c.temperature), c.probs ? { probs: c.probs } : { logits: c.logits });
+    const base = new ExpRelaxedCategorical(
+      torch.tensor(c.temperature),
+      c.probs ? { probs: c.probs } : { logits: c.logits },
+    );
     const x = torch.tensor(c.log_value);
     const lp = base.log_prob(x).sub(x.sum(-1));
     const exp = flat(c.expected_from_log_value);

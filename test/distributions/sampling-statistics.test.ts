@@ -80,7 +80,17 @@ describe('pairwise logistic law: tau_b log(y_j / y_k) - (l_j - l_k) ~ Logistic(0
 describe('sample means agree with the exact (quadrature) mean', () => {
   const cases = [
     { name: 'K=3, tau=0.5', temperature: 0.5 as number | number[], params: { probs: [0.7, 0.2, 0.1] as unknown } },
-    { name: 'batched temperatures [0.25, 1, 3] with logits [3, 4]', temperature: [0.25, 1, 3], params: { logits: [[0, 1, 2, -1], [1, 1, 1, 1], [2, -2, 0.5, 0]] as unknown } },
+    {
+      name: 'batched temperatures [0.25, 1, 3] with logits [3, 4]',
+      temperature: [0.25, 1, 3],
+      params: {
+        logits: [
+          [0, 1, 2, -1],
+          [1, 1, 1, 1],
+          [2, -2, 0.5, 0],
+        ] as unknown,
+      },
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: every component within 5 standard errors (N=1e5; two-sided false-failure rate 5.7e-7 per component)`, () => {
@@ -89,7 +99,12 @@ describe('sample means agree with the exact (quadrature) mean', () => {
       const N = 100_000;
       const s = d.sample(N);
       const m = s.mean(0);
-      const sd = s.sub(m).mul(s.sub(m)).sum(0).div(N - 1).sqrt();
+      const sd = s
+        .sub(m)
+        .mul(s.sub(m))
+        .sum(0)
+        .div(N - 1)
+        .sqrt();
       const exact = d.mean;
       expect(exact.shape).toEqual(m.shape);
       for (let i = 0; i < m.data.length; i++) {
@@ -121,17 +136,26 @@ describe('rsample_with_log_prob keeps the density finite where the sample underf
     expect(value.data.some((v) => v === 0)).toBe(true);
     for (const lp of log_prob.data) expect(Number.isFinite(lp)).toBe(true);
     // PyTorch's route (log of the underflowed value) gives NaN there.
-    const viaValue = new RelaxedOneHotCategorical(0.01, { logits: torch.zeros([1000]), validate_args: false }).log_prob(value);
+    const viaValue = new RelaxedOneHotCategorical(0.01, { logits: torch.zeros([1000]), validate_args: false }).log_prob(
+      value,
+    );
     expect(viaValue.data.some(Number.isNaN)).toBe(true);
   });
 
   it('equals log_prob(value) to ~1e-12 relative where nothing underflows', () => {
     torch.manual_seed(6001);
-    const d = new RelaxedOneHotCategorical(torch.tensor([0.5, 2]), { logits: [[0, 1, 2], [1, -1, 0]] });
+    const d = new RelaxedOneHotCategorical(torch.tensor([0.5, 2]), {
+      logits: [
+        [0, 1, 2],
+        [1, -1, 0],
+      ],
+    });
     const { value, log_prob } = d.rsample_with_log_prob(50);
     const direct = d.log_prob(value);
     for (let i = 0; i < direct.data.length; i++) {
-      expect(Math.abs(log_prob.data[i] - direct.data[i])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(direct.data[i])));
+      expect(Math.abs(log_prob.data[i] - direct.data[i])).toBeLessThanOrEqual(
+        1e-12 * Math.max(1, Math.abs(direct.data[i])),
+      );
     }
   });
 });

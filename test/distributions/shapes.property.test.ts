@@ -90,7 +90,9 @@ describe('shapes and broadcasting (property tests)', () => {
         const logits = d.logits.expand([...d.batch_shape, K]).data;
         for (let r = 0; r < 2 * B; r++) {
           const b = r % B;
-          const one = new RelaxedOneHotCategorical(temps[b], { logits: Array.from(logits.subarray(b * K, (b + 1) * K)) });
+          const one = new RelaxedOneHotCategorical(temps[b], {
+            logits: Array.from(logits.subarray(b * K, (b + 1) * K)),
+          });
           const ref = one.log_prob(Array.from(v.data.subarray(r * K, (r + 1) * K))).item();
           // The separate distribution normalises the (already normalised) logits again: a few ulps.
           expect(Math.abs(lp[r] - ref)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(ref)));
@@ -132,7 +134,8 @@ describe('shapes and broadcasting (property tests)', () => {
         const x = base.rsample([3]);
         const a = base.log_prob(x).sub(x.sum(-1)).data;
         const b = roc.log_prob(x.exp()).data;
-        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(b[i])));
+        for (let i = 0; i < a.length; i++)
+          expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(b[i])));
       }),
     );
   });

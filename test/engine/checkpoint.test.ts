@@ -5,8 +5,14 @@ import { join } from 'node:path';
 import { torch, Engine, StateFileError, AbortError, readStateFile } from 'relaxed-mc';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
-const bits = (t: { data: Float64Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
-const dist = new RelaxedOneHotCategorical(torch.tensor([0.5, 0.37]), { logits: [[0.3, -0.2, 0.5], [1, 0, -1]] });
+const bits = (t: { data: Float64Array }) =>
+  Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
+const dist = new RelaxedOneHotCategorical(torch.tensor([0.5, 0.37]), {
+  logits: [
+    [0.3, -0.2, 0.5],
+    [1, 0, -1],
+  ],
+});
 const job = { samples: 1_200_000, seed: 77, chunkSize: 1000, covariance: true } as const;
 const engines = [new Engine({ threads: 1 }), new Engine({ threads: 2 }), new Engine({ threads: 4 })];
 afterAll(async () => {
@@ -23,7 +29,9 @@ async function interrupted(engine: Engine, path: string, fraction: number) {
   const onProgress = (p: { done: number; total: number }) => {
     if (p.done >= fraction * p.total) ac.abort();
   };
-  return engine.moments(dist, { ...job, checkpoint: path, checkpointInterval: 20, signal: ac.signal, onProgress }).catch((e) => e);
+  return engine
+    .moments(dist, { ...job, checkpoint: path, checkpointInterval: 20, signal: ac.signal, onProgress })
+    .catch((e) => e);
 }
 
 const completedChunks = (path: string) => readStateFile(path)!.parts[0].completed.size;
@@ -61,11 +69,18 @@ describe('checkpoint and resume', () => {
       [{ covariance: false }, /covariance: true there, false here/],
       [{ chunkSize: 500 }, /chunkSize/],
     ] as const) {
-      const err = await engines[1].moments(dist, { ...job, samples: 5000, checkpoint: path, ...change }).catch((e) => e);
+      const err = await engines[1]
+        .moments(dist, { ...job, samples: 5000, checkpoint: path, ...change })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(StateFileError);
       expect(err.message).toMatch(pattern);
     }
-    const other = new RelaxedOneHotCategorical(torch.tensor([0.5, 0.38]), { logits: [[0.3, -0.2, 0.5], [1, 0, -1]] });
+    const other = new RelaxedOneHotCategorical(torch.tensor([0.5, 0.38]), {
+      logits: [
+        [0.3, -0.2, 0.5],
+        [1, 0, -1],
+      ],
+    });
     await expect(engines[1].moments(other, { ...job, samples: 5000, checkpoint: path })).rejects.toThrow(/temperature/);
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
@@ -84,7 +99,10 @@ describe('checkpoint and resume', () => {
     writeFileSync(path, good.slice(0, Math.floor(good.length * 0.7)));
     await expect(engines[1].moments(dist, { ...job, checkpoint: path })).rejects.toThrow(/torn or corrupt JSON/);
     // Corrupt: one changed digit in the sums.
-    const flipped = good.replace(/("power":\["esum1:[0-9a-f]*?)([0-9a-f])/, (_, a: string, d: string) => a + (d === '1' ? '2' : '1'));
+    const flipped = good.replace(
+      /("power":\["esum1:[0-9a-f]*?)([0-9a-f])/,
+      (_, a: string, d: string) => a + (d === '1' ? '2' : '1'),
+    );
     expect(flipped).not.toBe(good);
     writeFileSync(path, flipped);
     const e2 = await engines[1].moments(dist, { ...job, checkpoint: path }).catch((e) => e);
@@ -94,7 +112,9 @@ describe('checkpoint and resume', () => {
 
   it('a checkpoint that cannot be written is refused before any work; one that stops being writable stops the job', async () => {
     const before = engines[1].completedTasks;
-    const err = await engines[1].moments(dist, { ...job, checkpoint: join(dir, 'no-such-folder', 'ck.json') }).catch((e) => e);
+    const err = await engines[1]
+      .moments(dist, { ...job, checkpoint: join(dir, 'no-such-folder', 'ck.json') })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(StateFileError);
     expect(err.message).toMatch(/cannot write the checkpoint .*no-such-folder.*ENOENT/);
     expect(engines[1].completedTasks).toBe(before);
@@ -106,7 +126,15 @@ describe('checkpoint and resume', () => {
       if (!removed) rmSync(sub, { recursive: true, force: true });
       removed = true;
     };
-    const e2 = await engines[1].moments(dist, { ...job, samples: 50_000_000, checkpoint: join(sub, 'ck.json'), checkpointInterval: 10, onProgress }).catch((e) => e);
+    const e2 = await engines[1]
+      .moments(dist, {
+        ...job,
+        samples: 50_000_000,
+        checkpoint: join(sub, 'ck.json'),
+        checkpointInterval: 10,
+        onProgress,
+      })
+      .catch((e) => e);
     expect(e2).toBeInstanceOf(StateFileError);
     expect(e2.message).toMatch(/cannot write the checkpoint .*vanishing/);
   });
@@ -118,14 +146,22 @@ describe('checkpoint and resume', () => {
   });
 
   it('gradient studies checkpoint and resume too', async () => {
-    const opts = { objective: { kind: 'quadratic' as const, target: [0.2, 0.5, 0.3] }, samples: 30_000, seed: 3, chunkSize: 200, estimators: ['reinforce', 'rebar'] };
+    const opts = {
+      objective: { kind: 'quadratic' as const, target: [0.2, 0.5, 0.3] },
+      samples: 30_000,
+      seed: 3,
+      chunkSize: 200,
+      estimators: ['reinforce', 'rebar'],
+    };
     const clean = await engines[1].gradients(dist, opts);
     const path = join(dir, 'g.json');
     const ac = new AbortController();
     const onProgress = (p: { done: number; total: number }) => {
       if (p.done >= 0.3 * p.total) ac.abort();
     };
-    const err = await engines[1].gradients(dist, { ...opts, checkpoint: path, checkpointInterval: 20, signal: ac.signal, onProgress }).catch((e) => e);
+    const err = await engines[1]
+      .gradients(dist, { ...opts, checkpoint: path, checkpointInterval: 20, signal: ac.signal, onProgress })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(AbortError);
     expect(existsSync(path)).toBe(true);
     const resumed = await engines[0].gradients(dist, { ...opts, checkpoint: path });

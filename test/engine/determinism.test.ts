@@ -11,16 +11,34 @@ afterAll(async () => {
   for (const e of engines.values()) await e.close();
 });
 
-const bits = (t: { data: Float64Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
+const bits = (t: { data: Float64Array }) =>
+  Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
 
 describe('same seed, same bits, whatever the number of threads', () => {
-  const dist = new RelaxedOneHotCategorical(torch.tensor([0.3, 1.5]), { logits: [[0.5, -1, 2, 0], [1, 0, 0, -2]] });
+  const dist = new RelaxedOneHotCategorical(torch.tensor([0.3, 1.5]), {
+    logits: [
+      [0.5, -1, 2, 0],
+      [1, 0, 0, -2],
+    ],
+  });
 
   it('moments (with covariance) are identical for 1, 2 and 4 threads and for shuffled chunk orders', async () => {
     const runs = [];
-    for (const [threads, order] of [[1, 'ascending'], [2, 'ascending'], [4, 'ascending'], [2, 'random'], [2, 'descending']] as const) {
+    for (const [threads, order] of [
+      [1, 'ascending'],
+      [2, 'ascending'],
+      [4, 'ascending'],
+      [2, 'random'],
+      [2, 'descending'],
+    ] as const) {
       const before = engine(threads).completedTasks;
-      const est = await engine(threads).moments(dist, { samples: 300_000, seed: 11, covariance: true, chunkSize: 4096, order });
+      const est = await engine(threads).moments(dist, {
+        samples: 300_000,
+        seed: 11,
+        covariance: true,
+        chunkSize: 4096,
+        order,
+      });
       expect(est.chunks).toBe(Math.ceil(300_000 / 4096));
       // The work ran in the pool's threads: one completed task per chunk.
       expect(engine(threads).completedTasks - before).toBeGreaterThanOrEqual(est.chunks);
@@ -61,7 +79,8 @@ describe('same seed, same bits, whatever the number of threads', () => {
     const y = await engine(2).sample(dist, [100], { seed: 9 });
     const x = await engine(2).sample(dist, [100], { seed: 9, logSpace: true });
     // Two routes to the same point (y = w / sum w, x = s - LSE(s)) agree to a few ulps.
-    for (let i = 0; i < y.data.length; i++) expect(Math.abs(Math.exp(x.data[i]) - y.data[i])).toBeLessThanOrEqual(1e-14 * y.data[i]);
+    for (let i = 0; i < y.data.length; i++)
+      expect(Math.abs(Math.exp(x.data[i]) - y.data[i])).toBeLessThanOrEqual(1e-14 * y.data[i]);
   });
 
   it('sample accepts the same sample_shape forms as dist.sample', async () => {

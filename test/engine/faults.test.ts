@@ -12,7 +12,11 @@ const THROW_SEED = 666;
 const EXIT_SEED = 667;
 const OOM_SEED = 668;
 
-const faulty = new Engine({ threads: 2, workerFile: fixture('faulty-worker.mjs'), resourceLimits: { maxOldGenerationSizeMb: 64 } });
+const faulty = new Engine({
+  threads: 2,
+  workerFile: fixture('faulty-worker.mjs'),
+  resourceLimits: { maxOldGenerationSizeMb: 64 },
+});
 afterAll(() => faulty.close());
 
 async function stillWorks(engine: Engine) {

@@ -6,8 +6,14 @@ const engine = new Engine({ threads: 2 });
 afterAll(() => engine.close());
 
 describe('engine.logProb equals dist.log_prob bit for bit', () => {
-  it('on the engine\'s own samples of a batched distribution with per-row temperatures', async () => {
-    const dist = new RelaxedOneHotCategorical(torch.tensor([0.2, 1, 4]), { logits: [[0, 1, 2], [2, 1, 0], [0, 0, -3]] });
+  it("on the engine's own samples of a batched distribution with per-row temperatures", async () => {
+    const dist = new RelaxedOneHotCategorical(torch.tensor([0.2, 1, 4]), {
+      logits: [
+        [0, 1, 2],
+        [2, 1, 0],
+        [0, 0, -3],
+      ],
+    });
     const z = await engine.sample(dist, [20_000], { seed: 4 });
     const lp = await engine.logProb(dist, z, { chunkSize: 1000 });
     const ref = dist.log_prob(z);
@@ -27,12 +33,17 @@ describe('engine.logProb equals dist.log_prob bit for bit', () => {
   it('throws the same ValueErrors as dist.log_prob: wrong width, bad batch, off the simplex, exact zero', async () => {
     const dist = new RelaxedOneHotCategorical(0.5, { probs: [0.2, 0.3, 0.5] });
     const before = engine.completedTasks;
-    await expect(engine.logProb(dist, [0.5, 0.5])).rejects.toThrow(/right-most size of value must match event_shape: \[2\] vs \[3\]/);
+    await expect(engine.logProb(dist, [0.5, 0.5])).rejects.toThrow(
+      /right-most size of value must match event_shape: \[2\] vs \[3\]/,
+    );
     const batched = new RelaxedOneHotCategorical(0.5, { logits: torch.zeros([4, 3]) });
     await expect(engine.logProb(batched, torch.full([3, 3], 1 / 3))).rejects.toThrow(/not broadcastable/);
     // Shape errors are found before any worker starts.
     expect(engine.completedTasks).toBe(before);
-    for (const v of [[0.2, 0.3, 0.6], [0, 0.4, 0.6]]) {
+    for (const v of [
+      [0.2, 0.3, 0.6],
+      [0, 0.4, 0.6],
+    ]) {
       let a: unknown;
       let b: unknown;
       try {

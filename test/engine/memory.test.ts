@@ -23,7 +23,9 @@ describe('moments streams: memory stays flat whatever the sample count', () => {
     expect(est.samples).toBe(5e7);
     expect(rss.length).toBeGreaterThan(3);
     const growth = Math.max(...rss) - rss[0];
-    console.log(`rss: first ${(rss[0] / 2 ** 20).toFixed(1)} MiB, max growth ${(growth / 2 ** 20).toFixed(1)} MiB over ${rss.length} samples`);
+    console.log(
+      `rss: first ${(rss[0] / 2 ** 20).toFixed(1)} MiB, max growth ${(growth / 2 ** 20).toFixed(1)} MiB over ${rss.length} samples`,
+    );
     // Samples of 5e7 x 16 doubles would be 6 GiB; flat means a few tens of MiB of GC noise at most.
     expect(growth).toBeLessThan(64 * 2 ** 20);
     const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);

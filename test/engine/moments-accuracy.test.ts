@@ -43,7 +43,8 @@ describe('moments agree with the exact moments of golden moments.json', () => {
     const dist = new RelaxedOneHotCategorical(c.temperature, { probs: c.probs });
     // The standard error of each covariance entry, from 20 independent replicates (chunked seeds).
     const reps = [];
-    for (let s = 0; s < 20; s++) reps.push((await engine.moments(dist, { samples: 50_000, seed: 500 + s, covariance: true })).covariance!.data);
+    for (let s = 0; s < 20; s++)
+      reps.push((await engine.moments(dist, { samples: 50_000, seed: 500 + s, covariance: true })).covariance!.data);
     for (let i = 0; i < 9; i++) {
       const xs = reps.map((r) => r[i]);
       const m = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -65,6 +66,7 @@ describe('standard errors are honest', () => {
       for (let k = 0; k < 3; k++) if (Math.abs(est.mean.data[k] - exact[k]) <= 1.96 * est.stderr.data[k]) covered[k]++;
     }
     // Three components, each failing by chance with probability 1e-3: false-failure rate 3e-3.
-    for (let k = 0; k < 3; k++) expect(binomialTwoSided(covered[k], 200, 0.95), `component ${k}: ${covered[k]}/200`).toBeGreaterThan(1e-3);
+    for (let k = 0; k < 3; k++)
+      expect(binomialTwoSided(covered[k], 200, 0.95), `component ${k}: ${covered[k]}/200`).toBeGreaterThan(1e-3);
   });
 });

@@ -34,7 +34,9 @@ describe('bad options are typed errors thrown before any worker starts', () => {
     await expect(engine.moments(dist, { samples: 10, seed: -1 })).rejects.toThrow(RangeError);
     await expect(engine.moments(dist, { samples: 10, covariance: 'yes' as any })).rejects.toThrow(TypeError);
     await expect(engine.moments(dist, { samples: 10, signal: {} as any })).rejects.toThrow(/AbortSignal/);
-    await expect(engine.moments(dist, { samples: 10, onProgress: 1 as any })).rejects.toThrow(/onProgress must be a function/);
+    await expect(engine.moments(dist, { samples: 10, onProgress: 1 as any })).rejects.toThrow(
+      /onProgress must be a function/,
+    );
     await expect(engine.moments(dist, { samples: 10, chunkSize: 0 })).rejects.toThrow(RangeError);
     await expect(engine.moments(dist, { sample: 10 } as any)).rejects.toThrow(/unknown option "sample"/);
     await expect(engine.moments({} as any, { samples: 10 })).rejects.toThrow(/RelaxedOneHotCategorical/);

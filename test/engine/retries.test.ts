@@ -8,7 +8,8 @@ import { torch, Engine, ChunkError } from 'relaxed-mc';
 const { RelaxedOneHotCategorical } = torch.distributions;
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/workers/${name}`, import.meta.url));
 const dist = new RelaxedOneHotCategorical(0.5, { probs: [0.7, 0.2, 0.1] });
-const bits = (t: { data: Float64Array }) => Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
+const bits = (t: { data: Float64Array }) =>
+  Array.from(new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.length * 2));
 
 let markers: string;
 let flaky: Engine;
@@ -55,7 +56,9 @@ describe('a chunk that fails every attempt stops the job, naming it', () => {
     const err = await faulty.moments(dist, { samples: 20_000, seed: 666, chunkSize: 2000 }).catch((e) => e);
     expect(err).toBeInstanceOf(ChunkError);
     expect(err.chunk).toBe(3);
-    expect(err.message).toMatch(/chunk 3 \(draws 6000 to 7999\) failed in a worker 3 times \(2 retries allowed\): injected failure/);
+    expect(err.message).toMatch(
+      /chunk 3 \(draws 6000 to 7999\) failed in a worker 3 times \(2 retries allowed\): injected failure/,
+    );
   });
 
   it('the retry count is configurable per engine and per job', async () => {

@@ -33,7 +33,12 @@ describe('K = 2 engine samples follow the closed-form CDF P(y1 <= t) = 1 / (1 + 
     const v = new Float64Array(50_000);
     for (let i = 0; i < v.length; i++) v[i] = tau * (x[2 * i] - x[2 * i + 1]);
     const shift = Math.log(p1 / p2);
-    expect(ksPValue(ksStatistic(v, (t) => 1 / (1 + Math.exp(-(t - shift)))), v.length)).toBeGreaterThan(1e-4);
+    expect(
+      ksPValue(
+        ksStatistic(v, (t) => 1 / (1 + Math.exp(-(t - shift)))),
+        v.length,
+      ),
+    ).toBeGreaterThan(1e-4);
   });
 });
 

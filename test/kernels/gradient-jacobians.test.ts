@@ -123,7 +123,14 @@ describe('analytic Jacobians agree with finite differences of the forward maps',
           const u = new Float64Array(K);
           rngFor(0).fillUniform(u, 0, K);
           const G = Array.from(u, gumbel);
-          const want = fdGradient(logits, (t) => objective.f(softmaxT(t.map((v, k) => v + G[k]), tau)));
+          const want = fdGradient(logits, (t) =>
+            objective.f(
+              softmaxT(
+                t.map((v, k) => v + G[k]),
+                tau,
+              ),
+            ),
+          );
           expectClose(oneEstimate('gumbel-softmax', logits, probs, tau, 1, objective, u), want);
         });
 
@@ -136,7 +143,12 @@ describe('analytic Jacobians agree with finite differences of the forward maps',
           e[b] = 1;
           const d = new Float64Array(K);
           objective.grad(e, d);
-          const want = fdGradient(logits, (t) => softmaxT(t.map((v, k) => v + G[k]), tau).reduce((a, z, k) => a + z * d[k], 0));
+          const want = fdGradient(logits, (t) =>
+            softmaxT(
+              t.map((v, k) => v + G[k]),
+              tau,
+            ).reduce((a, z, k) => a + z * d[k], 0),
+          );
           expectClose(oneEstimate('straight-through', logits, probs, tau, 1, objective, u), want);
         });
 
@@ -150,11 +162,17 @@ describe('analytic Jacobians agree with finite differences of the forward maps',
           e[b] = 1;
           const d = new Float64Array(K);
           objective.grad(e, d);
-          const draws = Array.from({ length: m }, (_, r) => conditionalForward(logits, b, u.subarray((r + 1) * K, (r + 2) * K)));
+          const draws = Array.from({ length: m }, (_, r) =>
+            conditionalForward(logits, b, u.subarray((r + 1) * K, (r + 2) * K)),
+          );
           for (const x of draws) expect(argmax(x)).toBe(b);
           const want = fdGradient(logits, (t) => {
             let s = 0;
-            for (const x of draws) s += softmaxT(x.map((v, k) => v + t[k] - logits[k]), tau).reduce((a, z, k) => a + z * d[k], 0);
+            for (const x of draws)
+              s += softmaxT(
+                x.map((v, k) => v + t[k] - logits[k]),
+                tau,
+              ).reduce((a, z, k) => a + z * d[k], 0);
             return s / m;
           });
           expectClose(oneEstimate('gumbel-rao', logits, probs, tau, m, objective, u), want);
@@ -176,7 +194,10 @@ describe('analytic Jacobians agree with finite differences of the forward maps',
             const x = Float64Array.from(t, (val, k) => val + G[k]);
             return objective.f(softmaxT(x, tau)) - objective.f(softmaxT(conditionalForward(t, b, v), tau));
           });
-          expectClose(oneEstimate('rebar', logits, probs, tau, 1, objective, u), score.map((s, k) => s + path[k]));
+          expectClose(
+            oneEstimate('rebar', logits, probs, tau, 1, objective, u),
+            score.map((s, k) => s + path[k]),
+          );
         });
       }
     }
@@ -194,9 +215,16 @@ describe('analytic Jacobians agree with finite differences of the forward maps',
           // normalised parameterisation: theta -> theta - LSE(theta), so x~_b is constant
           const col = fdGradient(logits, (t) => {
             const l = lse(t);
-            return conditionalForward(t.map((x) => x - l), b, u)[j];
+            return conditionalForward(
+              t.map((x) => x - l),
+              b,
+              u,
+            )[j];
           });
-          expectClose(col, probs.map((p, i) => w[j] * ((i === j ? 1 : 0) - p)));
+          expectClose(
+            col,
+            probs.map((p, i) => w[j] * ((i === j ? 1 : 0) - p)),
+          );
         }
         expect(w[b]).toBe(0);
       }

@@ -39,13 +39,34 @@ function run(
   m = M,
 ): Float64Array {
   const out = new Float64Array(groups * estimatesPerGroup(name, m) * K);
-  estimateGradientGroups(name, groups, K, logits, probs, TAU, m, obj, u, uOffset, out, 0, createGradientWorkspace(K, m));
+  estimateGradientGroups(
+    name,
+    groups,
+    K,
+    logits,
+    probs,
+    TAU,
+    m,
+    obj,
+    u,
+    uOffset,
+    out,
+    0,
+    createGradientWorkspace(K, m),
+  );
   return out;
 }
 
 describe('gradient estimators: layout and reproducibility', () => {
   it('lists six estimators, three unbiased for the discrete objective', () => {
-    expect(ESTIMATORS).toEqual(['reinforce', 'reinforce-loo', 'gumbel-softmax', 'straight-through', 'gumbel-rao', 'rebar']);
+    expect(ESTIMATORS).toEqual([
+      'reinforce',
+      'reinforce-loo',
+      'gumbel-softmax',
+      'straight-through',
+      'gumbel-rao',
+      'rebar',
+    ]);
     expect(UNBIASED_ESTIMATORS).toEqual(['reinforce', 'reinforce-loo', 'rebar']);
     expect(isEstimatorName('rebar')).toBe(true);
     expect(isEstimatorName('relax')).toBe(false);
@@ -92,7 +113,21 @@ describe('gradient estimators: layout and reproducibility', () => {
       const v = Float64Array.from(u);
       for (let j = 3 + 2 * U; j < 3 + 3 * U; j++) v[j] = 1 - v[j];
       const out2 = new Float64Array(out.length).fill(-99);
-      estimateGradientGroups(name, 5, K, logits, probs, TAU, M, objective, v, 3, out2, 2, createGradientWorkspace(K, M));
+      estimateGradientGroups(
+        name,
+        5,
+        K,
+        logits,
+        probs,
+        TAU,
+        M,
+        objective,
+        v,
+        3,
+        out2,
+        2,
+        createGradientWorkspace(K, M),
+      );
       for (let g = 0; g < 5; g++) {
         const a = Array.from(out.subarray(2 + g * E * K, 2 + (g + 1) * E * K));
         const b = Array.from(out2.subarray(2 + g * E * K, 2 + (g + 1) * E * K));
@@ -108,7 +143,21 @@ describe('gradient estimators: layout and reproducibility', () => {
       const U = uniformsPerGroup(name, K, M);
       const E = estimatesPerGroup(name, M);
       const out = new Float64Array(50 * E * K);
-      estimateGradientGroups(name, 50, K, l, p, TAU, M, objective, uniforms(50 * U), 0, out, 0, createGradientWorkspace(K, M));
+      estimateGradientGroups(
+        name,
+        50,
+        K,
+        l,
+        p,
+        TAU,
+        M,
+        objective,
+        uniforms(50 * U),
+        0,
+        out,
+        0,
+        createGradientWorkspace(K, M),
+      );
       for (let i = 0; i < 50 * E; i++) {
         expect(out[i * K + 1] === 0).toBe(true); // 0 or -0
         expect(out[i * K + 3] === 0).toBe(true);
@@ -131,7 +180,21 @@ describe('gradient estimators: layout and reproducibility', () => {
     for (const name of ESTIMATORS) {
       const out = new Float64Array(4 * estimatesPerGroup(name, M));
       const u = uniforms(4 * uniformsPerGroup(name, 1, M));
-      estimateGradientGroups(name, 4, 1, Float64Array.of(0), Float64Array.of(1), 1, M, one, u, 0, out, 0, createGradientWorkspace(1, M));
+      estimateGradientGroups(
+        name,
+        4,
+        1,
+        Float64Array.of(0),
+        Float64Array.of(1),
+        1,
+        M,
+        one,
+        u,
+        0,
+        out,
+        0,
+        createGradientWorkspace(1, M),
+      );
       expect(out.every((x) => x === 0)).toBe(true);
     }
   });
@@ -146,7 +209,8 @@ describe('gradient estimators: layout and reproducibility', () => {
       const u = uniforms(100_000 * n, 9);
       const x = new Float64Array(n);
       let differ = 0;
-      for (let i = 0; i < 100_000; i++) if (categoricalRace(n, pr, u, i * n) !== perturbLogits(n, lg, u, i * n, x)) differ++;
+      for (let i = 0; i < 100_000; i++)
+        if (categoricalRace(n, pr, u, i * n) !== perturbLogits(n, lg, u, i * n, x)) differ++;
       expect(differ).toBe(0);
     }
   });
@@ -154,7 +218,9 @@ describe('gradient estimators: layout and reproducibility', () => {
   it('straight-through equals gumbel-softmax for a linear objective (same uniforms, same bits)', () => {
     const lin = linearObjective([1, -2, 0.5, 3]);
     const u = uniforms(20 * K);
-    expect(Array.from(run('straight-through', 20, u, 0, lin))).toEqual(Array.from(run('gumbel-softmax', 20, u, 0, lin)));
+    expect(Array.from(run('straight-through', 20, u, 0, lin))).toEqual(
+      Array.from(run('gumbel-softmax', 20, u, 0, lin)),
+    );
   });
 
   it('reinforce-loo is reinforce on the same draws minus the leave-one-out baseline times the score', () => {
@@ -188,7 +254,22 @@ describe('gradient estimators: argument checks', () => {
   const u = uniforms(100);
   const out = new Float64Array(100);
   const call = (over: Partial<Record<string, unknown>>): void => {
-    const a = { name: 'rebar', groups: 2, K, logits, probs, tau: TAU, m: M, objective, u, uOffset: 0, out, outOffset: 0, ws, ...over };
+    const a = {
+      name: 'rebar',
+      groups: 2,
+      K,
+      logits,
+      probs,
+      tau: TAU,
+      m: M,
+      objective,
+      u,
+      uOffset: 0,
+      out,
+      outOffset: 0,
+      ws,
+      ...over,
+    };
     estimateGradientGroups(
       a.name as EstimatorName,
       a.groups as number,
@@ -207,24 +288,37 @@ describe('gradient estimators: argument checks', () => {
   };
 
   it('accepts valid arguments', () => expect(() => call({})).not.toThrow());
-  it('rejects an unknown estimator with a TypeError', () => expect(() => call({ name: 'relax' })).toThrow(/name must be one of/));
+  it('rejects an unknown estimator with a TypeError', () =>
+    expect(() => call({ name: 'relax' })).toThrow(/name must be one of/));
   it('rejects a bad group count', () => expect(() => call({ groups: 1.5 })).toThrow(RangeError));
-  it('rejects logits of the wrong length', () => expect(() => call({ logits: new Float64Array(3) })).toThrow(/logits must be a Float64Array of length K = 4/));
-  it('rejects probs that are not softmax(logits)', () => expect(() => call({ probs: Float64Array.of(0.25, 0.25, 0.25, 0.25) })).toThrow(/probs\[0\] must equal softmax/));
-  it('rejects a NaN logit', () => expect(() => call({ logits: Float64Array.of(NaN, 0, 0, 0) })).toThrow(/logits\[0\] must be finite or -Infinity/));
-  it('rejects a temperature <= 0', () => expect(() => call({ tau: 0 })).toThrow(/tau must be finite and > 0, received 0/));
+  it('rejects logits of the wrong length', () =>
+    expect(() => call({ logits: new Float64Array(3) })).toThrow(/logits must be a Float64Array of length K = 4/));
+  it('rejects probs that are not softmax(logits)', () =>
+    expect(() => call({ probs: Float64Array.of(0.25, 0.25, 0.25, 0.25) })).toThrow(/probs\[0\] must equal softmax/));
+  it('rejects a NaN logit', () =>
+    expect(() => call({ logits: Float64Array.of(NaN, 0, 0, 0) })).toThrow(/logits\[0\] must be finite or -Infinity/));
+  it('rejects a temperature <= 0', () =>
+    expect(() => call({ tau: 0 })).toThrow(/tau must be finite and > 0, received 0/));
   it('rejects m < 2 for reinforce-loo and m < 1 for gumbel-rao', () => {
-    expect(() => call({ name: 'reinforce-loo', m: 1 })).toThrow(/m must be an integer >= 2 for reinforce-loo, received 1/);
+    expect(() => call({ name: 'reinforce-loo', m: 1 })).toThrow(
+      /m must be an integer >= 2 for reinforce-loo, received 1/,
+    );
     expect(() => call({ name: 'gumbel-rao', m: 0 })).toThrow(/m must be an integer >= 1 for gumbel-rao/);
   });
-  it('ignores m for estimators that do not use it', () => expect(() => call({ name: 'reinforce', m: 0 })).not.toThrow());
-  it('rejects a workspace made for a smaller LOO group', () => expect(() => call({ name: 'reinforce-loo', m: 5 })).toThrow(/m must be at most the workspace's m = 3 \(createGradientWorkspace\(K, m\)\), received 5/));
+  it('ignores m for estimators that do not use it', () =>
+    expect(() => call({ name: 'reinforce', m: 0 })).not.toThrow());
+  it('rejects a workspace made for a smaller LOO group', () =>
+    expect(() => call({ name: 'reinforce-loo', m: 5 })).toThrow(
+      /m must be at most the workspace's m = 3 \(createGradientWorkspace\(K, m\)\), received 5/,
+    ));
   it('rejects an objective or workspace of another K', () => {
     expect(() => call({ objective: linearObjective([1, 2]) })).toThrow(/objective.K must equal K = 4, received 2/);
     expect(() => call({ ws: createGradientWorkspace(5) })).toThrow(/workspace.K must equal K = 4, received 5/);
   });
   it('rejects too few uniforms or too little room for the output', () => {
-    expect(() => call({ uOffset: 95 })).toThrow(/uniforms must be a Float64Array holding groups \* 8 = 16 values from uOffset = 95/);
+    expect(() => call({ uOffset: 95 })).toThrow(
+      /uniforms must be a Float64Array holding groups \* 8 = 16 values from uOffset = 95/,
+    );
     expect(() => call({ out: new Float64Array(7) })).toThrow(/out must be a Float64Array with room for 8 values/);
   });
 });

@@ -76,7 +76,9 @@ describe('objectives on the simplex', () => {
     expect(() => linearObjective([])).toThrow(/c must have at least one entry/);
     expect(() => quadraticObjective([0, NaN])).toThrow(/target\[1\] must be a finite number, received NaN/);
     expect(() => linearObjective(null as unknown as number[])).toThrow(TypeError);
-    expect(() => objectiveFromSpec({ kind: 'cubic' } as never)).toThrow(/spec.kind must be 'linear' or 'quadratic', received cubic/);
+    expect(() => objectiveFromSpec({ kind: 'cubic' } as never)).toThrow(
+      /spec.kind must be 'linear' or 'quadratic', received cubic/,
+    );
   });
 
   it('wraps a user module after one trial call', () => {
@@ -90,9 +92,15 @@ describe('objectives on the simplex', () => {
     const obj = objectiveFromModule(2, mod, 'prod.mjs');
     expect(obj.K).toBe(2);
     expect(obj.f(Float64Array.of(0.5, 0.5))).toBe(0.25);
-    expect(() => objectiveFromModule(2, { f: mod.f }, 'half.mjs')).toThrow(/half.mjs must export functions f\(z\) and grad\(z, out\)/);
-    expect(() => objectiveFromModule(3, mod, 'prod.mjs')).toThrow(/grad\(z, out\) at the centre of the simplex must write K = 3 finite numbers, out\[2\] is NaN/);
-    expect(() => objectiveFromModule(2, { f: () => NaN, grad: mod.grad })).toThrow(/f\(z\) at the centre of the simplex must be a finite number, received NaN/);
+    expect(() => objectiveFromModule(2, { f: mod.f }, 'half.mjs')).toThrow(
+      /half.mjs must export functions f\(z\) and grad\(z, out\)/,
+    );
+    expect(() => objectiveFromModule(3, mod, 'prod.mjs')).toThrow(
+      /grad\(z, out\) at the centre of the simplex must write K = 3 finite numbers, out\[2\] is NaN/,
+    );
+    expect(() => objectiveFromModule(2, { f: () => NaN, grad: mod.grad })).toThrow(
+      /f\(z\) at the centre of the simplex must be a finite number, received NaN/,
+    );
     expect(() => objectiveFromModule(0, mod)).toThrow(/K must be a positive integer, received 0/);
   });
 });

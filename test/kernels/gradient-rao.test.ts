@@ -70,7 +70,9 @@ describe('gumbel-rao against straight-through', () => {
         expect(seB).toBeLessThan(0.1 * B); // the m-dependent part is resolved
         const predicted = (5 * v4.totalVariance - v1.totalVariance) / 4;
         const sePred = Math.hypot((5 * v4.totalVarianceSe) / 4, v1.totalVarianceSe / 4);
-        expect(Math.abs(v16.totalVariance - predicted)).toBeLessThanOrEqual(5 * Math.hypot(sePred, v16.totalVarianceSe));
+        expect(Math.abs(v16.totalVariance - predicted)).toBeLessThanOrEqual(
+          5 * Math.hypot(sePred, v16.totalVarianceSe),
+        );
       });
     }
   }

@@ -13,8 +13,22 @@ const GROUPS = 200_000;
 const range = (K: number, f: (i: number) => number): number[] => Array.from({ length: K }, (_, i) => f(i));
 
 const CASES: [number, number[], [string, BuiltinObjective][]][] = [
-  [2, [0.8, -0.4], [['linear', linearObjective([1, -0.5])], ['quadratic', quadraticObjective([0.1, 0.8])]]],
-  [3, [0.5, -0.3, 0.2], [['linear', linearObjective([1, -1, 0.3])], ['quadratic', quadraticObjective([0.9, 0.1, 0.5])]]],
+  [
+    2,
+    [0.8, -0.4],
+    [
+      ['linear', linearObjective([1, -0.5])],
+      ['quadratic', quadraticObjective([0.1, 0.8])],
+    ],
+  ],
+  [
+    3,
+    [0.5, -0.3, 0.2],
+    [
+      ['linear', linearObjective([1, -1, 0.3])],
+      ['quadratic', quadraticObjective([0.9, 0.1, 0.5])],
+    ],
+  ],
   [
     10,
     range(10, (i) => Math.sin(1.3 * i + 0.4)),
@@ -31,7 +45,16 @@ describe('gumbel-softmax mean is the exact gradient of the relaxed objective', (
     for (const [kind, objective] of objectives) {
       it(`within 5 standard errors for K = ${K}, ${kind}, tau = 0.5`, () => {
         const exact = relaxedGradient(logits, 0.5, objective.spec);
-        const st = runEstimator({ name: 'gumbel-softmax', logits, probs, tau: 0.5, m: 1, objective, groups: GROUPS, seed: 5 });
+        const st = runEstimator({
+          name: 'gumbel-softmax',
+          logits,
+          probs,
+          tau: 0.5,
+          m: 1,
+          objective,
+          groups: GROUPS,
+          seed: 5,
+        });
         expect(norm(st.se)).toBeLessThan(0.05 * norm(exact));
         expect(maxZ(st.mean, exact, st.se)).toBeLessThanOrEqual(5);
       });
@@ -61,7 +84,16 @@ describe('gumbel-softmax bias against the discrete gradient shrinks as the tempe
       const seNorm: number[] = [];
       const exactBias: number[] = [];
       for (const tau of TAUS) {
-        const st = runEstimator({ name: 'gumbel-softmax', logits, probs, tau, m: 1, objective, groups: GROUPS, seed: 11 });
+        const st = runEstimator({
+          name: 'gumbel-softmax',
+          logits,
+          probs,
+          tau,
+          m: 1,
+          objective,
+          groups: GROUPS,
+          seed: 11,
+        });
         const relaxed = relaxedGradient(logits, tau, objective.spec);
         expect(maxZ(st.mean, relaxed, st.se)).toBeLessThanOrEqual(5);
         bias.push(norm(st.mean.map((v, k) => v - discrete[k])));

@@ -55,7 +55,16 @@ describe('unbiased estimators match the exact gradient of the discrete objective
       const exact = discreteGradient(logits, objective);
       for (const name of UNBIASED_ESTIMATORS) {
         it(`${name}: mean within 5 standard errors for K = ${K}, ${kind} objective`, () => {
-          const st = runEstimator({ name, logits, probs, tau: TAU, m: M, objective, groups: GROUPS, seed: 20240601 + K });
+          const st = runEstimator({
+            name,
+            logits,
+            probs,
+            tau: TAU,
+            m: M,
+            objective,
+            groups: GROUPS,
+            seed: 20240601 + K,
+          });
           expect(norm(st.se)).toBeLessThan(0.05 * norm(exact));
           expect(maxZ(st.mean, exact, st.se)).toBeLessThanOrEqual(5);
         });

@@ -27,14 +27,16 @@ describe('gumbelToConcreteRows reproduces PyTorch rsample from the same uniforms
       const u = flat(c.uniforms);
       const noise = Float64Array.from(u, (x) => -Math.log(-Math.log(Math.min(Math.max(x, EPS), 1 - EPS))));
       const y = new Float64Array(noise.length);
-            expect(temps.length === 1 || temps.length === B).toBe(true);
+      expect(temps.length === 1 || temps.length === B).toBe(true);
       const tempRows = temps.length === B ? temps : new Float64Array(B).fill(temps[0]);
       gumbelToConcreteRows(noise.length / K, K, 0, B, logits, tempRows, noise, 0, y, 0);
       const xs = flat(c.log_sample);
       const ys = flat(c.sample);
       // Same formula, different libm: agreement to a few ulps relative to the row's scale.
       xs.forEach((x, j) => expect(Math.abs(noise[j] - x)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x))));
-      ys.forEach((v, j) => expect(Math.abs(y[j] - v)).toBeLessThanOrEqual(1e-12 * Math.max(1e-300, Math.abs(v)) + 1e-300));
+      ys.forEach((v, j) =>
+        expect(Math.abs(y[j] - v)).toBeLessThanOrEqual(1e-12 * Math.max(1e-300, Math.abs(v)) + 1e-300),
+      );
     });
   }
 
@@ -45,6 +47,8 @@ describe('gumbelToConcreteRows reproduces PyTorch rsample from the same uniforms
     const y = new Float64Array(6);
     gumbelToConcreteRows(3, 2, 1, 2, logits, temps, noise, 0, y, 0);
     // zero noise: y = softmax(l / tau); batch 1 at tau 0.5 gives (3^2, 1)/10, batch 0 at tau 1 gives (1, 3)/4.
-    expect(Array.from(y)).toEqual([0.9, 0.1, 0.25, 0.75, 0.9, 0.1].map((v, j) => expect.closeTo(v, 15) as unknown as number));
+    expect(Array.from(y)).toEqual(
+      [0.9, 0.1, 0.25, 0.75, 0.9, 0.1].map((v, j) => expect.closeTo(v, 15) as unknown as number),
+    );
   });
 });

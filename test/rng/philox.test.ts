@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  GENERATOR_VERSION,
-  PhiloxStream,
-  mulhi32,
-  philox4x32_10,
-  uniformFromWords,
-} from '../../src/rng/philox.js';
+import { GENERATOR_VERSION, PhiloxStream, mulhi32, philox4x32_10, uniformFromWords } from '../../src/rng/philox.js';
 
 // Known-answer vectors, columns: counter (4 words), key (2 words), expected output (4 words).
 // The first three are the `philox4x32 10` lines of Random123's tests/kat_vectors
@@ -180,18 +174,21 @@ describe('PhiloxStream', () => {
     const n = 257;
     const whole = draw(11, 22, n);
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 40 }).filter((s) => s.some((m) => m > 0)), (sizes) => {
-        const rng = new PhiloxStream(11, 22);
-        const out = new Float64Array(n);
-        let i = 0;
-        for (let k = 0; i < n; k++) {
-          const m = Math.min(sizes[k % sizes.length], n - i);
-          if (m === 1 && k % 3 === 0) out[i] = rng.nextUniform();
-          else rng.fillUniform(out, i, m);
-          i += m;
-        }
-        expect(out).toEqual(whole);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 40 }).filter((s) => s.some((m) => m > 0)),
+        (sizes) => {
+          const rng = new PhiloxStream(11, 22);
+          const out = new Float64Array(n);
+          let i = 0;
+          for (let k = 0; i < n; k++) {
+            const m = Math.min(sizes[k % sizes.length], n - i);
+            if (m === 1 && k % 3 === 0) out[i] = rng.nextUniform();
+            else rng.fillUniform(out, i, m);
+            i += m;
+          }
+          expect(out).toEqual(whole);
+        },
+      ),
       { seed: 2, numRuns: 300 },
     );
     // A uniform is two consecutive words, so an odd word offset shifts every later uniform by one word.

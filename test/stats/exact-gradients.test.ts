@@ -72,7 +72,9 @@ describe('discreteGradient', () => {
   it('gives 0 for a class of probability 0 and rejects a mismatched objective', () => {
     const g = discreteGradient([0, -Infinity, 1], linearObjective([1, 5, 0]));
     expect(g[1]).toBe(0);
-    expect(() => discreteGradient([0, 1], linearObjective([1, 2, 3]))).toThrow(/objective.K must equal the number of logits \(2\), received 3/);
+    expect(() => discreteGradient([0, 1], linearObjective([1, 2, 3]))).toThrow(
+      /objective.K must equal the number of logits \(2\), received 3/,
+    );
     expect(() => discreteGradient([NaN, 1], linearObjective([1, 2]))).toThrow(RangeError);
   });
 });
@@ -98,7 +100,10 @@ describe('relaxedObjective', () => {
   it('is exact for K = 2, tau = 1, equal logits (y_1 ~ Uniform(0, 1))', () => {
     expect(relaxedObjective([0, 0], 1, { kind: 'linear', c: [1, 0] })).toBeCloseTo(0.5, 15);
     // 2 E[(y_1 - 0.45)^2] = 2 (1/12 + 0.05^2)
-    expect(relaxedObjective([0, 0], 1, { kind: 'quadratic', target: [0.45, 0.55] })).toBeCloseTo(2 * (1 / 12 + 0.0025), 14);
+    expect(relaxedObjective([0, 0], 1, { kind: 'quadratic', target: [0.45, 0.55] })).toBeCloseTo(
+      2 * (1 / 12 + 0.0025),
+      14,
+    );
   });
 });
 
@@ -141,7 +146,8 @@ describe('relaxedGradient', () => {
     const theta = [0.5, -0.3, 0.2];
     const obj = linearObjective([1, -1, 0.3]);
     const discrete = discreteGradient(theta, obj);
-    const dist = (tau: number): number => Math.hypot(...relaxedGradient(theta, tau, obj.spec).map((v, k) => v - discrete[k]));
+    const dist = (tau: number): number =>
+      Math.hypot(...relaxedGradient(theta, tau, obj.spec).map((v, k) => v - discrete[k]));
     expect(dist(0.1)).toBeLessThan(0.1 * dist(1));
     const big = relaxedGradient(theta, 1000, obj.spec);
     const cbar = (1 - 1 + 0.3) / 3;
@@ -149,10 +155,18 @@ describe('relaxedGradient', () => {
   });
 
   it('rejects what it cannot differentiate, naming the argument', () => {
-    expect(() => relaxedGradient([0, -Infinity], 1, { kind: 'linear', c: [1, 0] })).toThrow(/logits\[1\] must be finite \(it is perturbed\)/);
-    expect(() => relaxedGradient([0, 0], 1, { kind: 'linear', c: [1, 0, 0] })).toThrow(/spec.c must have K = 2 entries, received 3/);
+    expect(() => relaxedGradient([0, -Infinity], 1, { kind: 'linear', c: [1, 0] })).toThrow(
+      /logits\[1\] must be finite \(it is perturbed\)/,
+    );
+    expect(() => relaxedGradient([0, 0], 1, { kind: 'linear', c: [1, 0, 0] })).toThrow(
+      /spec.c must have K = 2 entries, received 3/,
+    );
     expect(() => relaxedGradient([0, 0], 1, { kind: 'cubic' } as never)).toThrow(TypeError);
-    expect(() => relaxedGradient([0, 0], 0, { kind: 'linear', c: [1, 0] })).toThrow(/temperature must be finite and > 0/);
-    expect(() => relaxedGradient([0, 0], 1, { kind: 'linear', c: [1, 0] }, { step: 0 })).toThrow(/options.step must be in/);
+    expect(() => relaxedGradient([0, 0], 0, { kind: 'linear', c: [1, 0] })).toThrow(
+      /temperature must be finite and > 0/,
+    );
+    expect(() => relaxedGradient([0, 0], 1, { kind: 'linear', c: [1, 0] }, { step: 0 })).toThrow(
+      /options.step must be in/,
+    );
   });
 });

@@ -97,7 +97,9 @@ describe('exactMoments against the golden moments.json', () => {
       expect(maxAbsDiff(got.mean, c.mean)).toBeLessThanOrEqual(TOL);
       expect(maxAbsDiff(got.variance, c.variance)).toBeLessThanOrEqual(TOL);
       if (c.covariance !== undefined) {
-        expect(maxAbsDiff(got.covariance as Float64Array, (c.covariance as number[][]).flat())).toBeLessThanOrEqual(TOL);
+        expect(maxAbsDiff(got.covariance as Float64Array, (c.covariance as number[][]).flat())).toBeLessThanOrEqual(
+          TOL,
+        );
       }
       for (let k = 0; k < K; k++) {
         expect(got.secondMoment[k] - got.mean[k] ** 2).toBeCloseTo(got.variance[k], 15);
@@ -140,7 +142,9 @@ describe('exactMoments against closed forms and an independent quadrature', () =
       transforms.evaluate(0, n, out);
       expect(Math.abs(out[0] - Math.log(z * besselK(1, z))), `log Lambda at a = ${a}`).toBeLessThanOrEqual(1e-13);
       expect(Math.abs(out[1] - Math.log(2 * c * besselK(0, z))), `log Phi1 at a = ${a}`).toBeLessThanOrEqual(1e-13);
-      expect(Math.abs(out[2] - Math.log(2 * c ** 1.5 * besselK(1, z))), `log Phi2 at a = ${a}`).toBeLessThanOrEqual(1e-13);
+      expect(Math.abs(out[2] - Math.log(2 * c ** 1.5 * besselK(1, z))), `log Phi2 at a = ${a}`).toBeLessThanOrEqual(
+        1e-13,
+      );
     }
   });
 
@@ -148,13 +152,17 @@ describe('exactMoments against closed forms and an independent quadrature', () =
     // observed <= 2.8e-16; the spec's own refinement check gave <= 5e-16
     const rand = lcg(11);
     for (const tau of [0.07, 0.3, 1, 1.7, 4, 30, 80]) {
-      const gaps = Float64Array.from([0, -0.2 - 3 * rand(), -3 * rand() - 4, -1 - rand()]).sort().reverse();
+      const gaps = Float64Array.from([0, -0.2 - 3 * rand(), -3 * rand() - 4, -1 - rand()])
+        .sort()
+        .reverse();
       const counts = Float64Array.from([1, 2, 1, 1]);
       const coarse = integrateGroupMoments(gaps, counts, tau, true);
       const fine = integrateGroupMoments(gaps, counts, tau, true, 0.125);
       expect(maxAbsDiff(coarse.mean, fine.mean), `tau ${tau}`).toBeLessThanOrEqual(3e-15);
       expect(maxAbsDiff(coarse.secondMoment, fine.secondMoment), `tau ${tau}`).toBeLessThanOrEqual(3e-15);
-      expect(maxAbsDiff(coarse.cross as Float64Array, fine.cross as Float64Array), `tau ${tau}`).toBeLessThanOrEqual(3e-15);
+      expect(maxAbsDiff(coarse.cross as Float64Array, fine.cross as Float64Array), `tau ${tau}`).toBeLessThanOrEqual(
+        3e-15,
+      );
     }
   });
 });

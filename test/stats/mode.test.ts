@@ -104,7 +104,13 @@ describe('concreteMode is the interior maximiser when tau > K - 1', () => {
     // With r = (pi_2/pi_1) (t/(1-t))^tau the density of spec 8.3 gives
     // d/dt log p = -(tau + 1)(1/t - 1/(1 - t)) - 2 tau (r/(1 - t) - 1/t) / (1 + r),
     // which decreases through 0 at the mode when tau > 1. Observed agreement <= 1.7e-16.
-    for (const [gap, tau] of [[0.3, 1.5], [-2, 3], [4, 1.01], [0, 2], [7, 40]]) {
+    for (const [gap, tau] of [
+      [0.3, 1.5],
+      [-2, 3],
+      [4, 1.01],
+      [0, 2],
+      [7, 40],
+    ]) {
       const slope = (t: number): number => {
         const r = Math.exp(-gap + tau * (Math.log(t) - Math.log1p(-t)));
         return -(tau + 1) * (1 / t - 1 / (1 - t)) - (2 * tau * (r / (1 - t) - 1 / t)) / (1 + r);
@@ -133,13 +139,23 @@ describe('concreteMode is the interior maximiser when tau > K - 1', () => {
   it('depends on the logits only through their differences', () => {
     // logits on a 2^-10 grid shift exactly by 64, so the modes are bitwise equal
     const base = [0.5, -1.25, 2.125];
-    expect(concreteMode(base.map((v) => v + 64), 2.5)).toEqual(concreteMode(base, 2.5));
+    expect(
+      concreteMode(
+        base.map((v) => v + 64),
+        2.5,
+      ),
+    ).toEqual(concreteMode(base, 2.5));
   });
 });
 
 describe('concreteMode where there is no interior maximum', () => {
   it('returns NaN for tau <= K - 1, including tau = K - 1 exactly', () => {
-    for (const [logits, tau] of [[[0, 1], 1], [[0, 1], 0.3], [[0, 1, 2], 2], [[0, 0, 0, 0], 2.9]] as [number[], number][]) {
+    for (const [logits, tau] of [
+      [[0, 1], 1],
+      [[0, 1], 0.3],
+      [[0, 1, 2], 2],
+      [[0, 0, 0, 0], 2.9],
+    ] as [number[], number][]) {
       const y = concreteMode(logits, tau);
       expect(y.length).toBe(logits.length);
       for (const v of y) expect(v).toBeNaN();

@@ -153,7 +153,8 @@ describe('summarizeShiftedSums', () => {
     expect(one.m2).toBe(0);
     const zero = summarizeShiftedSums(0, 5, 0, 0, 0, 0);
     expect(zero.n).toBe(0);
-    for (const k of ['mean', 'variance', 'stderr', 'varianceStderr', 'm2', 'm3', 'm4'] as const) expect(zero[k]).toBeNaN();
+    for (const k of ['mean', 'variance', 'stderr', 'varianceStderr', 'm2', 'm3', 'm4'] as const)
+      expect(zero[k]).toBeNaN();
     expect(shiftedCovariance(1, 1, 1, 1)).toBeNaN();
     expect(() => summarizeShiftedSums(-1, 0, 0, 0, 0, 0)).toThrow(RangeError);
     expect(() => summarizeShiftedSums(2.5, 0, 0, 0, 0, 0)).toThrow(/n must be a non-negative safe integer/);
@@ -225,10 +226,13 @@ describe('shiftedCovariance', () => {
   it('matches a two-pass covariance with any per-component shifts', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -100, max: 100, noNaN: true })), {
-          minLength: 2,
-          maxLength: 50,
-        }),
+        fc.array(
+          fc.tuple(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -100, max: 100, noNaN: true })),
+          {
+            minLength: 2,
+            maxLength: 50,
+          },
+        ),
         fc.double({ min: -100, max: 100, noNaN: true }),
         fc.double({ min: -100, max: 100, noNaN: true }),
         (pairs, cj, ck) => {

@@ -3,10 +3,16 @@ import { torch, ValueError } from 'relaxed-mc';
 
 describe('Tensor basics', () => {
   it('reads nested arrays row-major and gives them back with tolist()', () => {
-    const t = torch.tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = torch.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(t.tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.tolist()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(torch.tensor(2.5).shape).toEqual([]);
     expect(torch.tensor(2.5).item()).toBe(2.5);
     expect(torch.tensor([]).shape).toEqual([0]);
@@ -30,7 +36,10 @@ describe('Tensor basics', () => {
   });
 
   it('sum, mean and argmax reduce all elements or one dimension (negative dims count from the end)', () => {
-    const t = torch.tensor([[1, 5, 3], [7, 2, 9]]);
+    const t = torch.tensor([
+      [1, 5, 3],
+      [7, 2, 9],
+    ]);
     expect(t.sum().item()).toBe(27);
     expect(t.sum(0).tolist()).toEqual([8, 7, 12]);
     expect(t.sum(-1).tolist()).toEqual([9, 18]);

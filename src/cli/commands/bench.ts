@@ -54,15 +54,50 @@ export const bench: CommandSpec<BenchFlags> = {
   summary: 'benchmark suites with a JSON report, and a performance-regression gate (--compare)',
   define(cmd: Command) {
     cmd
-      .addOption(new Option('--suite <name>', `suite: ${Object.keys(SUITES).join(', ')} (default: default, or the baseline's with --compare)`))
+      .addOption(
+        new Option(
+          '--suite <name>',
+          `suite: ${Object.keys(SUITES).join(', ')} (default: default, or the baseline's with --compare)`,
+        ),
+      )
       .addOption(new Option('--json <file>', 'write the report (versioned JSON) to this file'))
-      .addOption(new Option('--rounds <n>', "timed rounds (default: the suite's, or the baseline's with --compare)").argParser(countParser('--rounds', 1, '10')))
-      .addOption(new Option('--threads <n>', "N of the N-thread benchmarks (default: the cores, or the baseline's with --compare)").argParser(countParser('--threads', 1, '2')))
-      .addOption(new Option('--compare <baseline.json>', 'compare with a baseline report: exit 1 when a benchmark is slower beyond the threshold and the noise'))
-      .addOption(new Option('--threshold <fraction>', 'with --compare: slowdown tolerated, a fraction in (0, 1)').argParser(thresholdOf).default(DEFAULT_THRESHOLD, String(DEFAULT_THRESHOLD)))
-      .addOption(new Option('--baseline-package <dir>', "the baseline build's folder, timed beside this one (default with --compare: the one recorded in the report)"))
-      .addOption(new Option('--recorded', "with --compare: use the baseline report's numbers only; do not re-measure the baseline build").conflicts('baselinePackage'))
-      .addOption(new Option('--baseline-json <file>', 'with --compare: also write the re-measured baseline report to this file'))
+      .addOption(
+        new Option('--rounds <n>', "timed rounds (default: the suite's, or the baseline's with --compare)").argParser(
+          countParser('--rounds', 1, '10'),
+        ),
+      )
+      .addOption(
+        new Option(
+          '--threads <n>',
+          "N of the N-thread benchmarks (default: the cores, or the baseline's with --compare)",
+        ).argParser(countParser('--threads', 1, '2')),
+      )
+      .addOption(
+        new Option(
+          '--compare <baseline.json>',
+          'compare with a baseline report: exit 1 when a benchmark is slower beyond the threshold and the noise',
+        ),
+      )
+      .addOption(
+        new Option('--threshold <fraction>', 'with --compare: slowdown tolerated, a fraction in (0, 1)')
+          .argParser(thresholdOf)
+          .default(DEFAULT_THRESHOLD, String(DEFAULT_THRESHOLD)),
+      )
+      .addOption(
+        new Option(
+          '--baseline-package <dir>',
+          "the baseline build's folder, timed beside this one (default with --compare: the one recorded in the report)",
+        ),
+      )
+      .addOption(
+        new Option(
+          '--recorded',
+          "with --compare: use the baseline report's numbers only; do not re-measure the baseline build",
+        ).conflicts('baselinePackage'),
+      )
+      .addOption(
+        new Option('--baseline-json <file>', 'with --compare: also write the re-measured baseline report to this file'),
+      )
       .addOption(new Option('--quiet', 'no progress on stderr'))
       .addHelpText(
         'after',
@@ -102,7 +137,9 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
   const baseline = flags.compare === undefined ? null : await readBaseline(flags.compare);
   const suite = suiteNamed(flags.suite ?? baseline?.suite ?? 'default');
   if (baseline !== null && baseline.suite !== suite.name) {
-    throw new BenchInputError(`--suite ${suite.name}: the baseline ${flags.compare} ran suite '${baseline.suite}'; compare runs of the same suite.`);
+    throw new BenchInputError(
+      `--suite ${suite.name}: the baseline ${flags.compare} ran suite '${baseline.suite}'; compare runs of the same suite.`,
+    );
   }
   // Without a baseline report, --baseline-package alone still gives a paired comparison (handy before the baseline has this command).
   const baseBuild =
@@ -116,7 +153,10 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
   const threads = flags.threads ?? (baseline === null ? availableParallelism() : baselineThreads(baseline));
   const rounds = flags.rounds ?? baseline?.method.rounds ?? suite.rounds;
   const out = flags.json === undefined ? null : await AtomicFile.create(flags.json, '--json');
-  const baseOut = flags.baselineJson === undefined || baseBuild === null ? null : await AtomicFile.create(flags.baselineJson, '--baseline-json');
+  const baseOut =
+    flags.baselineJson === undefined || baseBuild === null
+      ? null
+      : await AtomicFile.create(flags.baselineJson, '--baseline-json');
   try {
     const [candidate, remeasured] = await measure(suite, { threads, rounds, slowdown, baseBuild }, say, ctx);
     for (const [file, report] of [
@@ -134,7 +174,9 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
     }
     const comparison = compareReports(against, candidate, { threshold: flags.threshold });
     for (const w of comparison.warnings) ctx.stderr.write(`bench: note: ${w}\n`);
-    ctx.stdout.write(`${comparisonTable(comparison, remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`)}\n`);
+    ctx.stdout.write(
+      `${comparisonTable(comparison, remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`)}\n`,
+    );
     if (comparison.failed) {
       const ids = comparison.rows.filter((r) => r.verdict === 'regression').map((r) => r.id);
       throw new RegressionError(
@@ -164,14 +206,18 @@ async function measure(
   const insts: SuiteInstance[] = [];
   try {
     insts.push(await instantiateSuite(suite, { threads: o.threads, api: mine.api }));
-    const sides: Side[] = [{ role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks: insts[0].tasks, slowdown: o.slowdown }];
+    const sides: Side[] = [
+      { role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks: insts[0].tasks, slowdown: o.slowdown },
+    ];
     if (o.baseBuild !== null) {
       insts.push(await instantiateSuite(suite, { threads: o.threads, api: o.baseBuild.api }));
       sides.push({ role: 'baseline', build: o.baseBuild, tasks: insts[1].tasks });
     }
     const threads = suite.multiThread ? `1 and ${o.threads} threads` : '1 thread';
     const paired = o.baseBuild === null ? '' : ', paired with the baseline build';
-    say(`suite ${suite.name}: ${insts[0].tasks.length} benchmarks at ${threads}, 1 warm-up + ${o.rounds} rounds${paired}${slow}`);
+    say(
+      `suite ${suite.name}: ${insts[0].tasks.length} benchmarks at ${threads}, 1 warm-up + ${o.rounds} rounds${paired}${slow}`,
+    );
     const t0 = performance.now();
     const reports = await runSides(sides, {
       suite: suite.name,
@@ -179,7 +225,10 @@ async function measure(
       timePerTaskMs: suite.timePerTaskMs,
       minIterations: suite.minIterations,
       signal: ctx.signal,
-      onRound: (done, total) => say(`${done === 0 ? 'warm-up' : `round ${done}/${total}`} done (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+      onRound: (done, total) =>
+        say(
+          `${done === 0 ? 'warm-up' : `round ${done}/${total}`} done (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+        ),
     });
     return [reports[0], reports[1]];
   } finally {
@@ -188,7 +237,11 @@ async function measure(
 }
 
 /** The baseline's build to re-measure beside this one, or null to use its recorded numbers. */
-async function baselineBuild(baseline: BenchReport, flags: BenchFlags, note: (s: string) => void): Promise<PackageBuild | null> {
+async function baselineBuild(
+  baseline: BenchReport,
+  flags: BenchFlags,
+  note: (s: string) => void,
+): Promise<PackageBuild | null> {
   if (flags.baselinePackage !== undefined) return loadBuild(flags.baselinePackage, '--baseline-package');
   try {
     return await loadBuild(baseline.package.root, `the baseline build recorded in ${flags.compare}`);
@@ -211,13 +264,20 @@ async function readBaseline(path: string): Promise<BenchReport> {
 
 /** The N of the baseline's N-thread benchmarks (1 when it has none). */
 function baselineThreads(r: BenchReport): number {
-  return Math.max(1, ...r.benchmarks.map((b) => (b.settings.api === 'engine' && typeof b.settings.threads === 'number' ? b.settings.threads : 1)));
+  return Math.max(
+    1,
+    ...r.benchmarks.map((b) =>
+      b.settings.api === 'engine' && typeof b.settings.threads === 'number' ? b.settings.threads : 1,
+    ),
+  );
 }
 
 function thresholdOf(text: string): number {
   const v = parseDecimal(text.trim());
   if (v === null || !(v > 0 && v < 1)) {
-    throw new UsageError(`--threshold must be a fraction between 0 and 1 such as 0.15 (15 % slower), but got ${quote(text)}.`);
+    throw new UsageError(
+      `--threshold must be a fraction between 0 and 1 such as 0.15 (15 % slower), but got ${quote(text)}.`,
+    );
   }
   return v;
 }
@@ -237,7 +297,16 @@ function resultsTable(r: BenchReport): string {
     b.calibration,
     String(b.iterations),
   ]);
-  for (const l of r.calibration.loops) rows.push([`(calibration ${l.id})`, `${l.best.median.toExponential(3)} loops/s`, spread(l.best), l.throughput.median.toExponential(3), '', '', '']);
+  for (const l of r.calibration.loops)
+    rows.push([
+      `(calibration ${l.id})`,
+      `${l.best.median.toExponential(3)} loops/s`,
+      spread(l.best),
+      l.throughput.median.toExponential(3),
+      '',
+      '',
+      '',
+    ]);
   const e = r.environment;
   return (
     `${formatTable(['benchmark', 'throughput', 'spread', 'median call', 'normalised', 'calibration', 'calls'], rows, { left: new Set(['benchmark', 'calibration']) })}\n` +

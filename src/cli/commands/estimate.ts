@@ -62,7 +62,16 @@ export const estimate: CommandSpec<EstimateFlags> = {
     if (flags.shard !== undefined) {
       const { shard } = flags;
       const est = await runMoments(
-        { label: `estimate ${shard.index}/${shard.count}`, dist, samples: flags.samples, seed: long.seed, threads: flags.threads, covariance: flags.covariance, quiet: flags.quiet, long: long.options },
+        {
+          label: `estimate ${shard.index}/${shard.count}`,
+          dist,
+          samples: flags.samples,
+          seed: long.seed,
+          threads: flags.threads,
+          covariance: flags.covariance,
+          quiet: flags.quiet,
+          long: long.options,
+        },
         ctx,
       );
       guard(() => writeStateFile(resolve(flags.out as string), est.state));
@@ -75,12 +84,25 @@ export const estimate: CommandSpec<EstimateFlags> = {
     const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
     try {
       const est = await runMoments(
-        { label: 'estimate', dist, samples: flags.samples, seed: long.seed, threads: flags.threads, covariance: flags.covariance, quiet: flags.quiet, long: long.options },
+        {
+          label: 'estimate',
+          dist,
+          samples: flags.samples,
+          seed: long.seed,
+          threads: flags.threads,
+          covariance: flags.covariance,
+          quiet: flags.quiet,
+          long: long.options,
+        },
         ctx,
       );
       const report = { dist, est };
       const text =
-        flags.format === 'json' ? `${momentsJson(report)}\n` : flags.format === 'csv' ? momentsCsv(report) : momentsTable(report, { batchColumn: true });
+        flags.format === 'json'
+          ? `${momentsJson(report)}\n`
+          : flags.format === 'csv'
+            ? momentsCsv(report)
+            : momentsTable(report, { batchColumn: true });
       if (out === null) ctx.stdout.write(text);
       else {
         await out.write(text);

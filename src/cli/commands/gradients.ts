@@ -63,21 +63,39 @@ export const gradients: CommandSpec<GradientsFlags> = {
   define(cmd: Command) {
     cmd
       .addOption(
-        new Option('--objective <f>', 'linear (f(z) = c.z), quadratic (f(z) = sum_k (z_k - t_k)^2), or the path / file URL of an ES module exporting f(z) and grad(z, out)')
-          .makeOptionMandatory(),
+        new Option(
+          '--objective <f>',
+          'linear (f(z) = c.z), quadratic (f(z) = sum_k (z_k - t_k)^2), or the path / file URL of an ES module exporting f(z) and grad(z, out)',
+        ).makeOptionMandatory(),
       )
-      .addOption(new Option('--c <list>', 'linear: the K coefficients c (one value is used for every category)').argParser((t: string) => parseVector(t, '--c')))
-      .addOption(new Option('--target <list>', 'quadratic: the K targets t (one value is used for every category)').argParser((t: string) => parseVector(t, '--target')));
+      .addOption(
+        new Option('--c <list>', 'linear: the K coefficients c (one value is used for every category)').argParser(
+          (t: string) => parseVector(t, '--c'),
+        ),
+      )
+      .addOption(
+        new Option('--target <list>', 'quadratic: the K targets t (one value is used for every category)').argParser(
+          (t: string) => parseVector(t, '--target'),
+        ),
+      );
     addDistributionFlags(cmd, { temperature: false });
     cmd
-      .addOption(new Option('--temperature <t>', 'one temperature').argParser(parseTemperature).conflicts('temperatures'))
       .addOption(
-        new Option('--temperatures <list>', `temperatures of the sweep: 0.1,0.5,1, a JSON array or @file.json (default ${DEFAULT_TEMPERATURES.join(',')})`)
+        new Option('--temperature <t>', 'one temperature').argParser(parseTemperature).conflicts('temperatures'),
+      )
+      .addOption(
+        new Option(
+          '--temperatures <list>',
+          `temperatures of the sweep: 0.1,0.5,1, a JSON array or @file.json (default ${DEFAULT_TEMPERATURES.join(',')})`,
+        )
           .argParser(parseTemperatures)
           .conflicts('temperature'),
       )
       .addOption(
-        new Option('--estimators <list>', 'all, or a comma-separated list of reinforce, reinforce-loo, gumbel-softmax, straight-through, gumbel-rao, rebar')
+        new Option(
+          '--estimators <list>',
+          'all, or a comma-separated list of reinforce, reinforce-loo, gumbel-softmax, straight-through, gumbel-rao, rebar',
+        )
           .argParser(parseEstimators)
           .default(parseEstimators('all'), 'all'),
       );
@@ -90,14 +108,20 @@ export const gradients: CommandSpec<GradientsFlags> = {
     addRunFlags(cmd);
     addLongJobFlags(cmd);
     cmd
-      .addOption(new Option('--format <format>', 'format of the result on stdout').choices(['table', 'json', 'csv']).default('table'))
+      .addOption(
+        new Option('--format <format>', 'format of the result on stdout')
+          .choices(['table', 'json', 'csv'])
+          .default('table'),
+      )
       .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
       .addOption(
-        new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser((p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)]),
+        new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
+          (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
+        ),
       )
       .addHelpText(
         'after',
-        '\n--probs / --logits take one vector of K numbers: the temperatures are the study\'s batch.\n' +
+        "\n--probs / --logits take one vector of K numbers: the temperatures are the study's batch.\n" +
           '\nExamples:\n' +
           '  relaxed-mc gradients --objective quadratic --target 0.45,0.55 --probs 0.5,0.5 --estimators all \\\n' +
           '      --temperatures 0.1,0.5,1,2 --samples 1e6 --plot grads.svg\n' +
@@ -108,23 +132,33 @@ export const gradients: CommandSpec<GradientsFlags> = {
   async run(flags, ctx) {
     const raw = flags.logits ?? flags.probs;
     const paramFlag = flags.logits !== undefined ? '--logits' : '--probs';
-    if (raw === undefined) throw new UsageError('one of --probs or --logits is required: the K probabilities (or logits) of the categorical.');
+    if (raw === undefined)
+      throw new UsageError(
+        'one of --probs or --logits is required: the K probabilities (or logits) of the categorical.',
+      );
     if (Array.isArray(raw) && raw.some((x) => typeof x !== 'number')) {
-      throw new UsageError(`${paramFlag}: gradients takes one vector of K numbers (such as 0.5,0.5), not a nested array; the temperatures are the batch.`);
+      throw new UsageError(
+        `${paramFlag}: gradients takes one vector of K numbers (such as 0.5,0.5), not a nested array; the temperatures are the batch.`,
+      );
     }
-    const temperatures = flags.temperatures ?? (flags.temperature !== undefined ? [flags.temperature] : DEFAULT_TEMPERATURES);
+    const temperatures =
+      flags.temperatures ?? (flags.temperature !== undefined ? [flags.temperature] : DEFAULT_TEMPERATURES);
     const which: { probs?: Nested; logits?: Nested } = flags.logits !== undefined ? { logits: raw } : { probs: raw };
     const { dist } = buildDistribution({ temperature: temperatures, ...which });
     const objective = objectiveOption(flags, dist.event_shape[0], process.cwd());
     checkGroupSize(flags.groupSize, flags.estimators);
     if (flags.shard !== undefined && (flags.plot !== undefined || extname(flags.out ?? '').toLowerCase() === '.csv')) {
-      throw new UsageError('--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --plot and CSV come from the merge.');
+      throw new UsageError(
+        '--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --plot and CSV come from the merge.',
+      );
     }
     const long = longJobOptions(flags, flags.seed);
     if (flags.shard !== undefined) {
       const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
       guard(() => writeStateFile(resolve(flags.out as string), study.state));
-      ctx.stdout.write(`shard ${flags.shard.index}/${flags.shard.count}: partial result in ${flags.out}; combine every shard with: relaxed-mc merge <files>\n`);
+      ctx.stdout.write(
+        `shard ${flags.shard.index}/${flags.shard.count}: partial result in ${flags.out}; combine every shard with: relaxed-mc merge <files>\n`,
+      );
       return;
     }
     // Open every output first: an unwritable path fails before the study, not after.
@@ -135,7 +169,11 @@ export const gradients: CommandSpec<GradientsFlags> = {
       const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
       const report: GradientsReport = { dist, temperatures, samples: flags.samples, study };
       const text = (format: string) =>
-        format === 'json' ? `${gradientsJson(report)}\n` : format === 'csv' ? gradientsCsv(report) : gradientsTable(report);
+        format === 'json'
+          ? `${gradientsJson(report)}\n`
+          : format === 'csv'
+            ? gradientsCsv(report)
+            : gradientsTable(report);
       ctx.stdout.write(text(flags.format));
       if (out !== null) {
         await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
@@ -196,9 +234,12 @@ export function figureData(r: GradientsReport): GradientsFigure {
     estimators.map((name) => {
       const s = study.estimators[name].totals;
       return {
-        t, estimator: name,
-        variance: s.variance.data[i], varianceStderr: s.varianceStderr.data[i],
-        biasNorm: s.biasNorm.data[i], biasNormStderr: s.biasNormStderr.data[i],
+        t,
+        estimator: name,
+        variance: s.variance.data[i],
+        varianceStderr: s.varianceStderr.data[i],
+        biasNorm: s.biasNorm.data[i],
+        biasNormStderr: s.biasNormStderr.data[i],
       };
     }),
   );
@@ -217,7 +258,8 @@ export function figureData(r: GradientsReport): GradientsFigure {
 
 function parseTemperature(text: string): number {
   const v = parseNumeric(text, '--temperature');
-  if (typeof v !== 'number') throw new UsageError(`--temperature takes one number; for several, use --temperatures ${quote(text)}.`);
+  if (typeof v !== 'number')
+    throw new UsageError(`--temperature takes one number; for several, use --temperatures ${quote(text)}.`);
   return checkTemperatures([v], '--temperature')[0];
 }
 
@@ -228,8 +270,7 @@ function parseTemperatures(text: string): number[] {
 function checkTemperatures(ts: number[], flag: string): number[] {
   if (ts.length === 0) throw new UsageError(`${flag} must list at least one temperature, but the list is empty.`);
   const bad = ts.findIndex((t) => !(t > 0));
-  if (bad >= 0) throw new UsageError(`${flag}: every temperature must be positive, but entry ${bad + 1} is ${ts[bad]}.`);
+  if (bad >= 0)
+    throw new UsageError(`${flag}: every temperature must be positive, but entry ${bad + 1} is ${ts[bad]}.`);
   return ts;
 }
-
-

@@ -33,7 +33,10 @@ export const logProb: CommandSpec<LogProbFlags> = {
         .argParser((p: string) => (arrayFormatOf(p, '--values'), p)),
     );
     cmd.addOption(
-      new Option('--out <file>', 'output: .npy (the log-densities, shape = values shape without the last axis) or .csv (column log_prob)')
+      new Option(
+        '--out <file>',
+        'output: .npy (the log-densities, shape = values shape without the last axis) or .csv (column log_prob)',
+      )
         .makeOptionMandatory()
         .argParser((p: string) => (arrayFormatOf(p, '--out'), p)),
     );
@@ -63,10 +66,13 @@ export const logProb: CommandSpec<LogProbFlags> = {
     const bar = ctx.progress('log-prob', 'rows', flags.quiet ?? false);
     try {
       const value = new torch.Tensor(arr.data, shape);
-      const lp = await engine.logProb(dist, value, { onProgress: (p) => bar.update(p), signal: ctx.signal }).catch((err: unknown) => {
-        if (err instanceof ValueError) throw new UsageError(`${where}: ${oneLine(err.message, 300).replace(/:\s*tensor\(.*$/, '.')}`);
-        throw asUsage(err, '--values');
-      });
+      const lp = await engine
+        .logProb(dist, value, { onProgress: (p) => bar.update(p), signal: ctx.signal })
+        .catch((err: unknown) => {
+          if (err instanceof ValueError)
+            throw new UsageError(`${where}: ${oneLine(err.message, 300).replace(/:\s*tensor\(.*$/, '.')}`);
+          throw asUsage(err, '--values');
+        });
       bar.stop();
       await writeArray(out, lp.shape, lp.data, ['log_prob'], ctx.signal);
       await out.commit(ctx.signal);

@@ -48,12 +48,27 @@ export const merge: CommandSpec<MergeFlags> = {
     if (merged.kind === 'moments') {
       const est = { ...merged.result, elapsedMs: performance.now() - t0 };
       const report = { dist: distributionFromParams(est.state.params), est };
-      text = flags.format === 'json' ? `${momentsJson(report)}\n` : flags.format === 'csv' ? momentsCsv(report) : momentsTable(report, { batchColumn: true });
+      text =
+        flags.format === 'json'
+          ? `${momentsJson(report)}\n`
+          : flags.format === 'csv'
+            ? momentsCsv(report)
+            : momentsTable(report, { batchColumn: true });
     } else {
       const study = { ...merged.result, elapsedMs: performance.now() - t0 };
       const q = study.state.params as unknown as { temperature: (number | string)[]; samples: number };
-      const report: GradientsReport = { dist: distributionFromParams(study.state.params), temperatures: q.temperature.map(Number), samples: q.samples, study };
-      text = flags.format === 'json' ? `${gradientsJson(report)}\n` : flags.format === 'csv' ? gradientsCsv(report) : gradientsTable(report);
+      const report: GradientsReport = {
+        dist: distributionFromParams(study.state.params),
+        temperatures: q.temperature.map(Number),
+        samples: q.samples,
+        study,
+      };
+      text =
+        flags.format === 'json'
+          ? `${gradientsJson(report)}\n`
+          : flags.format === 'csv'
+            ? gradientsCsv(report)
+            : gradientsTable(report);
     }
     if (flags.out === undefined) {
       ctx.stdout.write(text);

@@ -31,13 +31,21 @@ export const sample: CommandSpec<SampleFlags> = {
     addDistributionFlags(cmd, { temperature: true });
     addSamplesFlag(cmd, undefined, 'draws per batch element (N)');
     cmd.addOption(
-      new Option('--out <file>', 'output: .npy (float64, shape [N, ...batch, K]) or .csv (header, one row of K values per draw)')
+      new Option(
+        '--out <file>',
+        'output: .npy (float64, shape [N, ...batch, K]) or .csv (header, one row of K values per draw)',
+      )
         .makeOptionMandatory()
         .argParser((p: string) => (arrayFormatOf(p, '--out'), p)),
     );
-    cmd.addOption(new Option('--log-space', 'write log-simplex values x (exp(x) is the sample): finite at any temperature'));
+    cmd.addOption(
+      new Option('--log-space', 'write log-simplex values x (exp(x) is the sample): finite at any temperature'),
+    );
     addRunFlags(cmd);
-    cmd.addHelpText('after', '\nExample:\n  relaxed-mc sample --temperature 0.5 --logits 0.1,-0.2,0.3 --samples 1e6 --seed 7 --out samples.npy\n');
+    cmd.addHelpText(
+      'after',
+      '\nExample:\n  relaxed-mc sample --temperature 0.5 --logits 0.1,-0.2,0.3 --samples 1e6 --seed 7 --out samples.npy\n',
+    );
   },
   async run(flags, ctx) {
     const { dist } = buildDistribution(flags);
@@ -49,13 +57,24 @@ export const sample: CommandSpec<SampleFlags> = {
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
     try {
       const z = await engine
-        .sample(dist, [flags.samples], { seed, logSpace: flags.logSpace ?? false, onProgress: (p) => bar.update(p), signal: ctx.signal })
+        .sample(dist, [flags.samples], {
+          seed,
+          logSpace: flags.logSpace ?? false,
+          onProgress: (p) => bar.update(p),
+          signal: ctx.signal,
+        })
         .catch((err: unknown) => {
           throw asUsage(err, '--samples');
         });
       bar.stop();
       const name = flags.logSpace ? 'x' : 'y';
-      await writeArray(out, z.shape, z.data, Array.from({ length: K }, (_, k) => `${name}${k}`), ctx.signal);
+      await writeArray(
+        out,
+        z.shape,
+        z.data,
+        Array.from({ length: K }, (_, k) => `${name}${k}`),
+        ctx.signal,
+      );
       await out.commit(ctx.signal);
       if (!flags.quiet) ctx.stderr.write(`sample: wrote ${flags.out}, shape [${z.shape.join(', ')}], seed ${seed}\n`);
     } finally {

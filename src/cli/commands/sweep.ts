@@ -49,13 +49,16 @@ export const sweep: CommandSpec<SweepFlags> = {
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
     cmd
-      .addOption(new Option('--format <format>', 'format of the result on stdout').choices(['table', 'json', 'csv']).default('table'))
+      .addOption(
+        new Option('--format <format>', 'format of the result on stdout')
+          .choices(['table', 'json', 'csv'])
+          .default('table'),
+      )
       .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
       .addOption(
-        new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser((p: string, prev?: string[]) => [
-          ...(prev ?? []),
-          plotPath(p),
-        ]),
+        new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
+          (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
+        ),
       )
       .addHelpText(
         'after',
@@ -67,7 +70,9 @@ export const sweep: CommandSpec<SweepFlags> = {
     const param = flags.logits ?? flags.probs ?? DEFAULT_PROBS;
     const paramFlag = flags.logits !== undefined ? '--logits' : '--probs';
     if (Array.isArray(param) && param.some((x) => typeof x !== 'number')) {
-      throw new UsageError(`${paramFlag}: sweep takes one vector of K numbers (such as 0.7,0.2,0.1), not a nested array.`);
+      throw new UsageError(
+        `${paramFlag}: sweep takes one vector of K numbers (such as 0.7,0.2,0.1), not a nested array.`,
+      );
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
@@ -82,7 +87,11 @@ export const sweep: CommandSpec<SweepFlags> = {
       );
       const report = { dist, est };
       const text = (format: string) =>
-        format === 'json' ? `${momentsJson(report)}\n` : format === 'csv' ? momentsCsv(report) : momentsTable(report, { batchColumn: false });
+        format === 'json'
+          ? `${momentsJson(report)}\n`
+          : format === 'csv'
+            ? momentsCsv(report)
+            : momentsTable(report, { batchColumn: false });
       ctx.stdout.write(text(flags.format));
       if (out !== null) {
         await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
@@ -104,7 +113,11 @@ export const sweep: CommandSpec<SweepFlags> = {
 };
 
 /** Exact curves on a fine log-spaced grid (plus the swept temperatures), and the estimates. */
-function figureData(report: MomentsReport, which: { probs?: Nested; logits?: Nested }, temperatures: number[]): SweepFigure {
+function figureData(
+  report: MomentsReport,
+  which: { probs?: Nested; logits?: Nested },
+  temperatures: number[],
+): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
@@ -112,7 +125,9 @@ function figureData(report: MomentsReport, which: { probs?: Nested; logits?: Nes
   const hi = Math.max(...temperatures);
   // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
   const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
-  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort((a, b) => a - b);
+  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+    (a, b) => a - b,
+  );
   const fine = buildDistribution({ temperature: grid, ...which }).dist;
   const fm = fine.mean.data;
   const fv = fine.variance.data;
@@ -125,7 +140,12 @@ function figureData(report: MomentsReport, which: { probs?: Nested; logits?: Nes
     for (let k = 0; k < K; k++) {
       const j = i * K + k;
       estimates.push({
-        t, k, mean: est.mean.data[j], variance: est.variance.data[j], stderr: est.stderr.data[j], varianceStderr: est.varianceStderr.data[j],
+        t,
+        k,
+        mean: est.mean.data[j],
+        variance: est.variance.data[j],
+        stderr: est.stderr.data[j],
+        varianceStderr: est.varianceStderr.data[j],
       });
     }
   });
@@ -134,8 +154,7 @@ function figureData(report: MomentsReport, which: { probs?: Nested; logits?: Nes
 }
 
 function checkTemperatures(ts: number[]): number[] {
-  if (ts.length === 0) throw new UsageError('--temperatures must list at least one temperature, but the list is empty.');
+  if (ts.length === 0)
+    throw new UsageError('--temperatures must list at least one temperature, but the list is empty.');
   return ts;
 }
-
-

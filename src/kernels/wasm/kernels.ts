@@ -106,7 +106,19 @@ export class WasmDraws {
    * @returns a view of the drawn rows (valid until the next call), for cross sums.
    */
   drawMoments(n: number, b0: number): Float64Array {
-    this.a.k.momentRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.shift, this.sums, this.buf, this.rej);
+    this.a.k.momentRows(
+      this.st,
+      n,
+      this.Kp,
+      b0,
+      this.B,
+      this.coef,
+      this.wts,
+      this.shift,
+      this.sums,
+      this.buf,
+      this.rej,
+    );
     return this.a.f64(this.buf, n * this.Kp);
   }
 
@@ -180,7 +192,7 @@ export function wasmLogProbRows(
   const vv = a.f64(vp, rows * K);
   const ov = a.f64(op, rows);
   let b0 = rowStart % period;
-  for (let done = 0; done < n; ) {
+  for (let done = 0; done < n;) {
     const m = Math.min(rows, n - done);
     vv.set(values.subarray(valueOffset + done * K, valueOffset + (done + m) * K));
     a.k.logProbRows(m, K, Kp, b0, period, lp, tp, cp, vp, logSpace ? 1 : 0, jacobian, sp, op);

@@ -14,12 +14,46 @@ export interface KernelExports {
   setZigguratTables(p: number): void;
   fillExponential(st: number, out: number, pairs: number, rej: number): void;
   fillUniform(st: number, out: number, pairs: number): void;
-  sampleRows(st: number, n: number, Kp: number, b0: number, B: number, coef: number, wts: number, out: number, logSpace: number, rej: number): void;
-  momentRows(st: number, n: number, Kp: number, b0: number, B: number, coef: number, wts: number, shift: number, sums: number, buf: number, rej: number): void;
+  sampleRows(
+    st: number,
+    n: number,
+    Kp: number,
+    b0: number,
+    B: number,
+    coef: number,
+    wts: number,
+    out: number,
+    logSpace: number,
+    rej: number,
+  ): void;
+  momentRows(
+    st: number,
+    n: number,
+    Kp: number,
+    b0: number,
+    B: number,
+    coef: number,
+    wts: number,
+    shift: number,
+    sums: number,
+    buf: number,
+    rej: number,
+  ): void;
   accumulatePowers(n: number, Kp: number, b0: number, B: number, shift: number, sums: number, buf: number): void;
   logProbRows(
-    n: number, K: number, Kp: number, b0: number, B: number, logits: number, tau: number, cst: number,
-    values: number, logSpace: number, jac: number, scratch: number, out: number,
+    n: number,
+    K: number,
+    Kp: number,
+    b0: number,
+    B: number,
+    logits: number,
+    tau: number,
+    cst: number,
+    values: number,
+    logSpace: number,
+    jac: number,
+    scratch: number,
+    out: number,
   ): void;
   expArray(p: number, n: number): void;
   logArray(p: number, n: number): void;
@@ -38,7 +72,9 @@ export function kernelExports(): KernelExports {
   try {
     bytes = readFileSync(WASM_FILE);
   } catch (err) {
-    throw new Error(`relaxed-mc: cannot read the WebAssembly kernels at ${WASM_FILE.pathname} (run npm run build): ${(err as Error).message}`);
+    throw new Error(
+      `relaxed-mc: cannot read the WebAssembly kernels at ${WASM_FILE.pathname} (run npm run build): ${(err as Error).message}`,
+    );
   }
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {

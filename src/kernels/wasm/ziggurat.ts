@@ -34,4 +34,3 @@ export function zigguratTables(): Float64Array {
   for (let i = 0; i < 257; i++) F[i] = Math.exp(-X[i]);
   return t;
 }
-

@@ -14,7 +14,16 @@ function lcg(seed: number) {
   };
 }
 
-function both(K: number, B: number, rows: number, values: Float64Array, logSpace: boolean, jac: number, logits: Float64Array, temps: Float64Array) {
+function both(
+  K: number,
+  B: number,
+  rows: number,
+  values: Float64Array,
+  logSpace: boolean,
+  jac: number,
+  logits: Float64Array,
+  temps: Float64Array,
+) {
   const c = new Float64Array(B);
   logProbConstants(B, K, logits, temps, c);
   const ref = new Float64Array(rows);
@@ -44,7 +53,7 @@ describe('the WebAssembly log-density equals the scalar formula', () => {
       const logValues = new Float64Array(rows * K);
       for (let r = 0; r < rows; r++) {
         let s = 0;
-        for (let k = 0; k < K; k++) s += (values[r * K + k] = Math.exp(-30 * u() * u()));
+        for (let k = 0; k < K; k++) s += values[r * K + k] = Math.exp(-30 * u() * u());
         for (let k = 0; k < K; k++) {
           values[r * K + k] /= s;
           logValues[r * K + k] = Math.log(values[r * K + k]);
@@ -57,7 +66,9 @@ describe('the WebAssembly log-density equals the scalar formula', () => {
       ] as const) {
         const { ref, got } = both(K, B, rows, v, logSpace, jac, logits, temps);
         for (let r = 0; r < rows; r++) {
-          expect(Math.abs(got[r] - ref[r]), `row ${r}: ${got[r]} vs ${ref[r]}`).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(ref[r])));
+          expect(Math.abs(got[r] - ref[r]), `row ${r}: ${got[r]} vs ${ref[r]}`).toBeLessThanOrEqual(
+            1e-13 * Math.max(1, Math.abs(ref[r])),
+          );
         }
       }
     });
@@ -65,13 +76,43 @@ describe('the WebAssembly log-density equals the scalar formula', () => {
 
   it('gives the same non-finite results: exact zeros (NaN), NaN values, -Infinity logits, subnormal entries', () => {
     const K = 3;
-    const logits = Float64Array.of(Math.log(0.2), Math.log(0.3), Math.log(0.5), -Infinity, Math.log(0.4), Math.log(0.6));
+    const logits = Float64Array.of(
+      Math.log(0.2),
+      Math.log(0.3),
+      Math.log(0.5),
+      -Infinity,
+      Math.log(0.4),
+      Math.log(0.6),
+    );
     const temps = Float64Array.of(0.5, 0.5);
-    const values = Float64Array.of(0, 0.4, 0.6, 0.2, 0.3, 0.5, NaN, 0.5, 0.5, 0.2, 0.3, 0.5, 1e-310, 0.5, 0.5 - 1e-310, 1, 0, 0);
+    const values = Float64Array.of(
+      0,
+      0.4,
+      0.6,
+      0.2,
+      0.3,
+      0.5,
+      NaN,
+      0.5,
+      0.5,
+      0.2,
+      0.3,
+      0.5,
+      1e-310,
+      0.5,
+      0.5 - 1e-310,
+      1,
+      0,
+      0,
+    );
     const { ref, got } = both(K, 2, 6, values, false, 1, logits, temps);
     for (let r = 0; r < 6; r++) {
       if (Number.isFinite(ref[r])) expect(Math.abs(got[r] - ref[r])).toBeLessThanOrEqual(1e-12 * Math.abs(ref[r]));
-      else expect(Object.is(got[r], ref[r]) || (Number.isNaN(got[r]) && Number.isNaN(ref[r])), `row ${r}: ${got[r]} vs ${ref[r]}`).toBe(true);
+      else
+        expect(
+          Object.is(got[r], ref[r]) || (Number.isNaN(got[r]) && Number.isNaN(ref[r])),
+          `row ${r}: ${got[r]} vs ${ref[r]}`,
+        ).toBe(true);
     }
   });
 });

@@ -56,7 +56,21 @@ describe('WebAssembly exp', () => {
   });
 
   it('overflows, underflows and propagates special values as IEEE exp does', () => {
-    const xs = Float64Array.of(0, -0, 709.78, 709.79, 710, 1e308, Infinity, -745.13, -745.14, -746, -1e308, -Infinity, NaN);
+    const xs = Float64Array.of(
+      0,
+      -0,
+      709.78,
+      709.79,
+      710,
+      1e308,
+      Infinity,
+      -745.13,
+      -745.14,
+      -746,
+      -1e308,
+      -Infinity,
+      NaN,
+    );
     const got = wasmElementwise('exp', xs);
     xs.forEach((x, i) => expect(Object.is(got[i], Math.exp(x)), `exp(${x}) = ${got[i]}`).toBe(true));
   });
@@ -76,7 +90,21 @@ describe('WebAssembly log', () => {
   });
 
   it('handles 0, negatives, subnormals, Infinity and NaN as IEEE log does', () => {
-    const xs = Float64Array.of(0, -0, -1, -Infinity, 5e-324, 1e-310, 2.2250738585072014e-308, 1, 2, 0.5, Number.MAX_VALUE, Infinity, NaN);
+    const xs = Float64Array.of(
+      0,
+      -0,
+      -1,
+      -Infinity,
+      5e-324,
+      1e-310,
+      2.2250738585072014e-308,
+      1,
+      2,
+      0.5,
+      Number.MAX_VALUE,
+      Infinity,
+      NaN,
+    );
     const got = wasmElementwise('log', xs);
     xs.forEach((x, i) => expect(Object.is(got[i], Math.log(x)), `log(${x}) = ${got[i]}`).toBe(true));
   });

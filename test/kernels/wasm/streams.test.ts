@@ -85,7 +85,12 @@ describe('ziggurat Exp(1) draws', () => {
 
   it('are positive and follow Exp(1) (Kolmogorov-Smirnov, p > 1e-4: false-failure rate 1e-4)', () => {
     expect(e.every((x) => x > 0)).toBe(true);
-    expect(ksPValue(ksStatistic(e, (x) => -Math.expm1(-x)), n)).toBeGreaterThan(1e-4);
+    expect(
+      ksPValue(
+        ksStatistic(e, (x) => -Math.expm1(-x)),
+        n,
+      ),
+    ).toBeGreaterThan(1e-4);
   });
 
   it('have mean 1 and variance 1 (within 5 standard errors; false-failure rate ~1e-6 each)', () => {
