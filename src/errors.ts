@@ -102,3 +102,19 @@ export class StateFileError extends Error {
     this.name = 'StateFileError';
   }
 }
+
+/**
+ * The job queue (BullMQ over Redis) cannot serve a job: Redis is unreachable or refused the
+ * credentials, no worker made progress within the allowed time, or a queued job or result was
+ * malformed. Messages never contain a Redis password.
+ */
+export class QueueError extends Error {
+  /**
+   * @param message - what failed and, where there is one, what to do about it.
+   * @param cause - the underlying error (its message is free of passwords too).
+   */
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'QueueError';
+  }
+}

@@ -13,11 +13,16 @@
  */
 export * as torch from './torch.js';
 export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, QueueError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
+export { startQueueWorker } from './queue/queue-worker.js';
+export { AllowedModules } from './queue/allowed-modules.js';
+export { DEFAULT_QUEUE, STREAM_TAG, parseRedisUrl, queueName } from './queue/redis-connection.js';
+export type { QueueWorker, QueueWorkerOptions } from './queue/queue-worker.js';
+export type { RedisUrl } from './queue/redis-connection.js';
 export type {
   EngineOptions,
   JobOptions,

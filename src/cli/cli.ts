@@ -42,6 +42,7 @@ export async function runCli(
     signal: interrupt.signal,
     stdout: streams.stdout,
     stderr: streams.stderr,
+    stoppedCleanly: () => interrupt.markClean(),
     progress: (label, unit, quiet) => createProgress({ label, unit, quiet, stream: streams.stderr }),
   };
   const program = buildProgram(ctx, streams);

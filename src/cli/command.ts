@@ -15,6 +15,8 @@ export interface Context {
   stdout: NodeJS.WriteStream;
   /** Progress and messages. */
   stderr: NodeJS.WriteStream;
+  /** After a signal: the command stopped cleanly (a queue worker), so the exit status is 0. */
+  stoppedCleanly(): void;
   /** A progress display for one job (`quiet` silences it). */
   progress(label: string, unit: string, quiet: boolean): ProgressReporter;
 }

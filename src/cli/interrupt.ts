@@ -16,6 +16,7 @@ const GRACE_MS = 3000;
 export class Interrupt {
   private readonly controller = new AbortController();
   private signalName: NodeJS.Signals | null = null;
+  private clean = false;
   private readonly onSignal = (name: NodeJS.Signals) => this.handle(name);
 
   /** @param stderr - where to say that the run is stopping. */
@@ -26,9 +27,18 @@ export class Interrupt {
     return this.controller.signal;
   }
 
-  /** The exit status for the signal received, or null when none was. */
+  /**
+   * A command whose normal end is a signal (a queue worker) declares that it stopped cleanly:
+   * it then exits 0. A second signal still exits at once with 130 or 143.
+   */
+  markClean(): void {
+    this.clean = true;
+  }
+
+  /** The exit status for the signal received, or null when none was (0 after {@link markClean}). */
   get exitCode(): number | null {
     if (this.signalName === null) return null;
+    if (this.clean) return ExitCode.ok;
     return this.signalName === 'SIGINT' ? ExitCode.interrupted : 128 + 15;
   }
 
@@ -56,6 +66,6 @@ export class Interrupt {
 
   private exitNow(): never {
     removePendingFilesSync();
-    process.exit(this.exitCode ?? ExitCode.interrupted);
+    process.exit(this.signalName === 'SIGTERM' ? 128 + 15 : ExitCode.interrupted);
   }
 }

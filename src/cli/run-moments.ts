@@ -7,6 +7,7 @@ import { Engine, type MomentsEstimate, type torch } from '../index.js';
 import type { Context } from './command.js';
 import { UsageError, oneLine } from './errors.js';
 import { asStateUsage } from './long-job.js';
+import { type QueueFlags, engineOptions } from './queue-flags.js';
 
 /** What to estimate. */
 export interface MomentsJob {
@@ -24,6 +25,8 @@ export interface MomentsJob {
   covariance?: boolean;
   /** No progress. */
   quiet?: boolean;
+  /** `--redis` and the other queue flags. */
+  queue?: QueueFlags;
   /** Checkpoint, shard and retries (see long-job.ts). */
   long?: {
     checkpoint?: string;
@@ -40,7 +43,7 @@ export interface MomentsJob {
  * @throws AbortError on Ctrl-C; UsageError when the engine refuses the job's size.
  */
 export async function runMoments(job: MomentsJob, ctx: Context): Promise<MomentsEstimate> {
-  const engine = new Engine({ threads: job.threads });
+  const engine = new Engine(engineOptions({ ...job.queue, threads: job.threads }));
   const bar = ctx.progress(job.label, 'draws', job.quiet ?? false);
   try {
     return await engine.moments(job.dist, {

@@ -11,6 +11,7 @@ import type { ChunkOrder } from './chunk-order.js';
 import { type GradientJob, type JobDescriptor, extraOffset, kControlLength, temperatureOffset } from './layout.js';
 import { formatBytes, optionalFunction, optionalSignal, positiveInteger } from './options.js';
 import type { WorkerPool } from './pool.js';
+import type { QueueCoordinator } from '../queue/coordinator.js';
 import type { Progress } from './scheduler.js';
 
 /** Elements a chunk aims at: large enough to amortise a task round trip, small enough for prompt progress. */
@@ -34,6 +35,8 @@ export interface EngineContext {
   readonly pool: WorkerPool;
   readonly threads: number;
   readonly retries: number;
+  /** With `redis`: the queue that runs moments and gradients chunks instead of the pool. */
+  readonly remote: QueueCoordinator | null;
   /** Records a worker thread that ran a chunk. */
   noteThread(id: number): void;
   /** Throws a RangeError when `bytes` exceed the memory budget. */

@@ -18,6 +18,9 @@ import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from '.
 import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
 import { runGradients } from './gradients-job.js';
+import { QueueError } from '../errors.js';
+import { DEFAULT_CHUNKS_PER_JOB, DEFAULT_WINDOW, QueueCoordinator } from '../queue/coordinator.js';
+import { DEFAULT_QUEUE, parseRedisUrl, queueName } from '../queue/redis-connection.js';
 import type {
   EngineOptions,
   GradientStudy,
@@ -53,14 +56,40 @@ export class Engine {
   readonly threads: number;
   private readonly pool: WorkerPool;
   private readonly ctx: EngineContext;
+  private readonly remote: QueueCoordinator | null;
   private readonly seenThreads = new Set<number>();
   private closed = false;
 
-  /** @param options - threads, memory budget, retries, worker module. */
+  /** @param options - threads, memory budget, retries, worker module; or a Redis queue. */
   constructor(options: EngineOptions = {}) {
     const o = optionsObject(options, 'Engine options');
-    knownKeys(o, ['threads', 'maxBytes', 'retries', 'workerFile', 'resourceLimits'], 'Engine options');
-    this.threads = o.threads === undefined ? availableParallelism() : positiveInteger(o.threads, 'threads');
+    knownKeys(
+      o,
+      [
+        'threads',
+        'maxBytes',
+        'retries',
+        'workerFile',
+        'resourceLimits',
+        'redis',
+        'queue',
+        'chunksPerJob',
+        'queueWindow',
+        'workerTimeout',
+      ],
+      'Engine options',
+    );
+    this.remote = o.redis === undefined ? null : queueCoordinator(o);
+    if (this.remote !== null && o.threads !== undefined)
+      throw new TypeError(
+        'threads must not be given with redis: a queue coordinator runs no threads of its own (its workers have --threads).',
+      );
+    this.threads =
+      this.remote !== null
+        ? 0
+        : o.threads === undefined
+          ? availableParallelism()
+          : positiveInteger(o.threads, 'threads');
     if (o.maxBytes !== undefined) {
       if (typeof o.maxBytes !== 'number')
         throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`);
@@ -81,7 +110,11 @@ export class Engine {
       pool: this.pool,
       threads: this.threads,
       retries,
-      noteThread: (id) => this.seenThreads.add(id),
+      remote: this.remote,
+      noteThread: (id) => {
+        // Chunks from a queue carry no local thread (-1).
+        if (id >= 0) this.seenThreads.add(id);
+      },
       checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
       describe: (kind, B, K, seed, units, chunkUnits, x) =>
         makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
@@ -127,6 +160,7 @@ export class Engine {
     options: SampleOptions = {},
   ): Promise<Tensor> {
     this.checkOpen();
+    this.checkLocal('sample');
     checkDist(dist);
     return runSample(this.ctx, dist, sample_shape, options);
   }
@@ -141,6 +175,7 @@ export class Engine {
    */
   async logProb(dist: RelaxedOneHotCategorical, value: TensorLike, options: JobOptions = {}): Promise<Tensor> {
     this.checkOpen();
+    this.checkLocal('logProb');
     checkDist(dist);
     return runLogProb(this.ctx, dist, value, options);
   }
@@ -164,7 +199,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.reset();
+    await Promise.all([this.pool.reset(), this.remote?.close()]);
   }
 
   /** For `await using engine = new Engine()`. */
@@ -172,9 +207,38 @@ export class Engine {
     await this.close();
   }
 
+  private checkLocal(method: string): void {
+    if (this.remote === null) return;
+    throw new QueueError(
+      `relaxed-mc: engine.${method} runs on this machine only: its output is an array as long as the job, not a sum that ` +
+        'workers can send back through a queue. Use an Engine without redis for sample and logProb.',
+    );
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new Error('relaxed-mc: this Engine is closed; create a new one.');
   }
+}
+
+/**
+ * @param o - the Engine options.
+ * @returns the queue coordinator that `redis` and `queue` ask for.
+ */
+function queueCoordinator(o: Record<string, unknown>): QueueCoordinator {
+  const redis = parseRedisUrl(o.redis, 'redis');
+  const queue = queueName(o.queue ?? DEFAULT_QUEUE, 'queue');
+  const chunksPerJob =
+    o.chunksPerJob === undefined ? DEFAULT_CHUNKS_PER_JOB : positiveInteger(o.chunksPerJob, 'chunksPerJob');
+  const window = o.queueWindow === undefined ? DEFAULT_WINDOW : positiveInteger(o.queueWindow, 'queueWindow');
+  let workerTimeoutMs: number | null = null;
+  if (o.workerTimeout !== undefined) {
+    if (typeof o.workerTimeout !== 'number' || !(o.workerTimeout > 0))
+      throw new RangeError(
+        `workerTimeout must be a positive number of milliseconds, but got ${String(o.workerTimeout)}.`,
+      );
+    workerTimeoutMs = o.workerTimeout;
+  }
+  return new QueueCoordinator({ redis, queue, chunksPerJob, window, workerTimeoutMs });
 }
 
 function checkDist(dist: unknown): asserts dist is RelaxedOneHotCategorical {

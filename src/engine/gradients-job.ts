@@ -139,7 +139,8 @@ export async function runGradients(
   });
   const state = await runResumable(parts, {
     pool: ctx.pool,
-    start: () => ctx.pool.start(),
+    start: () => (ctx.remote === null ? ctx.pool.start() : ctx.remote.start()),
+    remote: ctx.remote,
     params,
     shard: long.shard,
     checkpoint: long.checkpoint,

@@ -100,7 +100,8 @@ export async function runMoments(
     ],
     {
       pool: ctx.pool,
-      start: () => ctx.pool.start(),
+      start: () => (ctx.remote === null ? ctx.pool.start() : ctx.remote.start()),
+      remote: ctx.remote,
       params,
       shard: long.shard,
       checkpoint: long.checkpoint,

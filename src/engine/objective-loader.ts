@@ -43,17 +43,23 @@ export function moduleHash(spec: string): string | null {
  * @param d - the objective descriptor.
  * @param K - categories.
  * @returns the objective. A module is imported once per thread and version of its contents
- *   (the URL carries their hash), so an edited module is not served from the import cache.
+ *   (the URL carries their hash), so an edited module is not served from the import cache. A
+ *   `data:` URL (a queue worker's checked copy of a module's bytes) is imported as it is.
  */
 export async function loadObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
   if (!('module' in d)) return objectiveFromSpec(d);
-  const hash = moduleHash(d.module);
-  const url = hash === null ? moduleUrl(d.module) : `${moduleUrl(d.module)}?sha256=${hash}`;
+  // A queue worker passes the checked bytes of a module as a data: URL (see queue/allowed-modules.ts).
+  const hash = d.module.startsWith('data:') ? null : moduleHash(d.module);
+  const url = d.module.startsWith('data:')
+    ? d.module
+    : hash === null
+      ? moduleUrl(d.module)
+      : `${moduleUrl(d.module)}?sha256=${hash}`;
   let mod = modules.get(url);
   if (mod === undefined) {
     mod = import(url);
     modules.set(url, mod);
     mod.catch(() => modules.delete(url));
   }
-  return objectiveFromModule(K, await mod, d.module);
+  return objectiveFromModule(K, await mod, url.startsWith('data:') ? 'the queued objective module' : d.module);
 }

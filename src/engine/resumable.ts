@@ -11,7 +11,7 @@ import { chunkSequence, listSequence, type ChunkOrder } from './chunk-order.js';
 import { type JobParams, type JobState, describeDifferences, hashParams } from './job-state.js';
 import type { ChunkResult, JobDescriptor } from './layout.js';
 import { RangeSet } from './range-set.js';
-import { runChunks, type Progress } from './scheduler.js';
+import { runChunks, type Progress, type RunChunksOptions } from './scheduler.js';
 import { type Shard, shardRange } from './shards.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import type { WorkerPool } from './pool.js';
@@ -44,6 +44,20 @@ export interface ResumableOptions {
   readonly signal?: AbortSignal;
   readonly order: ChunkOrder;
   readonly retries: number;
+  /** Runs the chunks somewhere else than the pool (a queue); null or absent: on the pool. */
+  readonly remote?: RemoteChunks | null;
+}
+
+/** Where chunks run when not on the local pool (see `queue/coordinator.ts`). */
+export interface RemoteChunks {
+  /**
+   * @param o - as for the local scheduler.
+   * @param key - unique to the job's parameters and the part.
+   * @param keepUntilCheckpoint - keep results where they are until a checkpoint holds them.
+   */
+  runChunks(o: RunChunksOptions, key: string, keepUntilCheckpoint: boolean): Promise<void>;
+  /** A checkpoint holding every result merged so far was written. */
+  afterCheckpoint(): void;
 }
 
 /** Default time between two checkpoint writes. */
@@ -123,7 +137,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
   let doneBefore = total - parts.reduce((a, p, i) => a + unitsIn(p, remaining[i]), 0);
 
   // A checkpoint that cannot be written is found before any work, not at the first timer tick.
-  if (o.checkpoint !== null) write(o.checkpoint.path, state());
+  if (o.checkpoint !== null) write(o.checkpoint.path, state(), o.remote);
   if (remaining.some((r) => r.length > 0)) await o.start();
   // The job's own signal: fired by the caller's, or by a checkpoint write that failed mid-run
   // (the job stops rather than run on without saving, and the last good checkpoint stays).
@@ -137,7 +151,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
     const cp = o.checkpoint;
     timer = setInterval(() => {
       try {
-        write(cp.path, state());
+        write(cp.path, state(), o.remote);
       } catch (err) {
         writeError ??= err as StateFileError;
         stop.abort();
@@ -150,7 +164,11 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
       const todo = remaining[i];
       if (todo.length === 0) continue;
       const whole = ranges[i][0] === 0 && ranges[i][1] === part.chunks && todo.length === part.chunks;
-      await runChunks({
+      const run = (r: RunChunksOptions) =>
+        o.remote
+          ? o.remote.runChunks(r, `${paramsHash.slice(0, 24)}.${part.name}`, o.checkpoint !== null)
+          : runChunks(r);
+      await run({
         pool: o.pool,
         job: part.job,
         chunks: whole ? chunkSequence(part.chunks, o.order) : listSequence(todo),
@@ -173,7 +191,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
     // write fails, the original error is the one to report.
     if (o.checkpoint !== null) {
       try {
-        write(o.checkpoint.path, state());
+        write(o.checkpoint.path, state(), o.remote);
       } catch {
         // the last good checkpoint stays as it was
       }
@@ -184,7 +202,7 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
     o.signal?.removeEventListener('abort', forward);
   }
   const final = state();
-  if (o.checkpoint !== null) write(o.checkpoint.path, final);
+  if (o.checkpoint !== null) write(o.checkpoint.path, final, o.remote);
   return final;
 }
 
@@ -193,12 +211,13 @@ export async function runResumable(parts: readonly ResumablePart[], o: Resumable
  * @param state - what to save.
  * @throws StateFileError naming the file and the reason.
  */
-function write(path: string, state: JobState): void {
+function write(path: string, state: JobState, remote?: RemoteChunks | null): void {
   try {
     writeStateFile(path, state);
   } catch (err) {
     throw new StateFileError(`cannot write the checkpoint ${path}: ${(err as Error).message}`, path);
   }
+  remote?.afterCheckpoint();
 }
 
 function* range(a: number, b: number): Iterable<number> {

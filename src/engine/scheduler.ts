@@ -20,6 +20,8 @@ export interface Progress {
   total: number;
   /** Throughput of this run so far, in units per second. */
   samplesPerSecond: number;
+  /** Through a queue: true when no worker has taken or finished a chunk for 30 s. */
+  waitingForWorkers?: boolean;
 }
 
 /** What {@link runChunks} needs. */

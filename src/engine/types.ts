@@ -22,6 +22,20 @@ export interface EngineOptions {
   workerFile?: string | URL;
   /** V8 heap limits of each worker thread. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
+  /**
+   * A `redis://` or `rediss://` URL: `moments` and `gradients` then run their chunks through a BullMQ
+   * queue on that Redis, taken by `relaxed-mc worker` processes anywhere, with the bits of a local
+   * run; this engine starts no threads (`threads` must not be given). `sample` and `logProb` refuse.
+   */
+  redis?: string;
+  /** Base name of the queue (default `relaxed-mc`); the stream version is appended to it. */
+  queue?: string;
+  /** With `redis`: consecutive chunks per queued job (default 32). */
+  chunksPerJob?: number;
+  /** With `redis`: queued jobs in Redis at a time (default 64). */
+  queueWindow?: number;
+  /** With `redis`: fail with a `QueueError` after this many milliseconds without a worker taking or finishing a chunk (default: wait). */
+  workerTimeout?: number;
 }
 
 /** Options shared by every job. */

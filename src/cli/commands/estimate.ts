@@ -13,12 +13,13 @@ import { runMoments } from '../run-moments.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
+import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
 /** The seed example: what plain `relaxed-mc estimate` (and `npm start`) runs. */
 export const DEFAULT_PROBS = [0.7, 0.2, 0.1];
 
 /** Flags of `estimate`. */
-export interface EstimateFlags extends SharedFlags, LongJobFlags {
+export interface EstimateFlags extends SharedFlags, LongJobFlags, QueueFlags {
   /** Draws per batch element. */
   samples: number;
   /** Also estimate the covariance matrix. */
@@ -38,6 +39,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addSamplesFlag(cmd, 1e7, 'draws per batch element');
     addRunFlags(cmd);
     addLongJobFlags(cmd);
+    addQueueFlags(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -49,7 +51,8 @@ export const estimate: CommandSpec<EstimateFlags> = {
           '  relaxed-mc estimate --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e8 --seed 42\n' +
           "  relaxed-mc estimate --temperature '[0.5,2]' --logits '[[0,1,2],[2,1,0]]' --format json\n" +
           '  relaxed-mc estimate --samples 1e11 --seed 42 --checkpoint run.ckpt      # rerun the same command to resume\n' +
-          '  relaxed-mc estimate --samples 1e11 --seed 42 --shard 3/8 --out part-3.json  # then: relaxed-mc merge part-*.json\n',
+          '  relaxed-mc estimate --samples 1e11 --seed 42 --shard 3/8 --out part-3.json  # then: relaxed-mc merge part-*.json\n' +
+          '  relaxed-mc estimate --samples 1e11 --seed 42 --redis redis://127.0.0.1:6379  # chunks run by relaxed-mc worker processes\n',
       );
   },
   async run(flags, ctx) {
@@ -59,6 +62,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
       logits: flags.logits,
     });
     const long = longJobOptions(flags, flags.seed);
+    engineOptions(flags);
     if (flags.shard !== undefined) {
       const { shard } = flags;
       const est = await runMoments(
@@ -70,6 +74,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
           threads: flags.threads,
           covariance: flags.covariance,
           quiet: flags.quiet,
+          queue: flags,
           long: long.options,
         },
         ctx,
@@ -92,6 +97,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
           threads: flags.threads,
           covariance: flags.covariance,
           quiet: flags.quiet,
+          queue: flags,
           long: long.options,
         },
         ctx,

@@ -26,12 +26,13 @@ import { plotPath, resultPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, asStateUsage, guard, longJobOptions } from '../long-job.js';
+import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
 /** Temperatures when neither `--temperature` nor `--temperatures` is given. */
 const DEFAULT_TEMPERATURES = [0.1, 0.5, 1, 2];
 
 /** Flags of `gradients`. */
-export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags {
+export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags, QueueFlags {
   /** `linear`, `quadratic`, or a module path / file URL. */
   objective: string;
   /** Coefficients of the linear objective. */
@@ -107,6 +108,7 @@ export const gradients: CommandSpec<GradientsFlags> = {
     );
     addRunFlags(cmd);
     addLongJobFlags(cmd);
+    addQueueFlags(cmd);
     cmd
       .addOption(
         new Option('--format <format>', 'format of the result on stdout')
@@ -153,6 +155,7 @@ export const gradients: CommandSpec<GradientsFlags> = {
       );
     }
     const long = longJobOptions(flags, flags.seed);
+    engineOptions(flags);
     if (flags.shard !== undefined) {
       const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
       guard(() => writeStateFile(resolve(flags.out as string), study.state));
@@ -201,7 +204,7 @@ async function runStudy(
   ctx: Context,
   long: ReturnType<typeof longJobOptions>['options'],
 ): Promise<GradientStudy> {
-  const engine = new Engine({ threads: flags.threads });
+  const engine = new Engine(engineOptions(flags));
   const bar = ctx.progress('gradients', 'estimates', flags.quiet ?? false);
   try {
     return await engine.gradients(dist, {

@@ -12,6 +12,16 @@ import { logProb } from './log-prob.js';
 import { merge } from './merge.js';
 import { sample } from './sample.js';
 import { sweep } from './sweep.js';
+import { worker } from './worker.js';
 
 /** Every subcommand of `relaxed-mc`. */
-export const commands: readonly CommandSpec<object>[] = [estimate, sample, logProb, sweep, gradients, merge, bench];
+export const commands: readonly CommandSpec<object>[] = [
+  estimate,
+  sample,
+  logProb,
+  sweep,
+  gradients,
+  merge,
+  worker,
+  bench,
+];

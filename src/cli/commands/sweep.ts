@@ -17,12 +17,13 @@ import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } fr
 import { plotPath, resultPath } from '../output-paths.js';
 import { runMoments } from '../run-moments.js';
 import { DEFAULT_PROBS } from './estimate.js';
+import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
 /** Flags of `sweep`. */
-export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
+export interface SweepFlags extends Omit<SharedFlags, 'temperature'>, QueueFlags {
   /** The temperatures. */
   temperatures: number[];
   /** Draws per temperature. */
@@ -48,6 +49,7 @@ export const sweep: CommandSpec<SweepFlags> = {
     addDistributionFlags(cmd, { temperature: false, defaultProbs: DEFAULT_PROBS.join(',') });
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
+    addQueueFlags(cmd);
     cmd
       .addOption(
         new Option('--format <format>', 'format of the result on stdout')
@@ -76,13 +78,22 @@ export const sweep: CommandSpec<SweepFlags> = {
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
+    engineOptions(flags);
     // Open every output first: an unwritable path fails before the sampling, not after.
     const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
     const plots: AtomicFile[] = [];
     try {
       for (const p of flags.plot ?? []) plots.push(await AtomicFile.create(p, '--plot'));
       const est = await runMoments(
-        { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
+        {
+          label: 'sweep',
+          dist,
+          samples: flags.samples,
+          seed: flags.seed,
+          threads: flags.threads,
+          quiet: flags.quiet,
+          queue: flags,
+        },
         ctx,
       );
       const report = { dist, est };
