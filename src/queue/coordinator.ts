@@ -298,18 +298,20 @@ export class QueueCoordinator {
 
       const check = async (g: Group): Promise<void> => {
         if (g.merged || finished) return;
-        const j = await queue.getJob(g.id);
+        // The state first: a job read before it completed would show no return value yet.
+        const state = await queue.getJobState(g.id);
         if (g.merged || finished) return;
-        if (j === undefined) {
+        if (state === 'unknown') {
           // Gone from Redis (lost in a restart without persistence): add it again.
           await add(g);
           return;
         }
+        const j = await queue.getJob(g.id);
+        if (j === undefined || g.merged || finished) return;
         if (j.processedOn !== undefined && j.processedOn !== g.startedAt) {
           g.startedAt = j.processedOn;
           lastActivity = performance.now();
         }
-        const state = await j.getState();
         if (state === 'completed') merge(g, j.returnvalue);
         else if (state === 'failed') fail(g, j);
       };
