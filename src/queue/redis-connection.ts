@@ -107,6 +107,8 @@ export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> 
     // BullMQ's blocking reads need requests to wait for a reconnection rather than fail.
     maxRetriesPerRequest: null,
     lazyConnect: true,
+    // A closed client otherwise keeps the process alive for 2 s waiting for the socket to end.
+    disconnectTimeout: 200,
     retryStrategy: (times) => Math.min(100 * times, 1000),
   });
   // ioredis reports connection trouble as 'error' events; without a listener Node would crash.
@@ -127,8 +129,10 @@ export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> 
     await client.ping();
   } catch (err) {
     client.disconnect();
-    const why = scrub((err as Error)?.message ?? String(err), url);
-    const auth = /WRONGPASS|NOAUTH|invalid password|AUTH/i.test(why);
+    // ioredis rejects with "Connection is closed" after an AUTH failure; the reason came as an event.
+    const reasons = [lastError as Error | null, err as Error].map((e) => scrub(e?.message ?? String(e), url));
+    const why = reasons.find((r) => /WRONGPASS|NOAUTH|invalid password/i.test(r)) ?? reasons[1];
+    const auth = /WRONGPASS|NOAUTH|invalid password/i.test(why);
     throw new QueueError(
       auth
         ? `relaxed-mc ${role}: Redis at ${url.shown} refused the credentials (${why}). Check the password in the URL.`

@@ -26,8 +26,22 @@ export interface Run {
  * @returns exit status and output.
  */
 export function relaxedMc(args: readonly string[], cwd: string): Promise<Run> {
+  return relaxedMcEnv(args, cwd, {});
+}
+
+/**
+ * @param args - arguments after `relaxed-mc`.
+ * @param cwd - working directory.
+ * @param env - variables added to the environment.
+ * @returns exit status and output.
+ */
+export function relaxedMcEnv(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
