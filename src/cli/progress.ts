@@ -8,6 +8,9 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../index.js';
 
+/** What a job through a queue shows when no worker has taken or finished a chunk for a while. */
+const WAITING = 'waiting for workers (none has taken a chunk for 30 s; start one with relaxed-mc worker --redis URL)';
+
 /** Seconds between two plain progress lines when stderr is not a terminal. */
 const PLAIN_INTERVAL_MS = 3000;
 
@@ -51,7 +54,7 @@ function barReporter(o: ProgressOptions): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     {
       stream: o.stream,
-      format: `${o.label} [{bar}] {percentage}% | {done}/{all} ${o.unit} | {rate} | ETA {eta_formatted}`,
+      format: `${o.label} [{bar}] {percentage}% | {done}/{all} ${o.unit} | {rate} | ETA {eta_formatted}{status}`,
       barsize: 30,
       hideCursor: true,
       clearOnComplete: true,
@@ -69,6 +72,7 @@ function barReporter(o: ProgressOptions): ProgressReporter {
         done: compact(p.done),
         all: compact(p.total),
         rate: `${compact(p.samplesPerSecond)} ${o.unit}/s`,
+        status: p.waitingForWorkers ? ` | ${WAITING}` : '',
       };
       if (!started) {
         bar.start(p.total, p.done, payload);
@@ -93,8 +97,9 @@ function plainReporter(o: ProgressOptions): ProgressReporter {
       last = now;
       const pct = p.total > 0 ? ((100 * p.done) / p.total).toFixed(1) : '0.0';
       const eta = p.samplesPerSecond > 0 ? ` ETA ${formatSeconds((p.total - p.done) / p.samplesPerSecond)}` : '';
+      const status = p.waitingForWorkers ? `, ${WAITING}` : '';
       o.stream.write(
-        `${o.label}: ${pct}% (${compact(p.done)}/${compact(p.total)} ${o.unit}), ${compact(p.samplesPerSecond)} ${o.unit}/s,${eta}\n`,
+        `${o.label}: ${pct}% (${compact(p.done)}/${compact(p.total)} ${o.unit}), ${compact(p.samplesPerSecond)} ${o.unit}/s,${eta}${status}\n`,
       );
     },
     stop() {

@@ -76,9 +76,15 @@ export class Engine {
         'chunksPerJob',
         'queueWindow',
         'workerTimeout',
+        'queueWaitingAfter',
       ],
       'Engine options',
     );
+    if (o.redis === undefined) {
+      for (const k of ['queue', 'chunksPerJob', 'queueWindow', 'workerTimeout', 'queueWaitingAfter']) {
+        if (o[k] !== undefined) throw new TypeError(`${k} needs redis (the URL of the queue's Redis).`);
+      }
+    }
     this.remote = o.redis === undefined ? null : queueCoordinator(o);
     if (this.remote !== null && o.threads !== undefined)
       throw new TypeError(
@@ -238,7 +244,9 @@ function queueCoordinator(o: Record<string, unknown>): QueueCoordinator {
       );
     workerTimeoutMs = o.workerTimeout;
   }
-  return new QueueCoordinator({ redis, queue, chunksPerJob, window, workerTimeoutMs });
+  const waitingAfterMs =
+    o.queueWaitingAfter === undefined ? undefined : positiveInteger(o.queueWaitingAfter, 'queueWaitingAfter');
+  return new QueueCoordinator({ redis, queue, chunksPerJob, window, workerTimeoutMs, waitingAfterMs });
 }
 
 function checkDist(dist: unknown): asserts dist is RelaxedOneHotCategorical {

@@ -36,6 +36,8 @@ export interface EngineOptions {
   queueWindow?: number;
   /** With `redis`: fail with a `QueueError` after this many milliseconds without a worker taking or finishing a chunk (default: wait). */
   workerTimeout?: number;
+  /** With `redis`: milliseconds without a worker taking or finishing a chunk before progress reports `waitingForWorkers` (default 30 000). */
+  queueWaitingAfter?: number;
 }
 
 /** Options shared by every job. */
