@@ -20,8 +20,8 @@ import { basename } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError, ChunkError, QueueError } from '../errors.js';
-import type { ChunkResult, JobDescriptor } from '../engine/layout.js';
-import { moduleHash } from '../engine/objective-loader.js';
+import type { ChunkResult, JobDescriptor } from '../chunks/layout.js';
+import { moduleHash } from '../chunks/objective-loader.js';
 import type { RunChunksOptions } from '../engine/scheduler.js';
 import { type RedisUrl, connectRedis, scrub } from './redis-connection.js';
 import {

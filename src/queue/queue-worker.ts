@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { AbortError } from '../errors.js';
 import { listSequence } from '../engine/chunk-order.js';
 import { makeDescriptor } from '../engine/context.js';
-import type { ObjectiveDescriptor } from '../engine/layout.js';
+import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import { WorkerPool } from '../engine/pool.js';
 import { runChunks } from '../engine/scheduler.js';
 import type { AllowedModules } from './allowed-modules.js';

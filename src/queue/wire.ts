@@ -15,7 +15,7 @@ import { Buffer } from 'node:buffer';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
 import { type EstimatorName, isEstimatorName, minimumM, uniformsPerGroup } from '../kernels/gradient-estimators.js';
 import { STREAM_SPAN, streamBaseOf } from '../engine/gradient-study.js';
-import { type JobDescriptor, extraOffset, gradientSumsPerElement, temperatureOffset } from '../engine/layout.js';
+import { type JobDescriptor, extraOffset, gradientSumsPerElement, temperatureOffset } from '../chunks/layout.js';
 
 /** Version of the job and result format; part of the queue's name. */
 export const WIRE_VERSION = 1;
