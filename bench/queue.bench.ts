@@ -26,6 +26,9 @@ const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const W1 = WORKLOADS.find((w) => w.id === 'W1')!;
 const N = Math.round(2 ** 28 * scale);
 const SMALL_N = Math.round(2 ** 24 * scale);
+/** The per-job overhead is measured on tiny chunks (256 draws of K = 16: microseconds of work each). */
+const TINY = { samples: 512 * 256, seed: 3, chunkSize: 256 };
+const overheadOnly = process.argv.includes('--overhead-only');
 
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     const times = { local: [] as number[], queue: [] as number[] };
     let reference: string | null = null;
     let chunks = 0;
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < (overheadOnly ? 0 : rounds); r++) {
       const order: ('local' | 'queue')[] = r % 2 === 0 ? ['local', 'queue'] : ['queue', 'local'];
       for (const which of order) {
         const t0 = performance.now();
@@ -109,13 +112,14 @@ async function main(): Promise<void> {
         `round ${r + 1}/${rounds}: local ${times.local[r].toFixed(0)} ms, queue ${times.queue[r].toFixed(0)} ms\n`,
       );
     }
-    // Per queued job: a job of SMALL_N, one chunk per queued job, against the same job run locally.
+    // Per queued job: 512 tiny chunks, one per queued job, against the same job run locally: the
+    // difference is the queue's cost of a job (its work is negligible beside it).
     const small1 = { local: [] as number[], queue: [] as number[] };
     let smallChunks = 0;
     for (let r = 0; r < rounds; r++) {
       for (const which of r % 2 === 0 ? (['local', 'queue'] as const) : (['queue', 'local'] as const)) {
         const t0 = performance.now();
-        const est = await (which === 'local' ? local : perJob).moments(dist, small);
+        const est = await (which === 'local' ? local : perJob).moments(dist, TINY);
         small1[which].push(performance.now() - t0);
         smallChunks = est.chunks;
       }
@@ -127,23 +131,27 @@ async function main(): Promise<void> {
     const perChunk = (median(times.queue) - median(times.local)) / chunks;
     const perQueuedJob = (median(small1.queue) - median(small1.local)) / smallChunks;
     console.log(
-      `W1 (K = 16, tau = 0.5), N = 2^${Math.log2(N).toFixed(0)}: ${chunks} chunks, ${Math.ceil(chunks / chunksPerJob)} queued jobs of ${chunksPerJob}`,
+      `${cpus().length} cores (${cpus()[0]?.model}), load average ${load0.map((x) => x.toFixed(2)).join(' ')} at the start, ` +
+        `${loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')} at the end; ${rounds} interleaved rounds\n`,
     );
+    if (!overheadOnly) {
+      console.log(
+        `W1 (K = 16, tau = 0.5), N = 2^${Math.log2(N).toFixed(0)}: ${chunks} chunks, ${Math.ceil(chunks / chunksPerJob)} queued jobs of ${chunksPerJob}`,
+      );
+      console.log('| variant | median ms | min-max ms | ns per element |');
+      console.log('|---|---:|---:|---:|');
+      console.log(row('local engine, 2 threads', times.local));
+      console.log(row(`queue, 1 worker of 2 threads, ${chunksPerJob} chunks per job`, times.queue));
+      console.log(
+        `\nqueue throughput / local throughput: ${ratio.toFixed(3)} (MAD of the rounds: local ${mad(times.local).toFixed(0)} ms, queue ${mad(times.queue).toFixed(0)} ms)`,
+      );
+      console.log(`overhead per chunk at ${chunksPerJob} chunks per job: ${perChunk.toFixed(3)} ms`);
+    }
     console.log(
-      `${cpus().length} cores (${cpus()[0]?.model}), load average ${load0.map((x) => x.toFixed(2)).join(' ')} at the start, ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')} at the end; ${rounds} interleaved rounds\n`,
-    );
-    console.log('| variant | median ms | min-max ms | ns per element |');
-    console.log('|---|---:|---:|---:|');
-    console.log(row('local engine, 2 threads', times.local));
-    console.log(row(`queue, 1 worker of 2 threads, ${chunksPerJob} chunks per job`, times.queue));
-    console.log(
-      `\nqueue throughput / local throughput: ${ratio.toFixed(3)} (MAD of the rounds: local ${mad(times.local).toFixed(0)} ms, queue ${mad(times.queue).toFixed(0)} ms)`,
-    );
-    console.log(`overhead per chunk at ${chunksPerJob} chunks per job: ${perChunk.toFixed(3)} ms`);
-    console.log(
-      `overhead per queued job (N = 2^${Math.log2(SMALL_N).toFixed(0)}, ${smallChunks} jobs of 1 chunk; medians local ${median(small1.local).toFixed(0)} ms, queue ${median(small1.queue).toFixed(0)} ms): ${perQueuedJob.toFixed(2)} ms`,
+      `overhead per queued job (${smallChunks} jobs of one chunk of 256 draws; medians local ${median(small1.local).toFixed(0)} ms, ` +
+        `queue ${median(small1.queue).toFixed(0)} ms, queue min-max ${Math.min(...small1.queue).toFixed(0)}-${Math.max(...small1.queue).toFixed(0)} ms): ${perQueuedJob.toFixed(2)} ms`,
     );
     console.log(`checksum ${reference?.slice(0, 16)}`);
   } finally {
