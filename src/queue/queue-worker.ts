@@ -150,6 +150,11 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (lastError !== '') o.log('Redis: connected again', false);
     lastError = '';
   });
+  o.log(
+    `serving queue ${o.queue} at ${o.redis.shown} with ${o.threads} thread${o.threads === 1 ? '' : 's'}` +
+      `${o.modules === null ? '' : `, objective modules from ${o.modules.folder}`}`,
+    false,
+  );
   void worker
     .run()
     .catch((err: unknown) =>

@@ -112,11 +112,6 @@ export const worker: CommandSpec<WorkerFlags> = {
       concurrency: flags.jobs ?? 2,
       log,
     });
-    log(
-      `serving queue ${queue} at ${redis.shown} with ${threads} thread${threads === 1 ? '' : 's'}` +
-        `${modules === null ? '' : `, objective modules from ${modules.folder}`}`,
-      false,
-    );
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
