@@ -53,11 +53,11 @@ describe.skipIf(!HAS_REDIS)('a coordinator restarted with --checkpoint', () => {
     }
     first.kill('SIGKILL');
     await exited;
-    expect(held).toBeGreaterThan(0);
-    expect(held).toBeLessThan(CHUNKS);
+    expect(held, 'chunks in the checkpoint when the first coordinator was killed').toBeGreaterThan(0);
+    expect(held, 'chunks in the checkpoint when the first coordinator was killed').toBeLessThan(CHUNKS);
 
     const second = await relaxedMc(cpArgs, tmp.dir);
-    expect(second.stderr).toBe('');
+    expect(second.stderr, 'stderr of the second coordinator').toBe('');
     expect(second.code).toBe(0);
     const a = JSON.parse(second.stdout);
     const b = JSON.parse(local.stdout);
@@ -66,7 +66,7 @@ describe.skipIf(!HAS_REDIS)('a coordinator restarted with --checkpoint', () => {
 
     // Every chunk was computed exactly once over both runs.
     const computed = workers.flatMap((w) => w.doneRanges()).reduce((n, [x, y]) => n + (y - x), 0);
-    expect(computed).toBe(CHUNKS);
+    expect(computed, workers.map((w) => w.log()).join('\n')).toBe(CHUNKS);
     // Results leave Redis once the checkpoint holds them.
     const client = new Redis(redis.url);
     try {
