@@ -8,7 +8,7 @@ import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
@@ -27,6 +27,8 @@ export interface EstimateFlags extends SharedFlags, LongJobFlags {
   format: 'table' | 'json' | 'csv';
   /** Write the result to this file instead of stdout. */
   out?: string;
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `estimate` subcommand. */
@@ -38,6 +40,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addSamplesFlag(cmd, 1e7, 'draws per batch element');
     addRunFlags(cmd);
     addLongJobFlags(cmd);
+    addExactFlag(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -96,7 +99,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
         },
         ctx,
       );
-      const report = { dist, est };
+      const report = { dist, est, exact: flags.exact };
       const text =
         flags.format === 'json'
           ? `${momentsJson(report)}\n`

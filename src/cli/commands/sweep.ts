@@ -11,7 +11,7 @@ import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
 import { plotPath, resultPath } from '../output-paths.js';
@@ -33,6 +33,8 @@ export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
   out?: string;
   /** Figure files, `.svg` or `.png`. */
   plot?: string[];
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `sweep` subcommand. */
@@ -48,6 +50,7 @@ export const sweep: CommandSpec<SweepFlags> = {
     addDistributionFlags(cmd, { temperature: false, defaultProbs: DEFAULT_PROBS.join(',') });
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
+    addExactFlag(cmd);
     cmd
       .addOption(
         new Option('--format <format>', 'format of the result on stdout')
@@ -85,7 +88,7 @@ export const sweep: CommandSpec<SweepFlags> = {
         { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
         ctx,
       );
-      const report = { dist, est };
+      const report = { dist, est, exact: flags.exact };
       const text = (format: string) =>
         format === 'json'
           ? `${momentsJson(report)}\n`
@@ -98,7 +101,7 @@ export const sweep: CommandSpec<SweepFlags> = {
         await out.commit(ctx.signal);
       }
       if (plots.length > 0) {
-        const spec = sweepSpec(figureData(report, which, flags.temperatures));
+        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact));
         const svg = await renderSvg(spec);
         for (const f of plots) {
           await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
@@ -117,6 +120,7 @@ function figureData(
   report: MomentsReport,
   which: { probs?: Nested; logits?: Nested },
   temperatures: number[],
+  withExact: boolean,
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
@@ -125,16 +129,18 @@ function figureData(
   const hi = Math.max(...temperatures);
   // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
   const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
-  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
-    (a, b) => a - b,
-  );
-  const fine = buildDistribution({ temperature: grid, ...which }).dist;
-  const fm = fine.mean.data;
-  const fv = fine.variance.data;
   const exact: SweepPoint[] = [];
-  grid.forEach((t, i) => {
-    for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
-  });
+  if (withExact) {
+    const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+      (a, b) => a - b,
+    );
+    const fine = buildDistribution({ temperature: grid, ...which }).dist;
+    const fm = fine.mean.data;
+    const fv = fine.variance.data;
+    grid.forEach((t, i) => {
+      for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
+    });
+  }
   const estimates: SweepPoint[] = [];
   temperatures.forEach((t, i) => {
     for (let k = 0; k < K; k++) {
