@@ -16,13 +16,14 @@ import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
 import { plotPath, resultPath } from '../output-paths.js';
 import { runMoments } from '../run-moments.js';
+import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
 /** Flags of `sweep`. */
-export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
+export interface SweepFlags extends Omit<SharedFlags, 'temperature'>, CategoryFlags {
   /** The temperatures. */
   temperatures: number[];
   /** Draws per temperature. */
@@ -51,6 +52,7 @@ export const sweep: CommandSpec<SweepFlags> = {
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
     addExactFlag(cmd);
+    addCategoryFlags(cmd);
     cmd
       .addOption(
         new Option('--format <format>', 'format of the result on stdout')
@@ -79,6 +81,8 @@ export const sweep: CommandSpec<SweepFlags> = {
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
+    // Checked before any work, so a bad --categories fails at once.
+    const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
     // Open every output first: an unwritable path fails before the sampling, not after.
     const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
     const plots: AtomicFile[] = [];
@@ -101,7 +105,7 @@ export const sweep: CommandSpec<SweepFlags> = {
         await out.commit(ctx.signal);
       }
       if (plots.length > 0) {
-        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact));
+        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn));
         const svg = await renderSvg(spec);
         for (const f of plots) {
           await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
@@ -115,19 +119,31 @@ export const sweep: CommandSpec<SweepFlags> = {
   },
 };
 
-/** Exact curves on a fine log-spaced grid (plus the swept temperatures), and the estimates. */
-function figureData(
+/**
+ * The data of sweep's figure: exact curves on a fine log-spaced grid (plus the swept
+ * temperatures) and the estimates, for the drawn categories only.
+ *
+ * @param report - the estimate and its distribution.
+ * @param which - the parameter as given (probs or logits), to build the fine grid.
+ * @param temperatures - the swept temperatures.
+ * @param withExact - false with `--no-exact` (no curves).
+ * @param drawn - the categories to draw (see `plot-categories.ts`).
+ * @returns what `sweepSpec` draws.
+ */
+export function figureData(
   report: MomentsReport,
   which: { probs?: Nested; logits?: Nested },
   temperatures: number[],
   withExact: boolean,
+  drawn: { shown: number[]; byRank: boolean },
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
+  const { shown } = drawn;
   const lo = Math.min(...temperatures);
   const hi = Math.max(...temperatures);
-  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
+  // The exact curves cost ~K / 20 ms per temperature: fewer grid points for many categories.
   const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
   const exact: SweepPoint[] = [];
   if (withExact) {
@@ -138,16 +154,16 @@ function figureData(
     const fm = fine.mean.data;
     const fv = fine.variance.data;
     grid.forEach((t, i) => {
-      for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
+      shown.forEach((k, at) => exact.push({ t, k: at, mean: fm[i * K + k], variance: fv[i * K + k] }));
     });
   }
   const estimates: SweepPoint[] = [];
   temperatures.forEach((t, i) => {
-    for (let k = 0; k < K; k++) {
+    for (const [at, k] of shown.entries()) {
       const j = i * K + k;
       estimates.push({
         t,
-        k,
+        k: at,
         mean: est.mean.data[j],
         variance: est.variance.data[j],
         stderr: est.stderr.data[j],
@@ -155,8 +171,10 @@ function figureData(
       });
     }
   });
-  const categories = Array.from({ length: K }, (_, k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
-  return { categories, exact, estimates, samples: est.samples };
+  const categories = shown.map((k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
+  const title =
+    shown.length === K ? 'Category' : `Category (${shown.length} of ${K}${drawn.byRank ? ', most probable' : ''})`;
+  return { categories, categoryTitle: title, exact, estimates, samples: est.samples };
 }
 
 function checkTemperatures(ts: number[]): number[] {
