@@ -127,37 +127,15 @@ export function exactMoments(
   const variance = new Float64Array(K);
   const covariance = withCovariance ? new Float64Array(K * K) : undefined;
 
-  let top = -Infinity;
-  for (let i = 0; i < K; i++) if (logits[i] > top) top = logits[i];
-  const scale = 1 / Math.max(1, tau);
-  const live: number[] = [];
-  for (let i = 0; i < K; i++) {
-    const gap = logits[i] - top;
-    if (gap > -Infinity && gap * scale >= NEGLIGIBLE_LOG_MEAN) live.push(i);
-  }
-  if (live.length === 1) {
-    mean[live[0]] = 1;
-    secondMoment[live[0]] = 1;
+  const { groupOf, gaps, counts, live } = groupLogits(logits, tau);
+  if (live === 1) {
+    const only = groupOf.indexOf(0);
+    mean[only] = 1;
+    secondMoment[only] = 1;
     return withCovariance ? { mean, secondMoment, variance, covariance } : { mean, secondMoment, variance };
   }
-
-  // Group equal logits (largest first): their transforms are identical.
-  live.sort((x, y) => logits[y] - logits[x]);
-  const groupOf = new Int32Array(K).fill(-1);
-  const gapList: number[] = [];
-  const countList: number[] = [];
-  for (const i of live) {
-    const gap = logits[i] - top;
-    const last = gapList.length - 1;
-    if (last >= 0 && gapList[last] === gap) countList[last]++;
-    else {
-      gapList.push(gap);
-      countList.push(1);
-    }
-    groupOf[i] = gapList.length - 1;
-  }
-  const G = gapList.length;
-  const groups = integrateGroupMoments(Float64Array.from(gapList), Float64Array.from(countList), tau, withCovariance);
+  const G = gaps.length;
+  const groups = integrateGroupMoments(gaps, counts, tau, withCovariance);
 
   for (let i = 0; i < K; i++) {
     const g = groupOf[i];
@@ -182,4 +160,51 @@ export function exactMoments(
     }
   }
   return { mean, secondMoment, variance, covariance };
+}
+
+/** Classes grouped by equal logits, for the quadrature. */
+export interface LogitGroups {
+  /** Group of each class (-1: probability 0 or a mean below `e^-750`, left out). */
+  groupOf: Int32Array;
+  /** `logit - max logit` per group, largest (0) first. */
+  gaps: Float64Array;
+  /** Classes per group. */
+  counts: Float64Array;
+  /** Classes in some group. */
+  live: number;
+}
+
+/**
+ * Groups the classes that enter the quadrature by equal logits (their transforms are equal),
+ * leaving out those of probability 0 and those whose mean underflows (see `NEGLIGIBLE_LOG_MEAN`).
+ *
+ * @param logits - checked logits (at least one finite).
+ * @param tau - the temperature.
+ * @returns the groups.
+ */
+export function groupLogits(logits: ArrayLike<number>, tau: number): LogitGroups {
+  const K = logits.length;
+  let top = -Infinity;
+  for (let i = 0; i < K; i++) if (logits[i] > top) top = logits[i];
+  const scale = 1 / Math.max(1, tau);
+  const live: number[] = [];
+  for (let i = 0; i < K; i++) {
+    const gap = logits[i] - top;
+    if (gap > -Infinity && gap * scale >= NEGLIGIBLE_LOG_MEAN) live.push(i);
+  }
+  live.sort((x, y) => logits[y] - logits[x]);
+  const groupOf = new Int32Array(K).fill(-1);
+  const gapList: number[] = [];
+  const countList: number[] = [];
+  for (const i of live) {
+    const gap = logits[i] - top;
+    const last = gapList.length - 1;
+    if (last >= 0 && gapList[last] === gap) countList[last]++;
+    else {
+      gapList.push(gap);
+      countList.push(1);
+    }
+    groupOf[i] = gapList.length - 1;
+  }
+  return { groupOf, gaps: Float64Array.from(gapList), counts: Float64Array.from(countList), live: live.length };
 }

@@ -55,6 +55,12 @@ export interface GroupMoments {
   readonly cross?: Float64Array;
 }
 
+/**
+ * Sees every node the walk visits (and sums): the logs of `f`, `F`, `f2` per group and
+ * `S = sum_g counts_g log F_g`. The arrays are reused: read them, do not keep them.
+ */
+export type NodeObserver = (logF1: Float64Array, logF: Float64Array, logF2: Float64Array, S: number) => void;
+
 /** Values of `log f`, `log F`, `log f2` of one group at one node. */
 interface NodeValues {
   evaluate(group: number, n: number, out: Float64Array): void;
@@ -69,6 +75,7 @@ interface NodeValues {
  * @param withCross - whether to compute the cross moments `E[y_j y_k]`.
  * @param outerStep - the outer step `H` (smaller only to check convergence).
  * @param interpolate - `true`/`false` forces the tabulated/direct inner functions (default: by cost).
+ * @param observer - called at every node that enters the sums (for integrals beyond the moments).
  * @returns the moments per group.
  */
 export function integrateGroupMoments(
@@ -78,6 +85,7 @@ export function integrateGroupMoments(
   withCross: boolean,
   outerStep: number = OUTER_STEP,
   interpolate?: boolean,
+  observer?: NodeObserver,
 ): GroupMoments {
   const tau = temperature;
   const G = gaps.length;
@@ -109,7 +117,7 @@ export function integrateGroupMoments(
       evaluate: (j, n, out) => laws.evaluate(n * outerStep - c[j], out),
     };
   }
-  return walk(values, counts, nStart, withCross, outerStep, Math.min(tau, 1));
+  return walk(values, counts, nStart, withCross, outerStep, Math.min(tau, 1), observer);
 }
 
 /**
@@ -170,6 +178,7 @@ function walk(
   withCross: boolean,
   H: number,
   crossFactor: number,
+  observer: NodeObserver | undefined,
 ): GroupMoments {
   const G = counts.length;
   const logF = new Float64Array(G);
@@ -192,6 +201,7 @@ function walk(
       logF2[j] = out[LOG_DENSITY2];
       S += counts[j] * out[LOG_CDF];
     }
+    observer?.(logF1, logF, logF2, S);
     for (let j = 0; j < G; j++) {
       // F underflows only far left, where f and f2 of that group and the whole product do too.
       const finite = S > -Infinity;
