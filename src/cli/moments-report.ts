@@ -7,6 +7,7 @@
 import type { MomentsEstimate, torch } from '../index.js';
 import { EXACT_MOMENT_ACCURACY } from '../stats/exact-moments.js';
 import { csvTable } from './csv.js';
+import type { ExactValues } from './run-exact.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { formatTable, fixed, signed } from './table.js';
 import { compact } from './progress.js';
@@ -19,6 +20,8 @@ export interface MomentsReport {
   est: MomentsEstimate;
   /** `false` (`--no-exact`): no exact moments, no z-scores. Default `true`. */
   exact?: boolean;
+  /** The exact moments when already computed (off the main thread); else the distribution's getters. */
+  exactValues?: ExactValues;
 }
 
 /**
@@ -76,8 +79,8 @@ function columns(r: MomentsReport): Columns {
   const { dist, est } = r;
   const K = dist.event_shape[0];
   const withExact = r.exact !== false;
-  const exactMean = withExact ? dist.mean : null;
-  const exactVariance = withExact ? dist.variance : null;
+  const exactMean = withExact ? (r.exactValues?.mean ?? dist.mean) : null;
+  const exactVariance = withExact ? (r.exactValues?.variance ?? dist.variance) : null;
   const zMean: ZCell[] = [];
   const zVariance: ZCell[] = [];
   if (exactMean !== null && exactVariance !== null) {
@@ -99,6 +102,11 @@ function columns(r: MomentsReport): Columns {
     zMean,
     zVariance,
   };
+}
+
+/** The exact covariance: precomputed, else the distribution's getter. */
+function exactCovariance(r: MomentsReport): torch.Tensor {
+  return r.exactValues?.covariance ?? r.dist.covariance;
 }
 
 /** A number for CSV: empty where it is not finite (a marked cell). */
@@ -156,7 +164,7 @@ export function momentsJson(r: MomentsReport): string {
         : {
             mean: c.exactMean.tolist(),
             variance: c.exactVariance.tolist(),
-            ...(est.covariance ? { covariance: dist.covariance.tolist() } : {}),
+            ...(est.covariance ? { covariance: exactCovariance(r).tolist() } : {}),
           },
     samples: est.samples,
     seed: est.seed,
@@ -179,10 +187,10 @@ export function momentsJson(r: MomentsReport): string {
  * @returns CSV text: a header, then one row per (batch index, category).
  */
 export function momentsCsv(r: MomentsReport): string {
-  const { dist, est } = r;
+  const { est } = r;
   const c = columns(r);
   const cov = est.covariance;
-  const exactCov = cov && c.exactMean !== null ? dist.covariance.data : null;
+  const exactCov = cov && c.exactMean !== null ? exactCovariance(r).data : null;
   const k = Array.from({ length: c.K }, (_, j) => j);
   const header = [
     'batch',
@@ -324,7 +332,7 @@ function zNotes(c: Columns): string[] {
 /** Monte Carlo covariance entries with the exact ones in parentheses, one block per batch element. */
 function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
   const cov = r.est.covariance as torch.Tensor;
-  const exact = c.exactMean === null ? null : r.dist.covariance.data;
+  const exact = c.exactMean === null ? null : exactCovariance(r).data;
   const batched = r.dist.batch_shape.length > 0;
   const head = [...(batched ? ['batch'] : []), 'covariance', ...Array.from({ length: c.K }, (_, m) => `k = ${m}`)];
   const rows: string[][] = [];

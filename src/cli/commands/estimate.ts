@@ -10,6 +10,7 @@ import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
+import { checkExactCovariance, runExact } from '../run-exact.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
@@ -61,6 +62,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
       probs: flags.logits === undefined ? (flags.probs ?? DEFAULT_PROBS) : undefined,
       logits: flags.logits,
     });
+    if (flags.exact) checkExactCovariance(dist.event_shape[0], flags.covariance === true);
     const long = longJobOptions(flags, flags.seed);
     if (flags.shard !== undefined) {
       const { shard } = flags;
@@ -99,7 +101,10 @@ export const estimate: CommandSpec<EstimateFlags> = {
         },
         ctx,
       );
-      const report = { dist, est, exact: flags.exact };
+      const exactValues = flags.exact
+        ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
+        : undefined;
+      const report = { dist, est, exact: flags.exact, exactValues };
       const text =
         flags.format === 'json'
           ? `${momentsJson(report)}\n`

@@ -16,6 +16,7 @@ import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
 import { plotPath, resultPath } from '../output-paths.js';
 import { runMoments } from '../run-moments.js';
+import { type ExactValues, runExact } from '../run-exact.js';
 import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
@@ -92,7 +93,8 @@ export const sweep: CommandSpec<SweepFlags> = {
         { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
         ctx,
       );
-      const report = { dist, est, exact: flags.exact };
+      const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
+      const report = { dist, est, exact: flags.exact, exactValues };
       const text = (format: string) =>
         format === 'json'
           ? `${momentsJson(report)}\n`
@@ -105,7 +107,15 @@ export const sweep: CommandSpec<SweepFlags> = {
         await out.commit(ctx.signal);
       }
       if (plots.length > 0) {
-        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn));
+        const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
+        const curves = flags.exact
+          ? await runExact(
+              buildDistribution({ temperature: grid, ...which }).dist,
+              { label: 'sweep curves', quiet: flags.quiet },
+              ctx,
+            )
+          : undefined;
+        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves));
         const svg = await renderSvg(spec);
         for (const f of plots) {
           await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
@@ -128,6 +138,7 @@ export const sweep: CommandSpec<SweepFlags> = {
  * @param temperatures - the swept temperatures.
  * @param withExact - false with `--no-exact` (no curves).
  * @param drawn - the categories to draw (see `plot-categories.ts`).
+ * @param curves - the exact moments on {@link curveGrid} when already computed (else computed here).
  * @returns what `sweepSpec` draws.
  */
 export function figureData(
@@ -136,21 +147,16 @@ export function figureData(
   temperatures: number[],
   withExact: boolean,
   drawn: { shown: number[]; byRank: boolean },
+  curves?: ExactValues,
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
   const { shown } = drawn;
-  const lo = Math.min(...temperatures);
-  const hi = Math.max(...temperatures);
-  // The exact curves cost ~K / 20 ms per temperature: fewer grid points for many categories.
-  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
   const exact: SweepPoint[] = [];
   if (withExact) {
-    const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
-      (a, b) => a - b,
-    );
-    const fine = buildDistribution({ temperature: grid, ...which }).dist;
+    const grid = curveGrid(temperatures, K);
+    const fine = curves ?? buildDistribution({ temperature: grid, ...which }).dist;
     const fm = fine.mean.data;
     const fv = fine.variance.data;
     grid.forEach((t, i) => {
@@ -175,6 +181,22 @@ export function figureData(
   const title =
     shown.length === K ? 'Category' : `Category (${shown.length} of ${K}${drawn.byRank ? ', most probable' : ''})`;
   return { categories, categoryTitle: title, exact, estimates, samples: est.samples };
+}
+
+/**
+ * Temperatures of the exact curves: the swept ones plus a log-spaced grid between them.
+ *
+ * @param temperatures - the swept temperatures.
+ * @param K - the number of categories (fewer grid points for many: each costs ~K / 20 ms).
+ * @returns the grid, sorted.
+ */
+export function curveGrid(temperatures: number[], K: number): number[] {
+  const lo = Math.min(...temperatures);
+  const hi = Math.max(...temperatures);
+  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
+  return [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+    (a, b) => a - b,
+  );
 }
 
 function checkTemperatures(ts: number[]): number[] {
