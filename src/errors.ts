@@ -118,3 +118,35 @@ export class QueueError extends Error {
     this.name = 'QueueError';
   }
 }
+
+/**
+ * A user objective returned a non-finite value or gradient. The message names the point `z`
+ * (every coordinate, or the first 10 and the count) so that the case can be reproduced.
+ *
+ * @example
+ * ```ts
+ * import { ObjectiveError } from 'relaxed-mc';
+ * const err = new ObjectiveError('grad', Float64Array.of(1, 0), NaN, 'my-objective.mjs');
+ * err.message; // "my-objective.mjs: grad(z, out) wrote NaN at z = [1, 0] (z[0] ...)"
+ * ```
+ */
+export class ObjectiveError extends Error {
+  /** The point, copied. */
+  readonly point: number[];
+  /**
+   * @param what - `'f'` (the value) or `'grad'` (a partial derivative).
+   * @param z - the point where it happened.
+   * @param got - the non-finite result (for `grad`, the first bad entry).
+   * @param name - how to name the objective.
+   * @param index - for `grad`, the index of the first non-finite entry.
+   */
+  constructor(what: 'f' | 'grad', z: ArrayLike<number>, got: unknown, name: string, index = -1) {
+    const point = Array.from(z);
+    const shown =
+      point.length <= 10 ? point.join(', ') : `${point.slice(0, 10).join(', ')}, ... (${point.length} in all)`;
+    const result = what === 'f' ? `f(z) returned ${String(got)}` : `grad(z, out) wrote out[${index}] = ${String(got)}`;
+    super(`${name}: ${result} at z = [${shown}]; an objective must be finite wherever it is evaluated.`);
+    this.name = 'ObjectiveError';
+    this.point = point;
+  }
+}

@@ -13,7 +13,7 @@
  */
 export * as torch from './torch.js';
 export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError, QueueError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, QueueError, ObjectiveError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
