@@ -13,6 +13,8 @@ import { type Constraint, positive, real_vector, simplex } from './constraints.j
 import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
 import { type ConcreteOptions, type ConcreteParams, buildConcreteParams } from './concrete-params.js';
 import { planLogProb } from './log-prob-plan.js';
+import { recordLogProb } from './concrete-grad.js';
+import { no_grad } from '../autograd/grad-mode.js';
 
 /** A draw in log space and, optionally, its exponential. */
 export interface ConcreteDraw {
@@ -45,6 +47,16 @@ export abstract class ConcreteDistribution extends Distribution {
       buildConcreteParams(temperature, options, validate ?? Distribution.default_validate_args(), new.target.name);
     super(p.batchShape, [p.K], validate);
     this._params = p;
+  }
+
+  /**
+   * Draws without recording a graph (as PyTorch's `sample`).
+   *
+   * @param sample_shape - leading sample dimensions.
+   * @returns a tensor of shape `sample_shape ++ batch_shape ++ [K]`.
+   */
+  override sample(sample_shape: SampleShape = []): Tensor {
+    return no_grad(() => this.rsample(sample_shape));
   }
 
   /** The temperature as a tensor, in the shape it was given (batch-shaped). */
@@ -89,6 +101,8 @@ export abstract class ConcreteDistribution extends Distribution {
   /**
    * Evaluates the density formula on a shape-checked value.
    *
+   * Records the backward node when the value or the parameters require grad.
+   *
    * @param value - the value tensor (shapes are checked here; the support by the caller).
    * @param logSpace - whether the value holds logarithms.
    * @param jacobian - 1 for the simplex density, 0 for the log-simplex density.
@@ -114,7 +128,17 @@ export abstract class ConcreteDistribution extends Distribution {
       out,
       0,
     );
-    return new Tensor(out, plan.resultShape);
+    return recordLogProb(this._params, {
+      out: new Tensor(out, plan.resultShape),
+      value,
+      values: plan.values,
+      resultShape: plan.resultShape,
+      period: plan.period,
+      logits: plan.logits,
+      temperature: plan.temperature,
+      logSpace,
+      jacobian,
+    });
   }
 
   /**

@@ -39,6 +39,20 @@ export interface ConcreteParams {
   readonly rowLogits: Float64Array;
   /** `numel(batchShape)` temperatures, one per batch element. */
   readonly rowTemperature: Float64Array;
+  /** The tensors the parameters were built from, for gradients (absent when built from rows). */
+  readonly source?: ConcreteSource;
+}
+
+/** The user's tensors behind the parameters: gradients flow back to these very tensors. */
+export interface ConcreteSource {
+  /** The probs or logits tensor as passed (null when it was not a Tensor). */
+  readonly param: Tensor | null;
+  /** Whether `param` holds probabilities. */
+  readonly isProbs: boolean;
+  /** A copy of the parameter's values at construction (before normalisation). */
+  readonly raw: Tensor;
+  /** The temperature tensor as passed (null for a number or nested arrays). */
+  readonly temperature: Tensor | null;
 }
 
 /**
@@ -127,7 +141,14 @@ export function buildConcreteParams(
   const rowLogits = sameShape(paramBatch, batchShape) ? logits : broadcastTo(logitsT, [...batchShape, K]);
   const rowTemperature = sameShape(temp.shape, batchShape) ? temp.data.slice() : broadcastTo(temp, batchShape);
   if (rowTemperature.length !== bn) throw new Error('internal: temperature layout');
-  return { K, batchShape, temperature: temp, logits: logitsT, probs, rowLogits, rowTemperature };
+  const given = hasProbs ? options.probs : options.logits;
+  const source: ConcreteSource = {
+    param: given instanceof Tensor ? given : null,
+    isProbs: hasProbs,
+    raw,
+    temperature: temperature instanceof Tensor ? temperature : null,
+  };
+  return { K, batchShape, temperature: temp, logits: logitsT, probs, rowLogits, rowTemperature, source };
 }
 
 /**
@@ -151,6 +172,7 @@ export function expandConcreteParams(p: ConcreteParams, batchShape: number[]): C
     probs,
     rowLogits,
     rowTemperature,
+    source: p.source,
   };
 }
 

@@ -13,6 +13,7 @@ import type { SampleShape } from './distribution.js';
 import { ConcreteDistribution } from './concrete-distribution.js';
 import { type ConcreteOptions, type ConcreteParams, expandConcreteParams } from './concrete-params.js';
 import { checkValueShape } from './log-prob-plan.js';
+import { recordDraw } from './concrete-grad.js';
 
 /**
  * Distribution of `x = log y` where `y` is RelaxedOneHotCategorical: values on the manifold
@@ -62,7 +63,7 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, false);
-    return new Tensor(d.x, d.shape);
+    return recordDraw(new Tensor(d.x, d.shape), this._params, d.x, null, 'ExpRelaxedCategoricalRsampleBackward0');
   }
 
   /**

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { ValueError } from '../errors.js';
+import { no_grad } from '../autograd/grad-mode.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -15,6 +16,7 @@ import type { ConcreteOptions, ConcreteParams } from './concrete-params.js';
 import { ExactStatistics } from './exact-statistics.js';
 import { ExpRelaxedCategorical, expandConcreteParamsChecked } from './exp-relaxed-categorical.js';
 import { checkValueShape } from './log-prob-plan.js';
+import { recordDraw, recordDrawLogProb } from './concrete-grad.js';
 
 /** A sample with its log-density computed in log space: `{ value, log_prob }`. */
 export interface SampleWithLogProb {
@@ -84,7 +86,13 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, true);
-    return new Tensor(d.y as Float64Array, d.shape);
+    return recordDraw(
+      new Tensor(d.y as Float64Array, d.shape),
+      this._params,
+      d.x,
+      d.y,
+      'RelaxedOneHotCategoricalRsampleBackward0',
+    );
   }
 
   /**
@@ -96,8 +104,11 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    */
   rsample_with_log_prob(sample_shape: SampleShape = []): SampleWithLogProb {
     const d = this._draw(sample_shape, true);
-    const x = new Tensor(d.x, d.shape);
-    return { value: new Tensor(d.y as Float64Array, d.shape), log_prob: this._logDensity(x, true, 1) };
+    const y = d.y as Float64Array;
+    const value = recordDraw(new Tensor(y, d.shape), this._params, d.x, y, 'RelaxedOneHotCategoricalRsampleBackward0');
+    // The density is evaluated without recording, then given its own fused node (through x).
+    const lp = no_grad(() => this._logDensity(new Tensor(d.x, d.shape), true, 1));
+    return { value, log_prob: recordDrawLogProb(lp, this._params, d.x, y) };
   }
 
   /**
