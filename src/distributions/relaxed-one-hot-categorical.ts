@@ -14,7 +14,7 @@ import type { SampleShape } from './distribution.js';
 import { ConcreteDistribution } from './concrete-distribution.js';
 import type { ConcreteOptions, ConcreteParams } from './concrete-params.js';
 import { ExactStatistics } from './exact-statistics.js';
-import { ExpRelaxedCategorical, expandConcreteParamsChecked } from './exp-relaxed-categorical.js';
+import { ExpRelaxedCategorical } from './exp-relaxed-categorical.js';
 import { checkValueShape } from './log-prob-plan.js';
 import { recordDraw, recordDrawLogProb } from './concrete-grad.js';
 
@@ -54,12 +54,19 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
   /**
    * @param temperature - a number or a batch-shaped tensor of finite positive temperatures
    *   (one per batch element).
-   * @param options - exactly one of `probs` / `logits` (last dimension = categories), and
-   *   `validate_args` (default true).
-   * @param _params - internal (used by `expand`).
+   * @param probs - an options object `{ probs | logits, validate_args }` (exactly one of probs /
+   *   logits; last dimension = categories; validate_args default true), or the probabilities in
+   *   PyTorch's positional order `(temperature, probs, logits, validate_args)`.
+   * @param logits - the logits in the positional form (internal: parameters after an options object).
+   * @param validate_args - in the positional form.
    */
-  constructor(temperature: TensorLike, options: ConcreteOptions = {}, _params?: ConcreteParams) {
-    super(temperature, options, _params);
+  constructor(
+    temperature: TensorLike,
+    probs?: ConcreteOptions | TensorLike | null,
+    logits?: TensorLike | ConcreteParams | null,
+    validate_args?: boolean,
+  ) {
+    super(temperature, probs, logits, validate_args);
     this.base_dist = new ExpRelaxedCategorical(0, { validate_args: this._validate_args }, this._params);
   }
 
@@ -70,13 +77,13 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
 
   /**
    * @param batch_shape - the new batch shape (the current one must broadcast to it).
-   * @returns the same distribution broadcast to `batch_shape`, temperature included.
+   * @returns the same distribution broadcast to `batch_shape`, temperature included, of the
+   *   same class as this one (a subclass's constructor is not run), keeping the graph.
    */
-  expand(batch_shape: readonly number[]): RelaxedOneHotCategorical {
-    return new RelaxedOneHotCategorical(
-      0,
-      { validate_args: this._validate_args },
-      expandConcreteParamsChecked(this._params, batch_shape),
+  expand(batch_shape: readonly number[]): this {
+    return this._expandAs(
+      (p) => new RelaxedOneHotCategorical(0, { validate_args: this._validate_args }, p),
+      batch_shape,
     );
   }
 
