@@ -37,14 +37,23 @@ export interface GradFn {
 
 /** The differentiable twins of the tensor operations, registered by the autograd module. */
 export interface DiffOps {
+  /** Element-wise unary operation (`p`, `q`: clamp bounds or the exponent). */
   unary(op: Unary, x: Tensor, p: number, q: number): Tensor;
+  /** Broadcast binary operation. */
   binary(op: Binary, a: Tensor, b: Tensor | number): Tensor;
+  /** Reduction over one dimension or (dim undefined) all elements. */
   reduce(op: Reduce, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor;
+  /** Softmax or log-softmax along a normalised dimension. */
   softmax(x: Tensor, dim: number, log: boolean): Tensor;
+  /** `torch.matmul`. */
   matmul(a: Tensor, b: Tensor): Tensor;
+  /** Reshape (shared data) or clone (copied). */
   view(x: Tensor, shape: number[], copy: boolean): Tensor;
+  /** Swap of two normalised dimensions. */
   transpose(x: Tensor, d0: number, d1: number): Tensor;
+  /** Broadcast copy to a checked shape. */
   expand(x: Tensor, shape: number[]): Tensor;
+  /** Slice at a normalised index of a normalised dimension. */
   select(x: Tensor, dim: number, index: number): Tensor;
 }
 
