@@ -24,6 +24,7 @@ export type {
   LongJobOptions,
   MomentsOptions,
   SampleOptions,
+  LogProbOptions,
   MomentsEstimate,
   ChunkOrder,
   Progress,
