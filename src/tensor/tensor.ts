@@ -170,8 +170,8 @@ export class Tensor {
    * Computes the gradient of this tensor with respect to the graph's leaves and accumulates it
    * into their `.grad` (as PyTorch).
    *
-   * @param gradient - the gradient of some scalar with respect to this tensor; may be omitted for
-   *   a one-element tensor (taken as 1).
+   * @param gradient - the gradient of some scalar with respect to this tensor; may be omitted (or
+   *   replaced by the options) for a one-element tensor (taken as 1).
    * @param options - `retain_graph` to keep the graph for another backward pass.
    * @throws RuntimeError when this tensor needs a `gradient`, does not require grad, or the graph
    *   was already freed.
@@ -184,8 +184,12 @@ export class Tensor {
    * console.log(x.grad?.tolist()); // [2, 4, 6]
    * ```
    */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    backend().backward(this, gradient, options.retain_graph === true);
+  backward(gradient?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+    // `loss.backward({ retain_graph: true })` reads as the options, since a scalar needs no gradient.
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      return this.backward(undefined, gradient);
+    }
+    backend().backward(this, gradient ?? undefined, options.retain_graph === true);
   }
 
   /** @returns a tensor sharing this one's data, cut from the graph (`requires_grad` false). */
