@@ -63,7 +63,9 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
 
   /**
    * @param sample_shape - leading sample dimensions (`[]`, a number or an array).
-   * @returns log-simplex draws of shape `sample_shape ++ batch_shape ++ [K]`.
+   * @returns log-simplex draws of shape `sample_shape ++ batch_shape ++ [K]`. Differentiable (one fused backward
+   *   loop) with respect to the probs/logits and temperature tensors the distribution was built from, when they
+   *   require grad.
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, false);
@@ -74,7 +76,8 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
    * Log-density of log-simplex values (spec section 4.1), finite however small `exp(x)` is.
    *
    * @param value - log-simplex values, last dimension K, broadcastable with the batch shape.
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`.
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`. Differentiable with respect to the
+   *   value and to the probs/logits and temperature tensors, when they require grad.
    */
   override log_prob(value: TensorLike): Tensor {
     const v = this._asValue(value);

@@ -89,7 +89,9 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
 
   /**
    * @param sample_shape - leading sample dimensions (`[]`, a number or an array).
-   * @returns points of the open simplex, shape `sample_shape ++ batch_shape ++ [K]`.
+   * @returns points of the open simplex, shape `sample_shape ++ batch_shape ++ [K]`. Differentiable (one fused
+   *   backward loop) with respect to the probs/logits and temperature tensors the distribution was built from, when
+   *   they require grad.
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, true);
@@ -107,7 +109,8 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    * finite where entries of the value underflow to 0 (spec section 4.4).
    *
    * @param sample_shape - leading sample dimensions.
-   * @returns `{ value, log_prob }`.
+   * @returns `{ value, log_prob }`. Both are differentiable (one fused backward loop) with respect to the
+   *   probs/logits and temperature tensors the distribution was built from, when they require grad.
    */
   rsample_with_log_prob(sample_shape: SampleShape = []): SampleWithLogProb {
     const d = this._draw(sample_shape, true);
@@ -123,7 +126,8 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    * K - 1 coordinates. The value is used exactly as given (no renormalisation).
    *
    * @param value - simplex points, last dimension K, broadcastable with the batch shape.
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`.
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`. Differentiable with respect to the
+   *   value and to the probs/logits and temperature tensors, when they require grad.
    * @throws ValueError for a wrong shape; with validation, for a value off the simplex or
    *   with an exact 0 entry (use `rsample_with_log_prob` or `ExpRelaxedCategorical.log_prob`).
    */
@@ -134,24 +138,24 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
     return this._logDensity(v, false, 1);
   }
 
-  /** Exact mean E[y] per batch element (quadrature, cached). */
+  /** Exact mean E[y] per batch element (quadrature, cached); a tensor without a graph (not differentiable). */
   override get mean(): Tensor {
     return this.exact().mean();
   }
 
-  /** Exact variance of each coordinate per batch element (quadrature, cached). */
+  /** Exact variance of each coordinate per batch element (quadrature, cached); without a graph. */
   override get variance(): Tensor {
     return this.exact().variance();
   }
 
-  /** Exact covariance matrix per batch element, shape `batch_shape ++ [K, K]`. */
+  /** Exact covariance matrix per batch element, shape `batch_shape ++ [K, K]`; without a graph. */
   get covariance(): Tensor {
     return this.exact().covariance();
   }
 
   /**
    * The maximiser of the density when it exists (temperature > K - 1), else NaN; never the
-   * one-hot argmax, which is not a mode of this density (spec section 7).
+   * one-hot argmax, which is not a mode of this density (spec section 7). A tensor without a graph.
    */
   override get mode(): Tensor {
     return this.exact().mode();
