@@ -52,14 +52,15 @@ export const clamp = (input: Tensor, min?: number | null, max?: number | null): 
  * @param keepdim - keep it with size 1.
  * @returns the sum.
  */
-export const sum = (input: Tensor, dim?: number | null, keepdim = false): Tensor => t(input, 'sum').sum(dim, keepdim);
+export const sum = (input: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor =>
+  t(input, 'sum').sum(dim, keepdim);
 /**
  * @param input - a tensor.
  * @param dim - dimension, or omitted for all.
  * @param keepdim - keep it with size 1.
  * @returns the mean.
  */
-export const mean = (input: Tensor, dim?: number | null, keepdim = false): Tensor =>
+export const mean = (input: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor =>
   t(input, 'mean').mean(dim, keepdim);
 /**
  * @param input - a tensor.

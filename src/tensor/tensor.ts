@@ -470,24 +470,24 @@ export class Tensor {
   }
 
   /**
-   * Sum of all elements, or along one dimension.
+   * Sum of all elements, or along one dimension or several.
    *
-   * @param dim - the dimension to reduce; omit (or null) for all.
+   * @param dim - the dimension (or an array of dimensions) to reduce; omit (or null) for all.
    * @param keepdim - keep the reduced dimension with size 1 (default false).
    * @returns the sums.
    */
-  sum(dim?: number | null, keepdim = false): Tensor {
+  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return this.reduce(Reduce.Sum, dim, keepdim);
   }
 
   /**
-   * Mean of all elements, or along one dimension.
+   * Mean of all elements, or along one dimension or several.
    *
-   * @param dim - the dimension to reduce; omit (or null) for all.
+   * @param dim - the dimension (or an array of dimensions) to reduce; omit (or null) for all.
    * @param keepdim - keep the reduced dimension with size 1 (default false).
    * @returns the means.
    */
-  mean(dim?: number | null, keepdim = false): Tensor {
+  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor {
     return this.reduce(Reduce.Mean, dim, keepdim);
   }
 
@@ -583,7 +583,8 @@ export class Tensor {
     return new Tensor(binaryData(op, bp.a, bp.b), bp.shape);
   }
 
-  private reduce(op: Reduce, dim: number | null | undefined, keepdim: boolean): Tensor {
+  private reduce(op: Reduce, dim: number | readonly number[] | null | undefined, keepdim: boolean): Tensor {
+    if (typeof dim === 'object' && dim !== null) return this.reduceDims(op, dim, keepdim);
     if (this.needsGrad()) return backend().ops.reduce(op, this, dim ?? undefined, keepdim);
     if (dim === undefined || dim === null) {
       const shape = keepdim ? this.shape.map(() => 1) : [];
@@ -591,6 +592,21 @@ export class Tensor {
     }
     const d = normDim(dim, this.shape.length);
     return new Tensor(reduceDimData(op, this.data, dimView(this.shape, d)), reducedShape(this.shape, d, keepdim));
+  }
+
+  private reduceDims(op: Reduce, dims: readonly number[], keepdim: boolean): Tensor {
+    // One dimension at a time, innermost first (keepdim keeps the other indices valid); a mean
+    // of means over equal-sized groups is the mean over their union.
+    const ds = dims.map((d) => normDim(d, this.shape.length)).sort((a, b) => b - a);
+    if (new Set(ds).size !== ds.length)
+      throw new RangeError(`dim ${formatShape(dims)} appears multiple times in the list of dims.`);
+    let out: Tensor = this;
+    for (const d of ds) out = out.reduce(op, d, true);
+    if (keepdim) return out;
+    return out.viewAs(
+      out.shape.filter((_, i) => !ds.includes(i)),
+      false,
+    );
   }
 
   private softmaxImpl(dim: number, log: boolean): Tensor {

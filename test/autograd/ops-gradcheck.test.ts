@@ -211,3 +211,27 @@ describe('gradcheck on every op', () => {
     }
   });
 });
+
+describe('reductions over several dimensions', () => {
+  it('sum and mean over a list of dims, with and without keepdim, match PyTorch and pass gradcheck', () => {
+    const x = torch.tensor(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ],
+      { requires_grad: true },
+    );
+    expect(x.sum([0, 2]).tolist()).toEqual([14, 22]);
+    expect(x.mean([-1, 0], true).shape).toEqual([1, 2, 1]);
+    expect(x.mean([0, 1, 2]).item()).toBe(4.5);
+    expect(() => x.sum([1, -2])).toThrow(RangeError);
+    check((t) => t.sum([0, 2]).pow(2), [x]);
+    check((t) => torch.mean(t, [1, 2], true).exp(), [x]);
+  });
+});
