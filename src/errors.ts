@@ -30,6 +30,28 @@ export class ValueError extends Error {
 }
 
 /**
+ * An operation failed at run time for a reason PyTorch reports as `RuntimeError`: a backward
+ * pass that needs a `gradient`, a graph already freed, shapes that cannot be combined.
+ *
+ * @example
+ * ```ts
+ * import { torch, RuntimeError } from 'relaxed-mc';
+ * try {
+ *   torch.ones([2], { requires_grad: true }).mul(2).backward();
+ * } catch (err) {
+ *   console.log(err instanceof RuntimeError); // true
+ * }
+ * ```
+ */
+export class RuntimeError extends Error {
+  /** @param message - says what failed and why. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
+/**
  * The operation exists in the PyTorch API but has no implementation here (nor in PyTorch).
  */
 export class NotImplementedError extends Error {

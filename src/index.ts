@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 export * as torch from './torch.js';
-export { ValueError, NotImplementedError, AbortError } from './errors.js';
+export { ValueError, NotImplementedError, AbortError, RuntimeError } from './errors.js';
 export { ChunkError, WorkerLoadError, StateFileError, QueueError, ObjectiveError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
