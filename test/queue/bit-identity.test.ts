@@ -3,7 +3,7 @@
  * seed, with 1, 2 and 3 worker processes, whatever order the groups finish in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, QueueError, torch, type GradientStudy, type MomentsEstimate } from 'relaxed-mc';
+import { Engine, torch, type GradientStudy, type MomentsEstimate } from 'relaxed-mc';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
@@ -81,17 +81,4 @@ describe.skipIf(!HAS_REDIS)('a job through the queue has the bits of a local run
       expect(took.filter((t) => t > 0).length).toBeGreaterThanOrEqual(Math.min(n, 2));
     });
   }
-
-  it('sample and logProb refuse to run through a queue, saying why', async () => {
-    const engine = new Engine({ redis: redis.url });
-    try {
-      await expect(engine.sample(gradDist, [10])).rejects.toThrow(QueueError);
-      await expect(engine.sample(gradDist, [10])).rejects.toThrow(/runs on this machine only/);
-      await expect(engine.logProb(gradDist, torch.tensor([0.2, 0.3, 0.5]))).rejects.toThrow(
-        /logProb runs on this machine only/,
-      );
-    } finally {
-      await engine.close();
-    }
-  });
 });

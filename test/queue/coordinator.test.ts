@@ -26,6 +26,19 @@ describe('queue options that do not go together are refused before any work', ()
       /queue must be 1 to 100 letters/,
     );
   });
+
+  it('sample and logProb refuse to run through a queue, saying why (nothing is connected)', async () => {
+    const engine = new Engine({ redis: 'redis://127.0.0.1:1' });
+    try {
+      await expect(engine.sample(dist, [10])).rejects.toThrow(QueueError);
+      await expect(engine.sample(dist, [10])).rejects.toThrow(/sample runs on this machine only/);
+      await expect(engine.logProb(dist, torch.tensor([0.2, 0.3, 0.5]))).rejects.toThrow(
+        /logProb runs on this machine only/,
+      );
+    } finally {
+      await engine.close();
+    }
+  });
 });
 
 describe.skipIf(!HAS_REDIS)('a coordinator without workers', () => {
