@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { WireError } from './wire.js';
+import { QueueError } from '../errors.js';
 
 /** Largest objective module a worker reads. */
 const MAX_MODULE_BYTES = 1 << 20;
@@ -38,31 +38,31 @@ export class AllowedModules {
    * @param name - the module's file name (a path relative to the folder).
    * @param sha256 - the hash the coordinator computed from its copy.
    * @returns a `data:` URL holding the checked bytes.
-   * @throws WireError when the module is outside the folder, missing, too large, or its hash differs.
+   * @throws QueueError when the module is outside the folder, missing, too large, or its hash differs.
    */
   resolve(name: string, sha256: string): string {
     const cached = this.cache.get(`${sha256}/${name}`);
     if (cached !== undefined) return cached;
     if (isAbsolute(name))
-      throw new WireError(
+      throw new QueueError(
         `module ${JSON.stringify(name)} must be a file name inside the allowed folder, not an absolute path.`,
       );
     let real: string;
     try {
       real = realpathSync(resolve(this.root, name));
     } catch {
-      throw new WireError(`module ${JSON.stringify(name)} is not in the allowed folder ${this.root}.`);
+      throw new QueueError(`module ${JSON.stringify(name)} is not in the allowed folder ${this.root}.`);
     }
     const rel = relative(this.root, real);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-      throw new WireError(`module ${JSON.stringify(name)} resolves outside the allowed folder ${this.root}; refused.`);
+      throw new QueueError(`module ${JSON.stringify(name)} resolves outside the allowed folder ${this.root}; refused.`);
     const size = statSync(real).size;
     if (size > MAX_MODULE_BYTES)
-      throw new WireError(`module ${JSON.stringify(name)} has ${size} bytes; at most ${MAX_MODULE_BYTES} are read.`);
+      throw new QueueError(`module ${JSON.stringify(name)} has ${size} bytes; at most ${MAX_MODULE_BYTES} are read.`);
     const bytes = readFileSync(real);
     const hash = createHash('sha256').update(bytes).digest('hex');
     if (hash !== sha256)
-      throw new WireError(
+      throw new QueueError(
         `module ${JSON.stringify(name)} in ${this.root} has SHA-256 ${hash}, but the job asks for ${sha256}; refused.`,
       );
     const url = `data:text/javascript;base64,${bytes.toString('base64')}`;

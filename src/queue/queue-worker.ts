@@ -13,7 +13,7 @@
  */
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AbortError } from '../errors.js';
+import { AbortError, QueueError } from '../errors.js';
 import { listSequence } from '../engine/chunk-order.js';
 import { makeDescriptor } from '../engine/context.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
@@ -21,7 +21,7 @@ import { WorkerPool } from '../engine/pool.js';
 import { runChunks } from '../engine/scheduler.js';
 import type { AllowedModules } from './allowed-modules.js';
 import { type RedisUrl, connectRedis, scrub } from './redis-connection.js';
-import { type ChunkJob, type ChunkJobResult, WireError, encodeChunkResult, parseChunkJob } from './wire.js';
+import { type ChunkJob, type ChunkJobResult, encodeChunkResult, parseChunkJob } from './wire.js';
 
 /** Default lock of a job in hand: a killed worker's job goes to another worker after it expires. */
 export const DEFAULT_LOCK_MS = 30_000;
@@ -86,7 +86,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       data = parseChunkJob(job.data);
       if (data.gradient !== null) objective = resolveObjective(data.gradient.objective, o.modules);
     } catch (err) {
-      const why = err instanceof WireError ? err.message : `unreadable job (${String((err as Error)?.message ?? err)})`;
+      const why =
+        err instanceof QueueError ? err.message : `unreadable job (${String((err as Error)?.message ?? err)})`;
       o.log(`rejected ${what}: ${why}`, false);
       throw new UnrecoverableError(`rejected by a worker: ${why}`);
     }
@@ -198,7 +199,7 @@ function resolveObjective(
 ): ObjectiveDescriptor {
   if (!('module' in d)) return d;
   if (modules === null)
-    throw new WireError(
+    throw new QueueError(
       `the job's objective is a module (${JSON.stringify(d.module.name)}), and this worker runs no modules: start it with --allow-modules DIR.`,
     );
   return { module: modules.resolve(d.module.name, d.module.sha256) };

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
+import { QueueError } from '../errors.js';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
 import { type EstimatorName, isEstimatorName, minimumM, uniformsPerGroup } from '../kernels/gradient-estimators.js';
 import { STREAM_SPAN, streamBaseOf } from '../engine/gradient-study.js';
@@ -70,15 +71,6 @@ export interface ChunkJobResult {
   sums: string;
 }
 
-/** A job or result that is not what this version makes. */
-export class WireError extends Error {
-  /** @param message - names the field, the rule and what was received. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'WireError';
-  }
-}
-
 /**
  * @param kind - the job kind.
  * @param B - batch elements.
@@ -104,7 +96,7 @@ export function encodeChunkJob(
   objective: WireObjective | null,
 ): ChunkJobData {
   if (job.kind !== 'moments' && job.kind !== 'gradients')
-    throw new WireError(`${job.kind} jobs do not go through the queue`);
+    throw new QueueError(`${job.kind} jobs do not go through the queue`);
   const { B, K } = job;
   const doubles = new Float64Array(job.params, 0, 2 * B * K + B);
   return {
@@ -136,7 +128,7 @@ export function encodeChunkJob(
  *
  * @param data - the job's data, as BullMQ parsed it.
  * @returns the job with its doubles decoded.
- * @throws WireError naming the first field that breaks a rule.
+ * @throws QueueError naming the first field that breaks a rule.
  */
 export function parseChunkJob(data: unknown): ChunkJob {
   const o = record(data, 'job');
@@ -145,33 +137,33 @@ export function parseChunkJob(data: unknown): ChunkJob {
     ['v', 'kind', 'B', 'K', 'seed', 'units', 'chunkUnits', 'covariance', 'params', 'gradient', 'first', 'end'],
     'job',
   );
-  if (o.v !== WIRE_VERSION) throw new WireError(`job.v must be ${WIRE_VERSION}, but got ${show(o.v)}.`);
+  if (o.v !== WIRE_VERSION) throw new QueueError(`job.v must be ${WIRE_VERSION}, but got ${show(o.v)}.`);
   if (o.kind !== 'moments' && o.kind !== 'gradients')
-    throw new WireError(`job.kind must be 'moments' or 'gradients', but got ${show(o.kind)}.`);
+    throw new QueueError(`job.kind must be 'moments' or 'gradients', but got ${show(o.kind)}.`);
   const kind = o.kind;
   const K = int(o.K, 'job.K', 1, 2 ** 16);
   const B = int(o.B, 'job.B', 1, MAX_PARAMS);
-  if (B * K > MAX_PARAMS) throw new WireError(`job.B * job.K must be at most ${MAX_PARAMS}, but got ${B * K}.`);
+  if (B * K > MAX_PARAMS) throw new QueueError(`job.B * job.K must be at most ${MAX_PARAMS}, but got ${B * K}.`);
   const seed = int(o.seed, 'job.seed', 0, Number.MAX_SAFE_INTEGER);
   const units = int(o.units, 'job.units', 1, Number.MAX_SAFE_INTEGER);
   const chunkUnits = int(o.chunkUnits, 'job.chunkUnits', 1, Number.MAX_SAFE_INTEGER);
   if (typeof o.covariance !== 'boolean')
-    throw new WireError(`job.covariance must be a boolean, but got ${show(o.covariance)}.`);
-  if (kind === 'gradients' && o.covariance) throw new WireError('job.covariance must be false for a gradients job.');
+    throw new QueueError(`job.covariance must be a boolean, but got ${show(o.covariance)}.`);
+  if (kind === 'gradients' && o.covariance) throw new QueueError('job.covariance must be false for a gradients job.');
   const chunks = Math.ceil(units / chunkUnits);
   const first = int(o.first, 'job.first', 0, chunks - 1);
   const end = int(o.end, 'job.end', first + 1, chunks);
   if (end - first > MAX_CHUNKS_PER_JOB)
-    throw new WireError(`job.end - job.first must be at most ${MAX_CHUNKS_PER_JOB} chunks, but got ${end - first}.`);
+    throw new QueueError(`job.end - job.first must be at most ${MAX_CHUNKS_PER_JOB} chunks, but got ${end - first}.`);
   const gradient = kind === 'gradients' ? parseGradient(o.gradient, K) : null;
   if (kind === 'moments' && o.gradient !== null)
-    throw new WireError(`job.gradient must be null for a moments job, but got ${show(o.gradient)}.`);
+    throw new QueueError(`job.gradient must be null for a moments job, but got ${show(o.gradient)}.`);
   const perChunk =
     gradient === null ? chunkUnits * B * K : chunkUnits * B * uniformsPerGroup(gradient.estimator, K, gradient.m);
   if (perChunk > MAX_CHUNK_ELEMENTS)
-    throw new WireError(`a chunk of the job must hold at most ${MAX_CHUNK_ELEMENTS} elements, but holds ${perChunk}.`);
+    throw new QueueError(`a chunk of the job must hold at most ${MAX_CHUNK_ELEMENTS} elements, but holds ${perChunk}.`);
   if (gradient !== null && end >= STREAM_SPAN - 1)
-    throw new WireError(`job.end must be below ${STREAM_SPAN - 1} for a gradients job.`);
+    throw new QueueError(`job.end must be below ${STREAM_SPAN - 1} for a gradients job.`);
   const doubles = fromBase64(o.params, 2 * B * K + B, 'job.params');
   const logits = doubles.subarray(0, B * K);
   const temperature = doubles.subarray(temperatureOffset(B, K), temperatureOffset(B, K) + B);
@@ -179,15 +171,15 @@ export function parseChunkJob(data: unknown): ChunkJob {
   for (let i = 0; i < logits.length; i++) {
     const x = logits[i];
     if (x !== x || x === Infinity)
-      throw new WireError(`job logits must not be NaN or +Infinity, but logit ${i} is ${x}.`);
+      throw new QueueError(`job logits must not be NaN or +Infinity, but logit ${i} is ${x}.`);
   }
   for (let b = 0; b < B; b++) {
     const t = temperature[b];
     if (!(t > 0 && t < Infinity))
-      throw new WireError(`job temperatures must be finite and positive, but temperature ${b} is ${t}.`);
+      throw new QueueError(`job temperatures must be finite and positive, but temperature ${b} is ${t}.`);
   }
   for (let i = 0; i < shift.length; i++) {
-    if (!Number.isFinite(shift[i])) throw new WireError(`job shifts must be finite, but shift ${i} is ${shift[i]}.`);
+    if (!Number.isFinite(shift[i])) throw new QueueError(`job shifts must be finite, but shift ${i} is ${shift[i]}.`);
   }
   return {
     v: WIRE_VERSION,
@@ -212,11 +204,11 @@ function parseGradient(value: unknown, K: number): NonNullable<ChunkJobData['gra
   const g = record(value, 'job.gradient');
   exactKeys(g, ['estimator', 'm', 'streamBase', 'objective'], 'job.gradient');
   if (!isEstimatorName(g.estimator))
-    throw new WireError(`job.gradient.estimator must be a known estimator, but got ${show(g.estimator)}.`);
+    throw new QueueError(`job.gradient.estimator must be a known estimator, but got ${show(g.estimator)}.`);
   const estimator = g.estimator;
   const m = int(g.m, 'job.gradient.m', minimumM(estimator), MAX_GROUP_SIZE);
   if (g.streamBase !== streamBaseOf(estimator))
-    throw new WireError(
+    throw new QueueError(
       `job.gradient.streamBase must be ${streamBaseOf(estimator)} for ${estimator}, but got ${show(g.streamBase)}.`,
     );
   const ob = record(g.objective, 'job.gradient.objective');
@@ -226,22 +218,22 @@ function parseGradient(value: unknown, K: number): NonNullable<ChunkJobData['gra
     const mod = record(ob.module, 'job.gradient.objective.module');
     exactKeys(mod, ['name', 'sha256'], 'job.gradient.objective.module');
     if (typeof mod.name !== 'string' || mod.name.length === 0 || mod.name.length > 255 || mod.name.includes('\0'))
-      throw new WireError(
+      throw new QueueError(
         `job.gradient.objective.module.name must be a file name of 1 to 255 characters, but got ${show(mod.name)}.`,
       );
     if (typeof mod.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(mod.sha256))
-      throw new WireError(
+      throw new QueueError(
         `job.gradient.objective.module.sha256 must be 64 lower-case hex digits, but got ${show(mod.sha256)}.`,
       );
     objective = { module: { name: mod.name, sha256: mod.sha256 } };
   } else {
     const field = ob.kind === 'linear' ? 'c' : ob.kind === 'quadratic' ? 'target' : null;
     if (field === null)
-      throw new WireError(`job.gradient.objective.kind must be 'linear' or 'quadratic', but got ${show(ob.kind)}.`);
+      throw new QueueError(`job.gradient.objective.kind must be 'linear' or 'quadratic', but got ${show(ob.kind)}.`);
     exactKeys(ob, ['kind', field], 'job.gradient.objective');
     const v = ob[field];
     if (!Array.isArray(v) || v.length !== K || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
-      throw new WireError(`job.gradient.objective.${field} must be an array of K = ${K} finite numbers.`);
+      throw new QueueError(`job.gradient.objective.${field} must be an array of K = ${K} finite numbers.`);
     objective =
       ob.kind === 'linear' ? { kind: 'linear', c: v as number[] } : { kind: 'quadratic', target: v as number[] };
   }
@@ -270,7 +262,7 @@ export function encodeChunkResult(first: number, end: number, sums: readonly Flo
  * @param value - the job's return value, as BullMQ parsed it.
  * @param job - what was asked: the group and the sums per chunk.
  * @returns one array of sums per chunk of the group.
- * @throws WireError naming what does not match.
+ * @throws QueueError naming what does not match.
  */
 export function parseChunkResult(
   value: unknown,
@@ -278,9 +270,9 @@ export function parseChunkResult(
 ): Float64Array[] {
   const o = record(value, 'result');
   exactKeys(o, ['v', 'first', 'end', 'sums'], 'result');
-  if (o.v !== WIRE_VERSION) throw new WireError(`result.v must be ${WIRE_VERSION}, but got ${show(o.v)}.`);
+  if (o.v !== WIRE_VERSION) throw new QueueError(`result.v must be ${WIRE_VERSION}, but got ${show(o.v)}.`);
   if (o.first !== job.first || o.end !== job.end)
-    throw new WireError(
+    throw new QueueError(
       `result must cover chunks ${job.first} to ${job.end - 1}, but covers ${show(o.first)} to ${show(o.end)} (exclusive).`,
     );
   const n = job.end - job.first;
@@ -295,12 +287,12 @@ function toBase64(a: Float64Array): string {
 function fromBase64(value: unknown, doubles: number, field: string): Float64Array {
   const chars = 4 * Math.ceil((doubles * 8) / 3);
   if (typeof value !== 'string' || value.length !== chars || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
-    throw new WireError(
+    throw new QueueError(
       `${field} must be base64 of ${doubles} doubles (${chars} characters), but got ${typeof value === 'string' ? `${value.length} characters` : show(value)}.`,
     );
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== doubles * 8)
-    throw new WireError(`${field} must decode to ${doubles * 8} bytes, but decodes to ${bytes.length}.`);
+    throw new QueueError(`${field} must decode to ${doubles * 8} bytes, but decodes to ${bytes.length}.`);
   // A copy, aligned for Float64Array (a Buffer may sit at any offset of its pool).
   const out = new Float64Array(doubles);
   new Uint8Array(out.buffer).set(bytes);
@@ -309,19 +301,19 @@ function fromBase64(value: unknown, doubles: number, field: string): Float64Arra
 
 function record(value: unknown, field: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new WireError(`${field} must be an object, but got ${show(value)}.`);
+    throw new QueueError(`${field} must be an object, but got ${show(value)}.`);
   return value as Record<string, unknown>;
 }
 
 function exactKeys(o: Record<string, unknown>, keys: readonly string[], field: string): void {
   for (const k of Object.keys(o))
-    if (!keys.includes(k)) throw new WireError(`${field} has an unknown field ${show(k)}.`);
-  for (const k of keys) if (!(k in o)) throw new WireError(`${field}.${k} is missing.`);
+    if (!keys.includes(k)) throw new QueueError(`${field} has an unknown field ${show(k)}.`);
+  for (const k of keys) if (!(k in o)) throw new QueueError(`${field}.${k} is missing.`);
 }
 
 function int(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max)
-    throw new WireError(`${field} must be an integer from ${min} to ${max}, but got ${show(value)}.`);
+    throw new QueueError(`${field} must be an integer from ${min} to ${max}, but got ${show(value)}.`);
   return value;
 }
 

@@ -4,13 +4,8 @@
  * URLs are shown without their password.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  encodeChunkResult,
-  parseChunkJob,
-  parseChunkResult,
-  WireError,
-  type ChunkJobData,
-} from '../../src/queue/wire.js';
+import { encodeChunkResult, parseChunkJob, parseChunkResult, type ChunkJobData } from '../../src/queue/wire.js';
+import { QueueError } from '../../src/errors.js';
 import { parseRedisUrl, queueName, scrub, STREAM_TAG } from '../../src/queue/redis-connection.js';
 
 const b64 = (a: Float64Array) => Buffer.from(a.buffer).toString('base64');
@@ -55,7 +50,7 @@ describe('chunk jobs and results', () => {
     expect(() => parseChunkResult({ ...ok, sums: ok.sums.slice(4) }, job)).toThrow(
       /result.sums must be base64 of 8 doubles/,
     );
-    expect(() => parseChunkResult({ ...ok, sums: `${ok.sums.slice(1)}!` }, job)).toThrow(WireError);
+    expect(() => parseChunkResult({ ...ok, sums: `${ok.sums.slice(1)}!` }, job)).toThrow(QueueError);
     expect(() => parseChunkResult({ ...ok, extra: 1 }, job)).toThrow(/unknown field "extra"/);
     expect(() => parseChunkResult(null, job)).toThrow(/result must be an object/);
     expect(() => parseChunkResult({ ...ok, v: 2 }, job)).toThrow(/result.v must be 1/);
