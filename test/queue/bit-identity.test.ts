@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, torch, type GradientStudy, type MomentsEstimate } from 'relaxed-mc';
+import { relaxedMc, tempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
@@ -56,9 +57,11 @@ describe.skipIf(!HAS_REDIS)('a job through the queue has the bits of a local run
       await local.close();
     }
   });
+  const tmp = tempFolder();
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await redis?.stop();
+    tmp.cleanup();
   });
 
   for (const n of [1, 2, 3]) {
@@ -81,4 +84,41 @@ describe.skipIf(!HAS_REDIS)('a job through the queue has the bits of a local run
       expect(took.filter((t) => t > 0).length).toBeGreaterThanOrEqual(Math.min(n, 2));
     });
   }
+
+  it('sweep and gradients on the command line: --redis gives the output of a local run', async () => {
+    const runs: [string[], string[]][] = [
+      [
+        ['sweep', '--temperatures', '0.3,1,3', '--probs', '0.6,0.3,0.1', '--samples', '1e5', '--seed', '4'],
+        ['mean', 'variance', 'stderr', 'varianceStderr'],
+      ],
+      [
+        [
+          'gradients',
+          '--objective',
+          'quadratic',
+          '--target',
+          '0.4,0.6',
+          '--probs',
+          '0.5,0.5',
+          '--samples',
+          '1e4',
+          '--seed',
+          '4',
+        ],
+        ['estimators'],
+      ],
+    ];
+    for (const [args, fields] of runs) {
+      const common = [...args, '--format', 'json', '--quiet'];
+      const local = await relaxedMc([...common, '--threads', '1'], tmp.dir);
+      const remote = await relaxedMc(
+        [...common, '--redis', redis.url, '--queue', 'bits', '--chunks-per-job', '1'],
+        tmp.dir,
+      );
+      expect(remote.stderr).toBe('');
+      expect(remote.code).toBe(0);
+      const [a, b] = [JSON.parse(remote.stdout), JSON.parse(local.stdout)];
+      for (const f of fields) expect(JSON.stringify(a[f]), `${args[0]} ${f}`).toBe(JSON.stringify(b[f]));
+    }
+  });
 });
