@@ -11,6 +11,11 @@
  * the fastest-call throughput over the median fastest-call throughput of the matching
  * calibration loop in the same run (see `calibration.ts`).
  *
+ * A paired run can then confirm: the benchmarks the gate suspects (see `compare.ts`) are timed
+ * again on both builds, alone, in fresh rounds (no calibration needed: a per-round ratio of two
+ * builds timed back to back cancels the machine's speed), and each report keeps those rounds
+ * as the benchmark's `confirmation`.
+ *
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -47,6 +52,18 @@ export interface RunOptions {
   onRound?: (done: number, total: number) => void;
   /** Stops between two measurements. */
   signal?: AbortSignal;
+  /** Paired runs: re-measure some benchmarks after the rounds (see {@link Confirmation}). */
+  confirm?: Confirmation;
+}
+
+/** The confirmation step of a paired run. */
+export interface Confirmation {
+  /** Rounds of the confirmation. */
+  rounds: number;
+  /** Given the run's reports (one per side), the ids of the benchmarks to re-measure (none: no confirmation). */
+  select(reports: readonly BenchReport[]): string[];
+  /** Called when the confirmation starts, and after each of its rounds. */
+  onRound?: (done: number, total: number, ids: readonly string[]) => void;
 }
 
 /** One build's tasks in a run. */
@@ -63,6 +80,8 @@ export interface Side {
 /** What one entry of a round measures, and its per-round results. */
 interface Entry {
   name: string;
+  /** Index of the side it times (-1 for a calibration). */
+  side: number;
   units: number;
   fn: () => Promise<void>;
   median: number[];
@@ -110,8 +129,9 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
   const calibrations = await startCalibrations(sides.flatMap((s) => s.tasks));
   try {
     let calibrationSum = 0;
-    const entry = (name: string, units: number, fn: () => Promise<void>): Entry => ({
+    const entry = (name: string, side: number, units: number, fn: () => Promise<void>): Entry => ({
       name,
+      side,
       units,
       fn,
       median: [],
@@ -120,17 +140,17 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       calls: 0,
     });
     const calEntries = calibrations.map((c) =>
-      entry(`calibration ${c.id}`, c.iterationsPerCall, async () => {
+      entry(`calibration ${c.id}`, -1, c.iterationsPerCall, async () => {
         calibrationSum += await c.run();
       }),
     );
-    const sideData = sides.map((side) => {
+    const sideData = sides.map((side, s) => {
       const slowdown = side.slowdown ?? new Slowdown(0);
       const checksums = side.tasks.map(() => 0);
       const entries = side.tasks.map((t, i) => {
         // The slowdown wraps the task only: the calibrations above are never slowed.
-        const slowed = slowdown.wrap(() => t.run());
-        return entry(t.id, t.unitsPerCall, async () => {
+        const slowed = slowdown.wrap(() => t.run(), t.id);
+        return entry(t.id, s, t.unitsPerCall, async () => {
           checksums[i] += await slowed();
         });
       });
@@ -156,7 +176,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       cpu: summary(calEntries[i].cpu),
     }));
     const environment = finishEnvironment(env);
-    return sideData.map(({ side, slowdown, checksums, entries }) => ({
+    const reports = sideData.map(({ side, slowdown, checksums, entries }): BenchReport => ({
       schema: REPORT_SCHEMA,
       version: REPORT_VERSION,
       createdAt: new Date().toISOString(),
@@ -175,6 +195,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         minIterations: o.minIterations,
         normalization: NORMALIZATION,
         slowdown: slowdown.fraction,
+        ...(slowdown.pattern === null || slowdown.fraction === 0 ? {} : { slowdownPattern: slowdown.pattern }),
         runId,
         role: side.role,
       },
@@ -199,6 +220,8 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         };
       }),
     }));
+    if (o.confirm !== undefined && sides.length > 1) await confirm(reports, groups, o.confirm, o, random);
+    return reports;
   } finally {
     await Promise.all(calibrations.map((c) => c.close()));
   }
@@ -207,6 +230,30 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
 /** How `normalized` is computed, for the report. */
 const NORMALIZATION =
   'per round: units / fastest call, divided by the median over the rounds of the same for the matching calibration loop (main thread, or T worker threads) of the same run';
+
+/**
+ * Re-measures the selected benchmarks on every side, back to back in a random order, for
+ * `c.rounds` fresh rounds, and stores each side's rounds in its report as `confirmation`.
+ */
+async function confirm(
+  reports: BenchReport[],
+  groups: ReadonlyMap<string, Entry[]>,
+  c: Confirmation,
+  o: RunOptions,
+  random: () => number,
+): Promise<void> {
+  const ids = c.select(reports).filter((id) => groups.has(id));
+  if (ids.length === 0) return;
+  // Fresh entries: the main rounds' arrays are already in the reports.
+  const fresh = new Map(ids.map((id) => [id, groups.get(id)!.map((e) => ({ ...e, median: [], best: [], cpu: [] }))]));
+  c.onRound?.(0, c.rounds, ids);
+  for (let round = 1; round <= c.rounds; round++) {
+    for (const id of shuffle(ids, random)) for (const e of shuffle(fresh.get(id)!, random)) await measure(e, o, true);
+    c.onRound?.(round, c.rounds, ids);
+  }
+  for (const [id, entries] of fresh)
+    for (const e of entries) reports[e.side].benchmarks.find((b) => b.id === id)!.confirmation = summary(e.best);
+}
 
 /** Times one entry for one round with tinybench, with the process's CPU time around it. */
 async function measure(e: Entry, o: RunOptions, keep: boolean): Promise<void> {
