@@ -142,13 +142,16 @@ try {
       '--json',
       cand,
       '--quiet',
-      ...(recorded ? ['--recorded'] : []),
+      // Paired: keep the re-measured baseline too, so the per-round ratios can be read back from the reports.
+      ...(recorded ? ['--recorded'] : ['--baseline-json', join(dir, `base-again-${i + 1}.json`)]),
     ];
     const c = await gate(MAIN, args, envOf[kind]);
     const lines = c.stdout.split('\n');
     const flagged = lines.filter((l) => /^regressed: /.test(l)).map((l) => l.split(/\s+/)[1].replace(/:$/, ''));
     const table = lines.filter((l) => !/^regressed: /.test(l));
     const suspects = table.filter((l) => /\s(regression \(|cleared \(|suspect$)/.test(l)).length;
+    // The most confirmation rounds below the line among the confirmed: how near the decision came.
+    const most = Math.max(0, ...table.map((l) => Number(/\((\d+)\/\d+ below\)$/.exec(l)?.[1] ?? 0)));
     // The smallest first-pass ratio of the table (4th column): how close an unchanged build came to the line.
     const ratios = table.map((l) => Number(l.split(/\s+/)[3])).filter((x) => Number.isFinite(x) && x > 0);
     const least = ratios.length > 0 ? Math.min(...ratios) : NaN;
@@ -159,7 +162,7 @@ try {
     if (wrong.length > 0) result[kind].wrongNames++;
     const verdict = c.code === 1 ? 'FAIL' : c.code === 0 ? 'pass' : `error ${c.code}`;
     console.log(
-      `trial ${String(i + 1).padStart(2)} ${kind.padEnd(7)} -> ${verdict.padEnd(4)} (smallest ratio ${least.toFixed(3)}; ${suspects} suspect(s) re-measured or left; ` +
+      `trial ${String(i + 1).padStart(2)} ${kind.padEnd(7)} -> ${verdict.padEnd(4)} (smallest ratio ${least.toFixed(3)}; ${suspects} suspect(s), at most ${most} confirmation rounds below the line; ` +
         `${flagged.length} regressed${flagged.length ? `: ${flagged.join(' ')}` : ''}${wrong.length ? ` [outside the slowed group: ${wrong.join(' ')}]` : ''}; ` +
         `load ${loadavg()[0].toFixed(2)}; ${((performance.now() - t0) / 60000).toFixed(1)} min)`,
     );

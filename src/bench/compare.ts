@@ -34,8 +34,8 @@
  * any B, and also for real changes smaller than the threshold. It needs the two sides to
  * measure the same way: a difference between them that is not in the code (memory state,
  * warm-up) is not noise, and no statistics can tell it from a regression; the suites are built
- * so that there is none (`tasks.ts`). With 20 confirmation rounds, a benchmark is confirmed when
- * at least 16 (m = 1) to 18 (m = 8) rounds fall below the line.
+ * so that there is none (`tasks.ts`). With 30 confirmation rounds, a benchmark is confirmed when
+ * at least 22 (m = 1) to 24 (m = 8) rounds fall below the line.
  *
  * **Independent** (two runs, such as a baseline report from another job): `ratio` = median of
  * the candidate's normalised rounds over median of the baseline's; `sigma` = the larger of (a)
