@@ -20,6 +20,7 @@ import { gradientChunk } from '../src/chunks/gradient-chunks.js';
 import { loadObjective } from '../src/chunks/objective-loader.js';
 import type { ChunkResult, JobDescriptor, Task } from '../src/chunks/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
+import { toErrorData } from '../src/errors.js';
 
 /** The objective of the most recent gradients job (its chunks arrive back to back). */
 let objective: { jobId: number; value: Promise<Objective> } | null = null;
@@ -58,14 +59,19 @@ function collectWhenIdle(job: JobDescriptor): void {
 /**
  * @param task - a chunk to run, or a start-up check.
  * @returns the chunk's result (or the thread id for a check).
+ * @throws ErrorData (`{ code, argument, rule, message }`) when the chunk fails.
  */
 export default async function run(task: Task): Promise<ChunkResult | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
   clearTimeout(idleTimer);
-  const v = makeJobViews(task.job);
   try {
+    const v = makeJobViews(task.job);
     if (task.job.gradient !== null) return gradientChunk(v, task.chunk, threadId, await objectiveFor(task.job));
     return runChunk(v, task.chunk, threadId);
+  } catch (err) {
+    // Structured cloning keeps only an error's name and message; as data, its code, argument
+    // and rule reach the coordinator too.
+    throw toErrorData(err);
   } finally {
     collectWhenIdle(task.job);
   }

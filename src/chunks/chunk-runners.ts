@@ -10,6 +10,7 @@ import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { drawRowBlocks } from './draw-blocks.js';
 import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
+import { bug } from '../errors.js';
 
 /**
  * Values per step of the logProb loop, between two looks at the stop flag. Large, because each
@@ -73,7 +74,7 @@ export function chunkRange(job: JobDescriptor, chunk: number): [number, number] 
 export function runChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
   switch (v.job.kind) {
     case 'gradients':
-      throw new Error('internal: gradients chunks need their objective (see workers/worker.ts)');
+      return bug('gradients chunks need their objective (see workers/worker.ts)');
     case 'moments':
       return momentsChunk(v, chunk, threadId);
     case 'sample':

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { ValueError, bug } from '../errors.js';
 import { type TensorLike, tensor } from '../tensor/create.js';
 import { formatShape, numelOf, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';
@@ -126,7 +126,7 @@ export function buildConcreteParams(
   const bn = numelOf(batchShape);
   const rowLogits = sameShape(paramBatch, batchShape) ? logits : broadcastTo(logitsT, [...batchShape, K]);
   const rowTemperature = sameShape(temp.shape, batchShape) ? temp.data.slice() : broadcastTo(temp, batchShape);
-  if (rowTemperature.length !== bn) throw new Error('internal: temperature layout');
+  if (rowTemperature.length !== bn) bug('temperature layout');
   return { K, batchShape, temperature: temp, logits: logitsT, probs, rowLogits, rowTemperature };
 }
 

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomInt } from 'node:crypto';
-import { AbortError } from '../errors.js';
+import { AbortError, RangeError, Rule } from '../errors.js';
 import { memoryBudget } from './budget.js';
 import type { ChunkOrder } from './chunk-order.js';
 import {
@@ -68,6 +68,7 @@ export function checkBudget(maxBytes: number | undefined, kind: string, bytes: n
     throw new RangeError(
       `relaxed-mc: the ${kind} job needs ${formatBytes(bytes)} (${what}) but the memory budget is ${formatBytes(budget.bytes)} ` +
         `(${budget.source}). Draw fewer samples per call, or use moments() which keeps no samples.`,
+      { argument: 'maxBytes', rule: Rule.memoryBudget },
     );
   }
 }

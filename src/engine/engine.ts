@@ -27,6 +27,7 @@ import type {
   MomentsOptions,
   SampleOptions,
 } from './types.js';
+import { RuntimeError } from '../errors.js';
 
 export type { Progress } from './scheduler.js';
 export type { ChunkOrder } from './chunk-order.js';
@@ -173,7 +174,11 @@ export class Engine {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new Error('relaxed-mc: this Engine is closed; create a new one.');
+    if (this.closed)
+      throw new RuntimeError('relaxed-mc: this Engine is closed; create a new one.', {
+        argument: 'engine',
+        rule: 'open',
+      });
   }
 }
 

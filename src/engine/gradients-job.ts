@@ -132,7 +132,10 @@ export async function runGradients(
       loadSums: (saved) => {
         const s = saved as GradientPartSums;
         if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shifts[i])))
-          throw new Error(`the shift of ${plan.name} differs from this job's`);
+          throw new StateFileError(`the shift of ${plan.name} differs from this job's`, '', {
+            argument: 'sums.shift',
+            rule: 'same-shift',
+          });
         sums[i] = ExactVector.fromJSON(s.sums, B * per);
       },
     };
@@ -327,7 +330,10 @@ export function mergeGradientSums(state: JobState, a: unknown, b: unknown): unkn
   const sa = a as GradientPartSums;
   const sb = b as GradientPartSums;
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
-    throw new Error('the parts were taken about different shifts');
+    throw new StateFileError('the parts were taken about different shifts', '', {
+      argument: 'sums.shift',
+      rule: 'same-shift',
+    });
   const v = ExactVector.fromJSON(sa.sums, len);
   v.addVector(ExactVector.fromJSON(sb.sums, len));
   return { shift: sa.shift, sums: v.toJSON() };

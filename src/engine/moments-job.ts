@@ -16,6 +16,7 @@ import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positive
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
 import type { MomentsEstimate, MomentsOptions } from './types.js';
+import { StateFileError } from '../errors.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
 const MIN_MOMENT_DRAWS = 256;
@@ -93,7 +94,10 @@ export async function runMoments(
         loadSums: (saved) => {
           const s = saved as MomentPartSums;
           if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shift)))
-            throw new Error("its shift differs from this job's");
+            throw new StateFileError("its shift differs from this job's", '', {
+              argument: 'sums.shift',
+              rule: 'same-shift',
+            });
           sums = MomentSums.fromJSON(B, K, covariance, s);
         },
       },
@@ -218,7 +222,10 @@ export function mergeMomentSums(state: JobState, a: unknown, b: unknown): unknow
   const sa = a as MomentPartSums;
   const sb = b as MomentPartSums;
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
-    throw new Error('the parts were taken about different shifts');
+    throw new StateFileError('the parts were taken about different shifts', '', {
+      argument: 'sums.shift',
+      rule: 'same-shift',
+    });
   const m = MomentSums.fromJSON(B, K, q.covariance as boolean, sa);
   m.addSums(MomentSums.fromJSON(B, K, q.covariance as boolean, sb));
   return { shift: sa.shift, ...m.toJSON() };

@@ -25,6 +25,7 @@
  */
 import { createConcreteTransforms, OUTER_STEP, type ConcreteTransforms } from './concrete-transforms.js';
 import { WINDOW_LEVEL } from './log-concave-sum.js';
+import { RuntimeError } from '../errors.js';
 
 /** Moments per group of equal logits. */
 export interface GroupMoments {
@@ -80,8 +81,9 @@ export function integrateGroupMoments(
     if (result === 'left') nLo -= width;
     else nHi += width;
   }
-  throw new Error(
+  throw new RuntimeError(
     `exactMoments: the quadrature window did not close within [${nLo}, ${nHi}] * ${outerStep} (temperature ${tau})`,
+    { argument: 'temperature', rule: 'quadrature-converges' },
   );
 }
 

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { RuntimeError, bug } from '../../errors.js';
 
 /** The functions the module exports (pointers are byte offsets into its memory). */
 export interface KernelExports {
@@ -72,14 +73,15 @@ export function kernelExports(): KernelExports {
   try {
     bytes = readFileSync(WASM_FILE);
   } catch (err) {
-    throw new Error(
+    throw new RuntimeError(
       `relaxed-mc: cannot read the WebAssembly kernels at ${WASM_FILE.pathname} (run npm run build): ${(err as Error).message}`,
+      { argument: 'relaxed-kernels.wasm', rule: 'built', cause: err },
     );
   }
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: {
       abort: () => {
-        throw new Error('relaxed-mc: WebAssembly kernel aborted');
+        bug('a WebAssembly kernel aborted');
       },
     },
   });
