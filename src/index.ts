@@ -36,6 +36,6 @@ export type {
   GradientStudy,
   EstimatorReport,
 } from './engine/engine.js';
-export type { JobState, JobParams, PartState } from './engine/job-state.js';
+export type { JobState, MomentsState, GradientsState, JobParams, PartState } from './engine/job-state.js';
 export type { Shard } from './engine/shards.js';
 export type { MergedResult, NamedState } from './engine/merge.js';

@@ -9,7 +9,16 @@
 import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { drawRowBlocks } from './draw-blocks.js';
-import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
+import {
+  type ChunkResult,
+  type JobDescriptor,
+  type LogProbJob,
+  type MomentsJob,
+  type SampleJob,
+  extraOffset,
+  kStopFlag,
+  temperatureOffset,
+} from './layout.js';
 import { bug } from '../errors.js';
 
 /**
@@ -19,7 +28,7 @@ import { bug } from '../errors.js';
  */
 export const LOG_PROB_STEP_ELEMENTS = 2 ** 18;
 
-/** Typed views of a job's buffers, made once per job per thread. */
+/** Typed views of a job's buffers, made afresh for each task. */
 export interface JobViews {
   readonly job: JobDescriptor;
   readonly control: Int32Array;
@@ -45,8 +54,8 @@ export function makeJobViews(job: JobDescriptor): JobViews {
     logits: params.subarray(0, B * K),
     temperature: params.subarray(temperatureOffset(B, K), temperatureOffset(B, K) + B),
     extra: params.subarray(extraOffset(B, K), extraOffset(B, K) + extraLen),
-    values: job.values === null ? null : new Float64Array(job.values),
-    output: job.output === null ? null : new Float64Array(job.output),
+    values: job.kind === 'logProb' ? new Float64Array(job.values) : null,
+    output: job.kind === 'logProb' || job.kind === 'sample' ? new Float64Array(job.output) : null,
     scratch: new Float64Array(K),
   };
 }
@@ -72,15 +81,16 @@ export function chunkRange(job: JobDescriptor, chunk: number): [number, number] 
  * @returns the chunk's result.
  */
 export function runChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  switch (v.job.kind) {
+  const job = v.job;
+  switch (job.kind) {
     case 'gradients':
       return bug('gradients chunks need their objective (see workers/worker.ts)');
     case 'moments':
-      return momentsChunk(v, chunk, threadId);
+      return momentsChunk(v, job, chunk, threadId);
     case 'sample':
-      return sampleChunk(v, chunk, threadId);
+      return sampleChunk(v, job, chunk, threadId);
     case 'logProb':
-      return logProbChunk(v, chunk, threadId);
+      return logProbChunk(v, job, chunk, threadId);
   }
 }
 
@@ -88,9 +98,9 @@ function result(threadId: number, stopped: boolean, sums: Float64Array | null = 
   return { threadId, stopped, sums, invalidRow: -1, invalidReason: null };
 }
 
-function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, seed, covariance } = v.job;
-  const [first, end] = chunkRange(v.job, chunk);
+function momentsChunk(v: JobViews, job: MomentsJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, covariance } = job;
+  const [first, end] = chunkRange(job, chunk);
   const sums = new Float64Array(B * POWER_SUMS * K + (covariance ? B * K * K : 0));
   const draws = new WasmDraws(B, K, v.logits, v.temperature, v.extra);
   draws.start(seed, chunk);
@@ -105,10 +115,10 @@ function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   return result(threadId, false, sums);
 }
 
-function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, seed, logSpace } = v.job;
+function sampleChunk(v: JobViews, job: SampleJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, logSpace } = job;
   const out = v.output as Float64Array;
-  const [first, end] = chunkRange(v.job, chunk);
+  const [first, end] = chunkRange(job, chunk);
   const draws = new WasmDraws(B, K, v.logits, v.temperature, null);
   draws.start(seed, chunk);
   const Kp = draws.Kp;
@@ -122,11 +132,11 @@ function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult 
   return result(threadId, false);
 }
 
-function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, validate } = v.job;
+function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, validate } = job;
   const values = v.values as Float64Array;
   const out = v.output as Float64Array;
-  const [first, end] = chunkRange(v.job, chunk);
+  const [first, end] = chunkRange(job, chunk);
   if (validate) {
     // The whole chunk is checked before anything is computed, as log_prob checks the whole value.
     const bad = firstInvalidRow(end - first, K, values, first * K);

@@ -84,8 +84,8 @@ export class Engine {
       retries,
       noteThread: (id) => this.seenThreads.add(id),
       checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
-      describe: (kind, B, K, seed, units, chunkUnits, x) =>
-        makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
+      describe: (own, B, K, seed, units, chunkUnits, x) =>
+        makeDescriptor(nextJobId++, own, B, K, seed, units, chunkUnits, x),
     };
   }
 

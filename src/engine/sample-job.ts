@@ -49,9 +49,7 @@ export async function runSample(
   const out = new SharedArrayBuffer(bytes);
   if (bytes === 0) return new Tensor(new Float64Array(out), shape);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
-  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
-    logSpace,
-    output: out,
+  const job = ctx.describe({ kind: 'sample', logSpace, output: out }, B, K, seed, N, chunkUnits, {
     logits: p.rowLogits,
     temperature: p.rowTemperature,
   });
@@ -129,10 +127,8 @@ export async function runLogProb(
   const out = new SharedArrayBuffer(outBytes);
   if (plan.rows === 0) return new Tensor(new Float64Array(out), plan.resultShape);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
-  const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
-    validate: dist.validate_args,
-    values,
-    output: out,
+  const own = { kind: 'logProb' as const, validate: dist.validate_args, values, output: out };
+  const job = ctx.describe(own, plan.period, K, 0, plan.rows, chunkUnits, {
     extra: plan.constants,
     logits: plan.logits,
     temperature: plan.temperature,
