@@ -109,9 +109,13 @@ function momentsChunk(v: JobViews, job: MomentsJob, chunk: number, threadId: num
     ? (y: Float64Array, n: number, rowStart: number): void =>
         accumulateCrossSums(n, K, rowStart, B, y, 0, draws.Kp, v.extra, v.scratch, cross)
     : null;
-  if (!drawRowBlocks(draws, first * B, (end - first) * B, 'moments', v.control, addCross))
-    return result(threadId, true);
-  draws.readSums(sums);
+  try {
+    if (!drawRowBlocks(draws, first * B, (end - first) * B, 'moments', v.control, addCross))
+      return result(threadId, true);
+    draws.readSums(sums);
+  } finally {
+    draws.release();
+  }
   return result(threadId, false, sums);
 }
 
@@ -128,8 +132,12 @@ function sampleChunk(v: JobViews, job: SampleJob, chunk: number, threadId: numbe
     else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
   };
   const mode = logSpace ? 'log-simplex' : 'simplex';
-  if (!drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write)) return result(threadId, true);
-  return result(threadId, false);
+  try {
+    const finished = drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write);
+    return result(threadId, !finished);
+  } finally {
+    draws.release();
+  }
 }
 
 function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: number): ChunkResult {
