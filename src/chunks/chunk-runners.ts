@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
+import { SIMPLEX_SUM_TOLERANCE } from '../kernels/log-prob.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { drawRowBlocks } from './draw-blocks.js';
 import {
@@ -162,7 +163,8 @@ function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: num
 }
 
 /**
- * The support checks of `log_prob` on `n` rows: the simplex (entries >= 0, |sum - 1| < 1e-6),
+ * The support checks of `log_prob` on `n` rows: the simplex (entries >= 0, |sum - 1| <
+ * {@link SIMPLEX_SUM_TOLERANCE}),
  * which takes precedence, then the open simplex (no exact 0).
  *
  * @param n - rows.
@@ -188,7 +190,7 @@ export function firstInvalidRow(
       else if (x === 0 && zeroRow < 0) zeroRow = r;
       s += x;
     }
-    if (!ok || !(Math.abs(s - 1) < 1e-6)) return { row: r, reason: 'simplex' };
+    if (!ok || !(Math.abs(s - 1) < SIMPLEX_SUM_TOLERANCE)) return { row: r, reason: 'simplex' };
   }
   return zeroRow >= 0 ? { row: zeroRow, reason: 'zero' } : { row: -1, reason: null };
 }
