@@ -29,6 +29,7 @@ export type {
   LongJobOptions,
   MomentsOptions,
   SampleOptions,
+  LogProbOptions,
   MomentsEstimate,
   ChunkOrder,
   Progress,
