@@ -22,6 +22,7 @@
  * | `StateFileError` | `ERR_STATE_FILE` |
  * | `WorkerLoadError` | `ERR_WORKER_LOAD` |
  * | `QueueError` | `ERR_QUEUE` |
+ * | `ObjectiveError` | `ERR_OBJECTIVE` |
  * | `InternalError` | `ERR_INTERNAL` (a bug in relaxed-mc) |
  *
  * @packageDocumentation
@@ -264,6 +265,41 @@ export class InternalError extends Error implements CodedError {
 }
 
 /**
+ * A user objective returned a non-finite value or gradient. The message names the point `z`
+ * (every coordinate, or the first 10 and the count) so that the case can be reproduced.
+ *
+ * @example
+ * ```ts
+ * import { ObjectiveError } from 'relaxed-mc';
+ * const err = new ObjectiveError('grad', Float64Array.of(1, 0), NaN, 'my-objective.mjs');
+ * err.message; // "my-objective.mjs: grad(z, out) wrote NaN at z = [1, 0] (z[0] ...)"
+ * ```
+ */
+export class ObjectiveError extends Error implements CodedError {
+  readonly code = 'ERR_OBJECTIVE' as const;
+  argument!: string | null;
+  rule!: string | null;
+  /** The point, copied. */
+  readonly point: number[];
+  /**
+   * @param what - `'f'` (the value) or `'grad'` (a partial derivative).
+   * @param z - the point where it happened.
+   * @param got - the non-finite result (for `grad`, the first bad entry).
+   * @param name - how to name the objective.
+   * @param index - for `grad`, the index of the first non-finite entry.
+   */
+  constructor(what: 'f' | 'grad', z: ArrayLike<number>, got: unknown, name: string, index = -1) {
+    const point = Array.from(z);
+    const shown =
+      point.length <= 10 ? point.join(', ') : `${point.slice(0, 10).join(', ')}, ... (${point.length} in all)`;
+    const result = what === 'f' ? `f(z) returned ${String(got)}` : `grad(z, out) wrote out[${index}] = ${String(got)}`;
+    super(`${name}: ${result} at z = [${shown}]; an objective must be finite wherever it is evaluated.`);
+    init(this, 'ObjectiveError', { argument: `objective.${what}`, rule: 'finite' });
+    this.point = point;
+  }
+}
+
+/**
  * Rules that callers branch on (the command line maps them to usage errors), so the same
  * strings are written once.
  */
@@ -286,6 +322,7 @@ export const ERROR_CLASSES = {
   ERR_STATE_FILE: StateFileError,
   ERR_WORKER_LOAD: WorkerLoadError,
   ERR_QUEUE: QueueError,
+  ERR_OBJECTIVE: ObjectiveError,
   ERR_INTERNAL: InternalError,
 } as const;
 
@@ -368,6 +405,12 @@ export function fromErrorData(d: ErrorData): CodedError {
       return new AbortError(d.message, details);
     case 'ERR_INTERNAL': {
       const e = new InternalError('', details);
+      e.message = d.message;
+      return e;
+    }
+    case 'ERR_OBJECTIVE': {
+      // The point is in the message; the data carries no copy of it.
+      const e = new ObjectiveError(d.argument === 'objective.grad' ? 'grad' : 'f', [], '', '');
       e.message = d.message;
       return e;
     }

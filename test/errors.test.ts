@@ -29,7 +29,7 @@ function cloned<T>(value: T): T {
 }
 
 describe('the error list', () => {
-  it('has the eleven classes of the README, each under its own code', () => {
+  it('has the twelve classes of the README, each under its own code', () => {
     expect(CODES).toEqual([
       'ERR_VALUE',
       'ERR_TYPE',
@@ -41,6 +41,7 @@ describe('the error list', () => {
       'ERR_STATE_FILE',
       'ERR_WORKER_LOAD',
       'ERR_QUEUE',
+      'ERR_OBJECTIVE',
       'ERR_INTERNAL',
     ]);
   });
@@ -60,8 +61,8 @@ describe('the error list', () => {
       expect(isErrorData(back)).toBe(true);
       expect(back.code).toBe(code);
       expect(back.message).toBe(data.message);
-      if (code !== 'ERR_CHUNK' && code !== 'ERR_WORKER_LOAD') {
-        // These two fix their own argument and rule; every other class keeps what it was given.
+      if (code !== 'ERR_CHUNK' && code !== 'ERR_WORKER_LOAD' && code !== 'ERR_OBJECTIVE') {
+        // These three fix their own argument and rule; every other class keeps what it was given.
         expect(back.argument).toBe('options.samples');
         expect(back.rule).toBe('positive');
       }

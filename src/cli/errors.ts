@@ -56,6 +56,7 @@ const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   ERR_STATE_FILE: ExitCode.usage,
   ERR_WORKER_LOAD: ExitCode.failure,
   ERR_QUEUE: ExitCode.failure,
+  ERR_OBJECTIVE: ExitCode.failure,
   ERR_INTERNAL: ExitCode.failure,
 };
 
