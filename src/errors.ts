@@ -122,8 +122,19 @@ export class RangeError extends globalThis.RangeError implements CodedError {
 }
 
 /**
- * An error detected while running that fits no other class (PyTorch's `RuntimeError`): an
- * operation on values that cannot support it, or an error thrown by user code in a worker.
+ * An error detected while running that fits no other class, as PyTorch reports it with
+ * `RuntimeError`: a backward pass that needs a `gradient`, a graph already freed, shapes that
+ * cannot be combined, a closed `Engine`, or an error thrown by user code in a worker.
+ *
+ * @example
+ * ```ts
+ * import { torch, RuntimeError } from 'relaxed-mc';
+ * try {
+ *   torch.ones([2], { requires_grad: true }).mul(2).backward();
+ * } catch (err) {
+ *   console.log(err instanceof RuntimeError, err.code); // true ERR_RUNTIME
+ * }
+ * ```
  */
 export class RuntimeError extends Error implements CodedError {
   readonly code = 'ERR_RUNTIME' as const;
