@@ -35,6 +35,7 @@ import {
 import { Slowdown } from './slowdown.js';
 import { mad, median } from './stats.js';
 import type { BenchTask } from './tasks.js';
+import { InternalError, RuntimeError } from '../index.js';
 
 /** How to run. */
 export interface RunOptions {
@@ -166,7 +167,10 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       o.onRound?.(round, o.rounds);
     }
     if (!Number.isFinite(calibrationSum))
-      throw new Error(`the calibration loop returned ${calibrationSum}; it must be finite.`);
+      throw new RuntimeError(`the calibration loop returned ${calibrationSum}; it must be finite.`, {
+        argument: 'calibration',
+        rule: 'finite',
+      });
     const calResults: CalibrationResult[] = calibrations.map((c, i) => ({
       id: c.id,
       threads: c.threads,
@@ -203,7 +207,10 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       benchmarks: side.tasks.map((t, i): BenchmarkResult => {
         const e = entries[i];
         if (!Number.isFinite(checksums[i]))
-          throw new Error(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`);
+          throw new RuntimeError(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`, {
+            argument: t.id,
+            rule: 'finite',
+          });
         const cal = calResults.find((c) => c.id === t.calibration)!;
         return {
           id: t.id,
@@ -281,7 +288,7 @@ async function startCalibrations(tasks: readonly BenchTask[]): Promise<Calibrati
   try {
     for (const id of [...ids].filter((x) => x !== 'main').sort()) {
       const m = /^workers-(\d+)$/.exec(id);
-      if (m === null) throw new Error(`unknown calibration '${id}': expected 'main' or 'workers-T'.`);
+      if (m === null) throw new InternalError(`unknown calibration '${id}': expected 'main' or 'workers-T'.`);
       out.push(await workerCalibration(Number(m[1])));
     }
   } catch (err) {
