@@ -19,7 +19,7 @@ import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from '.
 import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
 import { runGradients } from './gradients-job.js';
-import { QueueError } from '../errors.js';
+import { QueueError, TypeError as CodedTypeError } from '../errors.js';
 import { DEFAULT_CHUNKS_PER_JOB, DEFAULT_WINDOW, QueueCoordinator } from '../queue/coordinator.js';
 import { DEFAULT_QUEUE, parseRedisUrl, queueName } from '../queue/redis-connection.js';
 import type {
@@ -31,6 +31,7 @@ import type {
   MomentsOptions,
   SampleOptions,
 } from './types.js';
+import { RuntimeError } from '../errors.js';
 
 export type { Progress } from './scheduler.js';
 export type { ChunkOrder } from './chunk-order.js';
@@ -83,13 +84,18 @@ export class Engine {
     );
     if (o.redis === undefined) {
       for (const k of ['queue', 'chunksPerJob', 'queueWindow', 'workerTimeout', 'queueWaitingAfter']) {
-        if (o[k] !== undefined) throw new TypeError(`${k} needs redis (the URL of the queue's Redis).`);
+        if (o[k] !== undefined)
+          throw new CodedTypeError(`${k} needs redis (the URL of the queue's Redis).`, {
+            argument: k,
+            rule: 'needs-redis',
+          });
       }
     }
     this.remote = o.redis === undefined ? null : queueCoordinator(o);
     if (this.remote !== null && o.threads !== undefined)
-      throw new TypeError(
+      throw new CodedTypeError(
         'threads must not be given with redis: a queue coordinator runs no threads of its own (its workers have --threads).',
+        { argument: 'threads', rule: 'not-with-redis' },
       );
     this.threads =
       this.remote !== null
@@ -123,8 +129,8 @@ export class Engine {
         if (id >= 0) this.seenThreads.add(id);
       },
       checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
-      describe: (kind, B, K, seed, units, chunkUnits, x) =>
-        makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
+      describe: (own, B, K, seed, units, chunkUnits, x) =>
+        makeDescriptor(nextJobId++, own, B, K, seed, units, chunkUnits, x),
     };
   }
 
@@ -253,11 +259,16 @@ export class Engine {
     throw new QueueError(
       `relaxed-mc: engine.${method} runs on this machine only: its output is an array as long as the job, not a sum that ` +
         'workers can send back through a queue. Use an Engine without redis for sample and logProb.',
+      { argument: 'redis', rule: 'local-only' },
     );
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new Error('relaxed-mc: this Engine is closed; create a new one.');
+    if (this.closed)
+      throw new RuntimeError('relaxed-mc: this Engine is closed; create a new one.', {
+        argument: 'engine',
+        rule: 'open',
+      });
   }
 }
 

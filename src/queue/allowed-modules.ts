@@ -46,24 +46,35 @@ export class AllowedModules {
     if (isAbsolute(name))
       throw new QueueError(
         `module ${JSON.stringify(name)} must be a file name inside the allowed folder, not an absolute path.`,
+        { argument: 'job.gradient.objective.module.name', rule: 'allowed-modules' },
       );
     let real: string;
     try {
       real = realpathSync(resolve(this.root, name));
     } catch {
-      throw new QueueError(`module ${JSON.stringify(name)} is not in the allowed folder ${this.root}.`);
+      throw new QueueError(`module ${JSON.stringify(name)} is not in the allowed folder ${this.root}.`, {
+        argument: 'job.gradient.objective.module.name',
+        rule: 'allowed-modules',
+      });
     }
     const rel = relative(this.root, real);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-      throw new QueueError(`module ${JSON.stringify(name)} resolves outside the allowed folder ${this.root}; refused.`);
+      throw new QueueError(
+        `module ${JSON.stringify(name)} resolves outside the allowed folder ${this.root}; refused.`,
+        { argument: 'job.gradient.objective.module.name', rule: 'allowed-modules' },
+      );
     const size = statSync(real).size;
     if (size > MAX_MODULE_BYTES)
-      throw new QueueError(`module ${JSON.stringify(name)} has ${size} bytes; at most ${MAX_MODULE_BYTES} are read.`);
+      throw new QueueError(`module ${JSON.stringify(name)} has ${size} bytes; at most ${MAX_MODULE_BYTES} are read.`, {
+        argument: 'job.gradient.objective.module.name',
+        rule: 'allowed-modules',
+      });
     const bytes = readFileSync(real);
     const hash = createHash('sha256').update(bytes).digest('hex');
     if (hash !== sha256)
       throw new QueueError(
         `module ${JSON.stringify(name)} in ${this.root} has SHA-256 ${hash}, but the job asks for ${sha256}; refused.`,
+        { argument: 'job.gradient.objective.module.sha256', rule: 'sha256' },
       );
     const url = `data:text/javascript;base64,${bytes.toString('base64')}`;
     this.cache.set(`${sha256}/${name}`, url);

@@ -20,7 +20,7 @@ import { basename } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError, ChunkError, QueueError } from '../errors.js';
-import type { ChunkResult, JobDescriptor } from '../chunks/layout.js';
+import type { ChunkResult, GradientsJob, MomentsJob } from '../chunks/layout.js';
 import { moduleHash } from '../chunks/objective-loader.js';
 import type { RunChunksOptions } from '../engine/scheduler.js';
 import { type RedisUrl, connectRedis, scrub } from './redis-connection.js';
@@ -150,8 +150,10 @@ export class QueueCoordinator {
     await this.start();
     const queue = this.queue as Queue;
     const { job } = o;
+    if (job.kind !== 'moments' && job.kind !== 'gradients')
+      throw new QueueError(`relaxed-mc: ${job.kind} jobs do not go through the queue.`, { rule: 'queued-kinds' });
     const objective = wireObjective(job);
-    const perChunk = sumsPerChunk(job.kind as 'moments' | 'gradients', job.B, job.K, job.covariance);
+    const perChunk = sumsPerChunk(job.kind, job.B, job.K, job.kind === 'moments' && job.covariance);
     const G = Math.min(MAX_CHUNKS_PER_JOB, this.o.chunksPerJob);
     const unitsOf = o.unitsOf ?? ((c: number) => Math.min(job.units, (c + 1) * job.chunkUnits) - c * job.chunkUnits);
     const before = o.doneBefore ?? 0;
@@ -250,6 +252,7 @@ export class QueueCoordinator {
           finish(
             new QueueError(
               `relaxed-mc: a worker returned a malformed result for chunks ${g.first} to ${g.end - 1} of the ${job.kind} job on queue ${this.o.queue}: ${(err as Error).message}`,
+              { argument: 'result', rule: 'malformed-result' },
             ),
           );
           return;
@@ -337,6 +340,7 @@ export class QueueCoordinator {
               `relaxed-mc: no worker took or finished a chunk of the ${job.kind} job on queue ${this.o.queue} at ${this.o.redis.shown} ` +
                 `for ${Math.round(idle / 1000)} s (worker timeout ${this.o.workerTimeoutMs / 1000} s)` +
                 `${lastError === null ? '' : `; last Redis error: ${lastError}`}. Start workers with: relaxed-mc worker --redis URL`,
+              { argument: 'workerTimeout', rule: 'worker-timeout' },
             ),
           );
         }
@@ -411,14 +415,17 @@ export class QueueCoordinator {
  * @param job - a job descriptor.
  * @returns its objective as it travels: a module by file name and content hash.
  */
-function wireObjective(job: JobDescriptor): WireObjective | null {
-  const g = job.gradient;
-  if (g === null) return null;
-  const d = g.objective;
+function wireObjective(job: MomentsJob | GradientsJob): WireObjective | null {
+  if (job.kind !== 'gradients') return null;
+  const d = job.gradient.objective;
   if (!('module' in d))
     return d.kind === 'linear' ? { kind: 'linear', c: [...d.c] } : { kind: 'quadratic', target: [...d.target] };
   const sha256 = moduleHash(d.module);
-  if (sha256 === null) throw new QueueError(`relaxed-mc: the objective module ${d.module} cannot be read.`);
+  if (sha256 === null)
+    throw new QueueError(`relaxed-mc: the objective module ${d.module} cannot be read.`, {
+      argument: 'objective.module',
+      rule: 'readable',
+    });
   const path = d.module.startsWith('file:') ? new URL(d.module).pathname : d.module;
   return { module: { name: basename(path), sha256 } };
 }

@@ -84,7 +84,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     let objective: ObjectiveDescriptor | null = null;
     try {
       data = parseChunkJob(job.data);
-      if (data.gradient !== null) objective = resolveObjective(data.gradient.objective, o.modules);
+      if (data.kind === 'gradients') objective = resolveObjective(data.gradient.objective, o.modules);
     } catch (err) {
       const why =
         err instanceof QueueError ? err.message : `unreadable job (${String((err as Error)?.message ?? err)})`;
@@ -92,15 +92,22 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       throw new UnrecoverableError(`rejected by a worker: ${why}`);
     }
     o.log(`start ${what}: ${data.kind}, chunks ${data.first} to ${data.end - 1}`, true);
-    const descriptor = makeDescriptor(nextId++, data.kind, data.B, data.K, data.seed, data.units, data.chunkUnits, {
+    const own =
+      data.kind === 'moments'
+        ? { kind: 'moments' as const, covariance: data.covariance }
+        : {
+            kind: 'gradients' as const,
+            gradient: {
+              estimator: data.gradient.estimator,
+              m: data.gradient.m,
+              objective: objective as ObjectiveDescriptor,
+              streamBase: data.gradient.streamBase,
+            },
+          };
+    const descriptor = makeDescriptor(nextId++, own, data.B, data.K, data.seed, data.units, data.chunkUnits, {
       logits: data.logits,
       temperature: data.temperature,
       extra: data.shift,
-      covariance: data.covariance,
-      gradient:
-        data.gradient === null || objective === null
-          ? undefined
-          : { estimator: data.gradient.estimator, m: data.gradient.m, objective, streamBase: data.gradient.streamBase },
     });
     const sums: Float64Array[] = new Array(data.end - data.first);
     const stop = new AbortController();
@@ -201,6 +208,7 @@ function resolveObjective(
   if (modules === null)
     throw new QueueError(
       `the job's objective is a module (${JSON.stringify(d.module.name)}), and this worker runs no modules: start it with --allow-modules DIR.`,
+      { argument: 'job.gradient.objective', rule: 'allowed-modules' },
     );
   return { module: modules.resolve(d.module.name, d.module.sha256) };
 }

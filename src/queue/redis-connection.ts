@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { QueueError } from '../errors.js';
+import { QueueError, TypeError } from '../errors.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { WIRE_VERSION } from './wire.js';
 
@@ -44,20 +44,28 @@ export interface RedisUrl {
  */
 export function parseRedisUrl(value: unknown, argument: string): RedisUrl {
   if (typeof value !== 'string')
-    throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${typeof value}.`);
+    throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${typeof value}.`, {
+      argument,
+      rule: 'redis-url',
+    });
   let u: URL;
   try {
     u = new URL(value);
   } catch {
     throw new TypeError(
       `${argument} must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, but got a malformed URL.`,
+      { argument, rule: 'redis-url' },
     );
   }
   const secret = u.password === '' ? null : decodeURIComponent(u.password);
   const shown = redact(u);
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
-    throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${shown}.`);
-  if (u.hostname === '') throw new TypeError(`${argument} must name a host, but got ${shown}.`);
+    throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${shown}.`, {
+      argument,
+      rule: 'redis-url',
+    });
+  if (u.hostname === '')
+    throw new TypeError(`${argument} must name a host, but got ${shown}.`, { argument, rule: 'redis-url' });
   return { href: value, shown, secret };
 }
 
@@ -77,6 +85,7 @@ export function queueName(base: unknown, argument = 'queue'): string {
   if (typeof base !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(base)) {
     throw new TypeError(
       `${argument} must be 1 to 100 letters, digits, '.', '_' or '-', but got ${JSON.stringify(String(base)).slice(0, 80)}.`,
+      { argument, rule: 'queue-name' },
     );
   }
   return `${base}.${STREAM_TAG}`;
@@ -137,6 +146,7 @@ export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> 
       auth
         ? `relaxed-mc ${role}: Redis at ${url.shown} refused the credentials (${why}). Check the password in the URL.`
         : `relaxed-mc ${role}: cannot reach Redis at ${url.shown} (${why}).`,
+      { argument: 'redis', rule: auth ? 'credentials' : 'unreachable' },
     );
   } finally {
     clearTimeout(timer);
