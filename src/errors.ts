@@ -102,3 +102,33 @@ export class StateFileError extends Error {
     this.name = 'StateFileError';
   }
 }
+
+/**
+ * A size asked of the engine or the command line is beyond a stated limit (threads, draws,
+ * chunks): refused before any work starts. Subclasses `RangeError`, which such refusals were
+ * before.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Engine({ threads: 1000 });
+ * } catch (err) {
+ *   if (err instanceof LimitError) console.log(err.argument, err.limit); // threads 8
+ * }
+ * ```
+ */
+export class LimitError extends RangeError {
+  /**
+   * @param message - names the argument, the limit and the value received.
+   * @param argument - the option or flag at fault (`threads`, `samples`).
+   * @param limit - the largest value allowed.
+   */
+  constructor(
+    message: string,
+    readonly argument: string,
+    readonly limit: number,
+  ) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}

@@ -13,8 +13,9 @@
  */
 export * as torch from './torch.js';
 export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, LimitError } from './errors.js';
 export { Engine } from './engine/engine.js';
+export { maxThreads } from './engine/thread-limit.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
@@ -29,6 +30,7 @@ export type {
   Progress,
   GradientsOptions,
   GradientStudy,
+  WorkDone,
   EstimatorReport,
 } from './engine/engine.js';
 export type { JobState, JobParams, PartState } from './engine/job-state.js';

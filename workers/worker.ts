@@ -18,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { makeJobViews, runChunk } from '../src/engine/chunk-runners.js';
 import { gradientChunk } from '../src/engine/gradient-chunks.js';
 import { loadObjective } from '../src/engine/objective-loader.js';
+import { type GradientSetupResult, gradientSetup } from '../src/engine/gradient-setup.js';
 import type { ChunkResult, JobDescriptor, Task } from '../src/engine/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
 
@@ -57,10 +58,11 @@ function collectWhenIdle(job: JobDescriptor): void {
 
 /**
  * @param task - a chunk to run, or a start-up check.
- * @returns the chunk's result (or the thread id for a check).
+ * @returns the chunk's result, a gradients job's setup, or the thread id for a check.
  */
-export default async function run(task: Task): Promise<ChunkResult | { threadId: number }> {
+export default async function run(task: Task): Promise<ChunkResult | GradientSetupResult | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
+  if (task.kind === 'gradient-setup') return gradientSetup(task);
   clearTimeout(idleTimer);
   const v = makeJobViews(task.job);
   try {

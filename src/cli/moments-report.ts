@@ -9,6 +9,7 @@ import { csvTable } from './csv.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { formatTable, fixed, signed } from './table.js';
 import { compact } from './progress.js';
+import type { ExactMoments } from './exact-phase.js';
 
 /** An estimate with the distribution it was drawn from and the exact moments. */
 export interface MomentsReport {
@@ -16,6 +17,8 @@ export interface MomentsReport {
   dist: torch.distributions.RelaxedOneHotCategorical;
   /** The engine's estimate. */
   est: MomentsEstimate;
+  /** The exact moments, computed off the main thread (`exact-phase.ts`); the distribution's getters otherwise. */
+  exact?: ExactMoments;
 }
 
 interface Columns {
@@ -34,8 +37,8 @@ interface Columns {
 function columns(r: MomentsReport): Columns {
   const { dist, est } = r;
   const K = dist.event_shape[0];
-  const exactMean = dist.mean;
-  const exactVariance = dist.variance;
+  const exactMean = r.exact?.mean ?? dist.mean;
+  const exactVariance = r.exact?.variance ?? dist.variance;
   return {
     B: est.mean.numel() / K,
     K,
@@ -47,6 +50,10 @@ function columns(r: MomentsReport): Columns {
     zMean: est.mean.sub(exactMean).div(est.stderr).data,
     zVariance: est.variance.sub(exactVariance).div(est.varianceStderr).data,
   };
+}
+
+function exactCovariance(r: MomentsReport): torch.Tensor {
+  return r.exact?.covariance ?? r.dist.covariance;
 }
 
 /**
@@ -65,12 +72,13 @@ export function momentsJson(r: MomentsReport): string {
     exact: {
       mean: c.exactMean.tolist(),
       variance: c.exactVariance.tolist(),
-      ...(est.covariance ? { covariance: dist.covariance.tolist() } : {}),
+      ...(est.covariance ? { covariance: exactCovariance(r).tolist() } : {}),
     },
     samples: est.samples,
     seed: est.seed,
     threads: est.threads,
     elapsedMs: est.elapsedMs,
+    work: est.work,
     temperature: rowTemperatures(dist).tolist(),
     logits: rowParams(dist, 'logits').tolist(),
     probs: rowParams(dist, 'probs').tolist(),
@@ -88,10 +96,10 @@ export function momentsJson(r: MomentsReport): string {
  * @returns CSV text: a header, then one row per (batch index, category).
  */
 export function momentsCsv(r: MomentsReport): string {
-  const { dist, est } = r;
+  const { est } = r;
   const c = columns(r);
   const cov = est.covariance;
-  const exactCov = cov ? dist.covariance.data : null;
+  const exactCov = cov ? exactCovariance(r).data : null;
   const k = Array.from({ length: c.K }, (_, j) => j);
   const header = [
     'batch',
@@ -193,14 +201,10 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   const title = batched
     ? `RelaxedOneHotCategorical, batch shape [${dist.batch_shape.join(', ')}], K = ${c.K}`
     : `RelaxedOneHotCategorical(temperature ${c.temperature[0]}, probs [${Array.from(c.probs, (p) => p.toPrecision(4).replace(/\.?0+$/, '')).join(', ')}])`;
-  const secs = est.elapsedMs / 1000;
-  const draws = est.samples * c.B;
   const summary = [
-    ['samples', `${est.samples.toLocaleString('en-US')}${batched ? ' per batch element' : ''}`],
+    ['samples', `${est.samples.toLocaleString('en-US')}${batched ? ' per batch element' : ''}${loadedNote(est)}`],
     ['seed', String(est.seed)],
-    ['threads', String(est.threads)],
-    ['time', `${secs.toFixed(2)} s`],
-    ['throughput', `${compact(draws / secs)} draws/s`],
+    ...workLines(est.work, c.B, est.elapsedMs),
   ];
   const left = (s: string) => s.padEnd(12);
   return [
@@ -216,10 +220,48 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   ].join('\n');
 }
 
+/** How many of the draws were loaded rather than drawn by this run. */
+function loadedNote(est: MomentsEstimate): string {
+  const w = est.work;
+  if (w.loadedSamples === 0) return '';
+  if (w.samples === 0) return ' (all loaded: none drawn by this run)';
+  return ` (${w.samples.toLocaleString('en-US')} drawn by this run, ${w.loadedSamples.toLocaleString('en-US')} loaded from the checkpoint)`;
+}
+
+/**
+ * The threads, time and throughput of the work this run did: a merge or a finished checkpoint
+ * did none, and says so rather than divide the whole job by the time it took to read it.
+ *
+ * @param w - the work done.
+ * @param perUnit - draws per unit (the batch size).
+ * @param elapsedMs - the call's whole wall time.
+ * @param unit - what is counted.
+ * @returns label/value lines for the summary.
+ */
+export function workLines(
+  w: MomentsEstimate['work'],
+  perUnit: number,
+  elapsedMs: number,
+  unit = 'draws',
+): [string, string][] {
+  if (w.samples === 0) {
+    return [
+      ['threads', 'none: the result was loaded, not computed'],
+      ['time', `${(elapsedMs / 1000).toFixed(2)} s (reading the saved results)`],
+    ];
+  }
+  const secs = w.elapsedMs / 1000;
+  return [
+    ['threads', String(w.threads)],
+    ['time', `${secs.toFixed(2)} s`],
+    ['throughput', `${compact((w.samples * perUnit) / secs)} ${unit}/s`],
+  ];
+}
+
 /** Monte Carlo covariance entries with the exact ones in parentheses, one block per batch element. */
 function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
   const cov = r.est.covariance as torch.Tensor;
-  const exact = r.dist.covariance.data;
+  const exact = exactCovariance(r).data;
   const batched = r.dist.batch_shape.length > 0;
   const head = [...(batched ? ['batch'] : []), 'covariance', ...Array.from({ length: c.K }, (_, m) => `k = ${m}`)];
   const rows: string[][] = [];

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { Engine, type MomentsEstimate, type torch } from '../index.js';
+import { Engine, LimitError, type MomentsEstimate, type torch } from '../index.js';
+import { type ExactMoments, exactMomentsOffThread } from './exact-phase.js';
 import type { Context } from './command.js';
 import { UsageError, oneLine } from './errors.js';
 import { asStateUsage } from './long-job.js';
@@ -69,7 +70,45 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
  * @returns a UsageError for a size refusal, else `err` unchanged.
  */
 export function asUsage(err: unknown, flag: string): unknown {
+  if (err instanceof LimitError) return new UsageError(oneLine(err.message.replace(/^relaxed-mc: /, '')));
   if (err instanceof RangeError && /memory budget/.test(err.message))
     return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
   return err;
 }
+
+/**
+ * The exact moments beside an estimate, computed in a worker thread (Ctrl-C is heard however
+ * long they take), with progress once the phase has lasted a second.
+ *
+ * @param dist - the distribution.
+ * @param covariance - also the covariance matrices.
+ * @param label - the subcommand, for the progress line.
+ * @param quiet - no progress.
+ * @param ctx - signal and progress.
+ * @returns the exact moments.
+ * @throws AbortError on a signal.
+ */
+export async function exactPhase(
+  dist: torch.distributions.RelaxedOneHotCategorical,
+  covariance: boolean,
+  label: string,
+  quiet: boolean,
+  ctx: Context,
+): Promise<ExactMoments> {
+  const bar = ctx.progress(`${label} (exact moments)`, 'rows', quiet);
+  const t0 = performance.now();
+  try {
+    return await exactMomentsOffThread(dist, {
+      covariance,
+      signal: ctx.signal,
+      onProgress: (p) => {
+        if (performance.now() - t0 >= SHOW_PROGRESS_AFTER_MS) bar.update(p);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+/** Phases shorter than this show no progress (it would only flash by). */
+const SHOW_PROGRESS_AFTER_MS = 1000;

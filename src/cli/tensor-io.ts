@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { AbortError } from '../index.js';
 import type { AtomicFile } from './atomic-file.js';
-import { csvBlocks, parseCsv } from './csv.js';
+import { csvBlocks, parseCsvAsync } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyHeader, parseNpy } from './npy.js';
 
@@ -41,10 +41,11 @@ export interface ArrayFile {
 /**
  * @param path - a `.npy` or `.csv` file.
  * @param flag - the flag it came from, for messages.
+ * @param signal - stops the parse of a large CSV.
  * @returns its shape and values.
  * @throws UsageError naming the file when it cannot be read or is malformed.
  */
-export async function readArray(path: string, flag: string): Promise<ArrayFile> {
+export async function readArray(path: string, flag: string, signal?: AbortSignal): Promise<ArrayFile> {
   const format = arrayFormatOf(path, flag);
   let bytes: Buffer;
   try {
@@ -54,7 +55,7 @@ export async function readArray(path: string, flag: string): Promise<ArrayFile> 
   }
   const name = `${flag} ${path}`;
   if (format === 'npy') return parseNpy(bytes, name);
-  const csv = parseCsv(bytes.toString('utf8'), name);
+  const csv = await parseCsvAsync(bytes.toString('utf8'), name, signal);
   return { shape: [csv.rows, csv.header.length], data: csv.data };
 }
 
@@ -75,8 +76,8 @@ export async function writeArray(
   signal?: AbortSignal,
 ): Promise<void> {
   if (arrayFormatOf(file.path, '--out') === 'npy') {
-    await file.write(npyHeader(shape));
-    await file.write(npyData(data));
+    await file.write(npyHeader(shape), signal);
+    await file.write(npyData(data), signal);
     return;
   }
   await file.write(`${columns.join(',')}\n`);

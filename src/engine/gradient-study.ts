@@ -1,7 +1,7 @@
 /**
- * Planning a gradient-estimator study: checking its options, loading the objective in this
- * thread first (so a broken user module fails fast with its own message), the exact reference
- * gradients, and each estimator's pilot shift.
+ * Planning a gradient-estimator study: checking its options, and the setup that calls the
+ * objective (a broken user module fails fast with its own message), run in a worker thread: the
+ * exact reference gradients and each estimator's pilot shift (computed by the functions below).
  *
  * @packageDocumentation
  */
@@ -19,11 +19,16 @@ import type { Objective } from '../kernels/objectives.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import type { ObjectiveDescriptor } from './layout.js';
-import { loadObjective, moduleUrl } from './objective-loader.js';
+import { moduleUrl } from './objective-loader.js';
+import { AbortError } from '../errors.js';
+import type { GradientSetupResult, GradientSetupTask } from './gradient-setup.js';
+import type { WorkerPool } from './pool.js';
 import { softmaxInto } from './gradient-chunks.js';
 
-/** How long a user objective module may take to load in the pre-flight check. */
-export const MODULE_LOAD_TIMEOUT_MS = 10_000;
+/** How long a user objective module may take to load, pass its check and give the exact gradients and pilots. */
+export const MODULE_SETUP_TIMEOUT_MS = 30_000;
+/** In the message of a module that fails to load or fails its check. */
+export const MODULE_CHECK_FAILED = 'failed its check: ';
 /** Default group size m (reinforce-loo's group, gumbel-rao's conditional draws). */
 export const DEFAULT_GROUP_SIZE = 4;
 /** Pilot groups per batch element for the shift of the sums. */
@@ -81,32 +86,58 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
 }
 
 /**
- * Loads the objective in this thread, with a time limit for user modules.
+ * Runs the part of a gradients job's start that calls the objective (importing and checking a
+ * user module, the exact gradients, the pilot shifts) in a worker thread of the pool: a user
+ * module never runs on this thread. The thread is terminated when `signal` fires, or when a
+ * user module's setup exceeds {@link MODULE_SETUP_TIMEOUT_MS}.
  *
- * @param d - the objective.
- * @param K - categories.
- * @returns the objective.
- * @throws Error carrying the module's own error message, or a timeout.
+ * @param pool - the engine's pool (started here if needed).
+ * @param task - the objective, the distribution's rows, and the estimators to pilot.
+ * @param signal - the job's signal.
+ * @returns the exact gradients and the pilot shifts.
+ * @throws AbortError on abort; an `ObjectiveModuleError` for a module that fails its check or its time limit.
  */
-export async function preflightObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
-  if (!('module' in d)) return loadObjective(d, K);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`)),
-      MODULE_LOAD_TIMEOUT_MS,
-    );
-  });
+export async function runGradientSetup(
+  pool: WorkerPool,
+  task: Omit<GradientSetupTask, 'kind'>,
+  signal?: AbortSignal,
+): Promise<GradientSetupResult> {
+  await pool.start();
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer =
+    'module' in task.objective
+      ? setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, MODULE_SETUP_TIMEOUT_MS)
+      : undefined;
+  const onAbort = () => stop.abort();
+  if (signal?.aborted) stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await Promise.race([loadObjective(d, K), timeout]);
+    return await pool.run<GradientSetupResult>({ kind: 'gradient-setup', ...task }, stop.signal);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    const e = new Error(`relaxed-mc: objective module ${d.module} failed its check: ${why}`, { cause: err });
-    e.name = err instanceof Error && err.name !== 'Error' ? err.name : 'ObjectiveModuleError';
-    throw e;
+    if (signal?.aborted)
+      throw new AbortError('relaxed-mc: the gradients job was aborted during its setup; no result is returned.');
+    const mod = 'module' in task.objective ? task.objective.module : '';
+    if (timedOut)
+      throw moduleError(
+        `relaxed-mc: objective module ${mod} ${MODULE_CHECK_FAILED}it did not load and give the exact gradients ` +
+          `within ${MODULE_SETUP_TIMEOUT_MS / 1000} s (does f or grad loop?).`,
+      );
+    if (err instanceof Error && err.message.includes(MODULE_CHECK_FAILED)) throw moduleError(err.message, err);
+    throw err;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function moduleError(message: string, cause?: unknown): Error {
+  const e = new Error(message, { cause });
+  e.name = 'ObjectiveModuleError';
+  return e;
 }
 
 /**

@@ -9,18 +9,15 @@ import { Tensor } from '../tensor/tensor.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { type EstimatorName, estimatesPerGroup, uniformsPerGroup } from '../kernels/gradient-estimators.js';
-import type { Objective } from '../kernels/objectives.js';
 import { summarizeEstimates } from '../stats/gradient-report.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { ExactVector } from './exact-vector.js';
 import {
   STREAM_SPAN,
-  exactGradients,
-  gradientPilotShift,
   parseEstimators,
   parseGroupSize,
   parseObjective,
-  preflightObjective,
+  runGradientSetup,
   streamBaseOf,
 } from './gradient-study.js';
 import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
@@ -30,7 +27,8 @@ import { moduleHash } from './objective-loader.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { type ResumablePart, runResumable } from './resumable.js';
 import { distributionFields } from './dist-params.js';
-import type { EstimatorReport, GradientStudy, GradientsOptions } from './types.js';
+import type { EstimatorReport, GradientStudy, GradientsOptions, WorkDone } from './types.js';
+import { WorkerPool } from './pool.js';
 
 const KEYS = [
   'objective',
@@ -91,8 +89,6 @@ export async function runGradients(
   const B = p.rowTemperature.length;
   const K = p.K;
   const objectiveSpec = parseObjective(o.objective, K);
-  const objective = await preflightObjective(objectiveSpec, K);
-  const exact = exactGradients(B, K, p.rowLogits, p.rowTemperature, objectiveSpec, objective);
   const plans: Plan[] = names.map((name) => {
     const E = estimatesPerGroup(name, m);
     const groups = Math.ceil(samples / E);
@@ -108,9 +104,22 @@ export async function runGradients(
   });
   const params = gradientsParams(dist, seed, samples, m, plans, objectiveSpec);
   const per = gradientSumsPerElement(K);
-  const shifts = plans.map((plan) =>
-    gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective),
+  const setup = await runGradientSetup(
+    ctx.pool,
+    {
+      objective: objectiveSpec,
+      B,
+      K,
+      logits: p.rowLogits,
+      temperature: p.rowTemperature,
+      seed,
+      groupSize: m,
+      pilots: names,
+    },
+    common.signal,
   );
+  const exact = { discrete: setup.discrete, relaxed: setup.relaxed };
+  const shifts = setup.shifts;
   const sums = plans.map(() => new ExactVector(B * per));
   const parts: ResumablePart[] = plans.map((plan, i) => {
     const job = ctx.describe('gradients', B, K, seed, plan.groups, plan.chunkUnits, {
@@ -123,7 +132,7 @@ export async function runGradients(
       name: plan.name,
       job,
       chunks: plan.chunks,
-      unitsOf: (c) => (Math.min(plan.groups, (c + 1) * plan.chunkUnits) - c * plan.chunkUnits) * plan.E,
+      unitsIn: (a, b) => (Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits) * plan.E,
       add: (_c, r) => {
         ctx.noteThread(r.threadId);
         sums[i].add(r.sums as Float64Array);
@@ -137,7 +146,7 @@ export async function runGradients(
       },
     };
   });
-  const state = await runResumable(parts, {
+  const run = await runResumable(parts, {
     pool: ctx.pool,
     start: () => ctx.pool.start(),
     params,
@@ -154,7 +163,13 @@ export async function runGradients(
     seed,
     threads: ctx.threads,
     elapsedMs: performance.now() - t0,
-    state,
+    state: run.state,
+    work: {
+      samples: run.computedUnits,
+      loadedSamples: run.loadedUnits,
+      threads: run.computedUnits > 0 ? ctx.threads : 0,
+      elapsedMs: run.workMs,
+    },
   });
 }
 
@@ -198,6 +213,7 @@ function study(
     threads: number;
     elapsedMs: number;
     state: JobState;
+    work: WorkDone;
   },
 ): GradientStudy {
   const B = batchShape.reduce((a, b) => a * b, 1);
@@ -264,6 +280,7 @@ function study(
     elapsedMs: run.elapsedMs,
     generator: ENGINE_STREAM_VERSION,
     state: run.state,
+    work: run.work,
   };
 }
 
@@ -273,9 +290,15 @@ function study(
  * @param state - a state whose parts cover every chunk.
  * @param threads - reported.
  * @param elapsedMs - reported.
+ * @param options - `signal` stops the exact gradients (which call the objective, in a worker thread).
  * @returns the study: the same bits as the single run it stands for.
  */
-export async function gradientsFromState(state: JobState, threads: number, elapsedMs: number): Promise<GradientStudy> {
+export async function gradientsFromState(
+  state: JobState,
+  threads: number,
+  elapsedMs: number,
+  options: { signal?: AbortSignal } = {},
+): Promise<GradientStudy> {
   const q = state.params as Record<string, unknown>;
   const batchShape = q.batchShape as number[];
   const K = q.K as number;
@@ -290,8 +313,6 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
   }
   const logits = Float64Array.from(q.logits as (number | string)[], Number);
   const temperature = Float64Array.from(q.temperature as (number | string)[], Number);
-  const objective: Objective = await preflightObjective(objectiveSpec, K);
-  const exact = exactGradients(B, K, logits, temperature, objectiveSpec, objective);
   const names = q.estimators as EstimatorName[];
   const chunkSizes = q.chunkSizes as number[];
   const plans = names.map((name, i) => {
@@ -299,6 +320,16 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
     const groups = Math.ceil((q.samples as number) / E);
     return { name, E, groups, chunkUnits: chunkSizes[i], chunks: Math.ceil(groups / chunkSizes[i]) };
   });
+  const loaded = plans.reduce((a, plan) => a + plan.groups * plan.E, 0);
+  // The exact gradients call the objective: in a thread of a pool of one, never on this one.
+  const pool = new WorkerPool({ threads: 1 });
+  let exact: { discrete: Float64Array; relaxed: Float64Array | null };
+  try {
+    const task = { objective: objectiveSpec, B, K, logits, temperature, seed: 0, groupSize: m, pilots: [] };
+    exact = await runGradientSetup(pool, task, options.signal);
+  } finally {
+    await pool.reset();
+  }
   const per = gradientSumsPerElement(K);
   const shifts = state.parts.map((p) => Float64Array.from((p.sums as GradientPartSums).shift, Number));
   const sums = state.parts.map((p) => ExactVector.fromJSON((p.sums as GradientPartSums).sums, B * per));
@@ -309,6 +340,7 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
     threads,
     elapsedMs,
     state,
+    work: { samples: 0, loadedSamples: loaded, threads: 0, elapsedMs: 0 },
   });
 }
 

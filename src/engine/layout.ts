@@ -26,6 +26,7 @@
  *
  * @packageDocumentation
  */
+import type { GradientSetupTask } from './gradient-setup.js';
 
 /** Index of the stop flag in the control Int32Array. */
 export const kStopFlag = 0;
@@ -104,9 +105,11 @@ export interface JobDescriptor {
   readonly gradient: GradientJob | null;
 }
 
-/** One task: a chunk of a job, or a start-up check. */
+/** One task: a chunk of a job, a start-up check, or the setup of a gradients job (`gradient-setup.ts`). */
 export type Task =
-  { readonly kind: 'ping' } | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number };
+  | { readonly kind: 'ping' }
+  | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number }
+  | GradientSetupTask;
 
 /** Doubles of a gradients chunk's sums per batch element (see `gradient-chunks.ts`). */
 export function gradientSumsPerElement(K: number): number {

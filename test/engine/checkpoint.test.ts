@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,10 @@ afterAll(async () => {
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'relaxed-mc-ck-'));
+});
+// Each test has its own folder: every one is removed, not only the last.
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs the job with a checkpoint and aborts it once progress passes `fraction` of the draws (returns the AbortError). */
@@ -170,8 +174,4 @@ describe('checkpoint and resume', () => {
       expect(bits(resumed.estimators[name].totals.mse)).toEqual(bits(clean.estimators[name].totals.mse));
     }
   });
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -21,7 +21,7 @@ import type { CommandSpec, Context } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
-import { countParser } from '../options.js';
+import { countParser, threadsParser } from '../options.js';
 import { formatTable } from '../table.js';
 
 /** Flags of `bench`. */
@@ -70,7 +70,7 @@ export const bench: CommandSpec<BenchFlags> = {
         new Option(
           '--threads <n>',
           "N of the N-thread benchmarks (default: the cores, or the baseline's with --compare)",
-        ).argParser(countParser('--threads', 1, '2')),
+        ).argParser(threadsParser),
       )
       .addOption(
         new Option(

@@ -5,7 +5,11 @@
  */
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { UsageError } from '../errors.js';
+import { exactPhase } from '../run-moments.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
@@ -23,8 +27,8 @@ export interface EstimateFlags extends SharedFlags, LongJobFlags {
   samples: number;
   /** Also estimate the covariance matrix. */
   covariance?: boolean;
-  /** Output format. */
-  format: 'table' | 'json' | 'csv';
+  /** Output format (default: the extension of `--out`, else the table). */
+  format?: ResultFormat;
   /** Write the result to this file instead of stdout. */
   out?: string;
 }
@@ -40,8 +44,13 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addLongJobFlags(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .addOption(new Option('--out <file>', 'write the result to a file (atomically) instead of stdout'))
+      .addOption(formatOption())
+      .addOption(
+        new Option(
+          '--out <file>',
+          'write the result to a file (atomically) instead of stdout: .json, .csv, or .txt / no extension for the table',
+        ).argParser((p: string) => (formatOfPath(p), p)),
+      )
       .addHelpText(
         'after',
         '\nWith no flags, runs the built-in example: --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e7.\n' +
@@ -58,22 +67,28 @@ export const estimate: CommandSpec<EstimateFlags> = {
       probs: flags.logits === undefined ? (flags.probs ?? DEFAULT_PROBS) : undefined,
       logits: flags.logits,
     });
+    if (flags.shard !== undefined && flags.format !== undefined)
+      throw new UsageError(
+        '--shard writes a partial result (JSON) to --out for relaxed-mc merge; --format applies to the merge.',
+      );
+    if (flags.shard !== undefined && flags.out !== undefined && formatOfPath(flags.out) !== 'json')
+      throw new UsageError(`--shard writes a partial result in JSON: --out must end in .json, but got ${flags.out}.`);
+    const format = resultFormat(flags.format, flags.out);
+    checkOutputs([{ flag: '--out', path: flags.out }], [{ flag: '--checkpoint', path: flags.checkpoint }]);
     const long = longJobOptions(flags, flags.seed);
+    const job = {
+      label: flags.shard === undefined ? 'estimate' : `estimate ${flags.shard.index}/${flags.shard.count}`,
+      dist,
+      samples: flags.samples,
+      seed: long.seed,
+      threads: flags.threads,
+      covariance: flags.covariance,
+      quiet: flags.quiet,
+      long: long.options,
+    };
+    const est = await runMoments(job, ctx);
     if (flags.shard !== undefined) {
       const { shard } = flags;
-      const est = await runMoments(
-        {
-          label: `estimate ${shard.index}/${shard.count}`,
-          dist,
-          samples: flags.samples,
-          seed: long.seed,
-          threads: flags.threads,
-          covariance: flags.covariance,
-          quiet: flags.quiet,
-          long: long.options,
-        },
-        ctx,
-      );
       guard(() => writeStateFile(resolve(flags.out as string), est.state));
       ctx.stdout.write(
         `shard ${shard.index}/${shard.count}: ${est.samples} draws per batch element, partial result in ${flags.out}; ` +
@@ -81,35 +96,15 @@ export const estimate: CommandSpec<EstimateFlags> = {
       );
       return;
     }
-    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
-    try {
-      const est = await runMoments(
-        {
-          label: 'estimate',
-          dist,
-          samples: flags.samples,
-          seed: long.seed,
-          threads: flags.threads,
-          covariance: flags.covariance,
-          quiet: flags.quiet,
-          long: long.options,
-        },
-        ctx,
-      );
-      const report = { dist, est };
-      const text =
-        flags.format === 'json'
-          ? `${momentsJson(report)}\n`
-          : flags.format === 'csv'
-            ? momentsCsv(report)
-            : momentsTable(report, { batchColumn: true });
-      if (out === null) ctx.stdout.write(text);
-      else {
-        await out.write(text);
-        await out.commit(ctx.signal);
-      }
-    } finally {
-      await out?.discard();
-    }
+    const exact = await exactPhase(dist, flags.covariance ?? false, 'estimate', flags.quiet ?? false, ctx);
+    const report = { dist, est, exact };
+    const text =
+      format === 'json'
+        ? `${momentsJson(report)}\n`
+        : format === 'csv'
+          ? momentsCsv(report)
+          : momentsTable(report, { batchColumn: true });
+    if (flags.out === undefined) ctx.stdout.write(text);
+    else await writeFileAtomically(flags.out, '--out', text, ctx.signal);
   },
 };

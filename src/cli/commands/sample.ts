@@ -12,6 +12,7 @@ import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { asUsage } from '../run-moments.js';
 import { arrayFormatOf, writeArray } from '../tensor-io.js';
+import { checkOutputs } from '../output-check.js';
 
 /** Flags of `sample`. */
 export interface SampleFlags extends SharedFlags {
@@ -52,11 +53,15 @@ export const sample: CommandSpec<SampleFlags> = {
     // The engine would pick a random seed too, but would not say which: pick it here to report it.
     const seed = flags.seed ?? randomInt(0, 2 ** 48 - 1);
     const K = dist.event_shape[0];
-    const out = await AtomicFile.create(flags.out, '--out');
+    const B = dist.batch_shape.reduce((a, b) => a * b, 1);
+    // The size of a .npy is known: its data plus a header of at most a few hundred bytes.
+    const npyBytes = arrayFormatOf(flags.out, '--out') === 'npy' ? flags.samples * B * K * 8 + 512 : undefined;
+    checkOutputs([{ flag: '--out', path: flags.out, bytes: npyBytes }]);
     const engine = new Engine({ threads: flags.threads });
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
+    let z;
     try {
-      const z = await engine
+      z = await engine
         .sample(dist, [flags.samples], {
           seed,
           logSpace: flags.logSpace ?? false,
@@ -66,7 +71,13 @@ export const sample: CommandSpec<SampleFlags> = {
         .catch((err: unknown) => {
           throw asUsage(err, '--samples');
         });
+    } finally {
       bar.stop();
+      await engine.close();
+    }
+    // The temporary file is created now, with the first byte ready.
+    const out = await AtomicFile.create(flags.out, '--out');
+    try {
       const name = flags.logSpace ? 'x' : 'y';
       await writeArray(
         out,
@@ -76,11 +87,9 @@ export const sample: CommandSpec<SampleFlags> = {
         ctx.signal,
       );
       await out.commit(ctx.signal);
-      if (!flags.quiet) ctx.stderr.write(`sample: wrote ${flags.out}, shape [${z.shape.join(', ')}], seed ${seed}\n`);
     } finally {
-      bar.stop();
-      await engine.close();
       await out.discard();
     }
+    if (!flags.quiet) ctx.stderr.write(`sample: wrote ${flags.out}, shape [${z.shape.join(', ')}], seed ${seed}\n`);
   },
 };

@@ -7,15 +7,18 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import type { ExactMoments } from '../exact-phase.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
-import { type Nested, parseVector } from '../params.js';
+import { parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
-import { plotPath, resultPath } from '../output-paths.js';
-import { runMoments } from '../run-moments.js';
+import { plotPath } from '../output-paths.js';
+import { exactPhase, runMoments } from '../run-moments.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
 /** The temperatures of the seed example. */
@@ -27,8 +30,8 @@ export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
   temperatures: number[];
   /** Draws per temperature. */
   samples: number;
-  /** Format of stdout. */
-  format: 'table' | 'json' | 'csv';
+  /** Format of stdout (and of `--out`, which must then agree). */
+  format?: ResultFormat;
   /** Result file, `.json` or `.csv`. */
   out?: string;
   /** Figure files, `.svg` or `.png`. */
@@ -49,12 +52,12 @@ export const sweep: CommandSpec<SweepFlags> = {
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
     cmd
+      .addOption(formatOption())
       .addOption(
-        new Option('--format <format>', 'format of the result on stdout')
-          .choices(['table', 'json', 'csv'])
-          .default('table'),
+        new Option('--out <file>', 'also write the result to a .json, .csv or .txt (table) file').argParser(
+          (p: string) => (formatOfPath(p), p),
+        ),
       )
-      .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
       .addOption(
         new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
           (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
@@ -76,61 +79,66 @@ export const sweep: CommandSpec<SweepFlags> = {
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
-    // Open every output first: an unwritable path fails before the sampling, not after.
-    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
-    const plots: AtomicFile[] = [];
-    try {
-      for (const p of flags.plot ?? []) plots.push(await AtomicFile.create(p, '--plot'));
-      const est = await runMoments(
-        { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
-        ctx,
-      );
-      const report = { dist, est };
-      const text = (format: string) =>
-        format === 'json'
-          ? `${momentsJson(report)}\n`
-          : format === 'csv'
-            ? momentsCsv(report)
-            : momentsTable(report, { batchColumn: false });
-      ctx.stdout.write(text(flags.format));
-      if (out !== null) {
-        await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
-        await out.commit(ctx.signal);
-      }
-      if (plots.length > 0) {
-        const spec = sweepSpec(figureData(report, which, flags.temperatures));
-        const svg = await renderSvg(spec);
-        for (const f of plots) {
-          await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
-          await f.commit(ctx.signal);
-        }
-      }
-    } finally {
-      await out?.discard();
-      for (const f of plots) await f.discard();
+    const fileFormat = flags.out === undefined ? null : resultFormat(flags.format, flags.out);
+    const stdoutFormat = flags.format ?? 'table';
+    // Every output is checked first: an unwritable path fails before the sampling, not after.
+    checkOutputs([{ flag: '--out', path: flags.out }, ...(flags.plot ?? []).map((path) => ({ flag: '--plot', path }))]);
+    const est = await runMoments(
+      { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
+      ctx,
+    );
+    const quiet = flags.quiet ?? false;
+    const exact = await exactPhase(dist, false, 'sweep', quiet, ctx);
+    const report = { dist, est, exact };
+    const text = (format: string) =>
+      format === 'json'
+        ? `${momentsJson(report)}\n`
+        : format === 'csv'
+          ? momentsCsv(report)
+          : momentsTable(report, { batchColumn: false });
+    // Everything is computed before anything is written: a run stopped in any phase leaves no file.
+    const figures: [string, string | Uint8Array][] = [];
+    if (flags.plot !== undefined && flags.plot.length > 0) {
+      const grid = fineGrid(flags.temperatures, dist.event_shape[0]);
+      const fine = buildDistribution({ temperature: grid, ...which }).dist;
+      const fineExact = await exactPhase(fine, false, 'sweep figure', quiet, ctx);
+      const svg = await renderSvg(sweepSpec(figureData(report, grid, fineExact, flags.temperatures)));
+      for (const p of flags.plot)
+        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
     }
+    if (flags.out !== undefined && fileFormat !== null)
+      await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
+    for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
+    ctx.stdout.write(text(stdoutFormat));
   },
 };
 
-/** Exact curves on a fine log-spaced grid (plus the swept temperatures), and the estimates. */
+/**
+ * @returns the temperatures of the exact curves: a fine log-spaced grid over the swept range,
+ *   plus the swept temperatures, sorted.
+ */
+function fineGrid(temperatures: number[], K: number): number[] {
+  const lo = Math.min(...temperatures);
+  const hi = Math.max(...temperatures);
+  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
+  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
+  return [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+    (a, b) => a - b,
+  );
+}
+
+/** Exact curves on the fine grid (exact moments computed off the main thread), and the estimates. */
 function figureData(
   report: MomentsReport,
-  which: { probs?: Nested; logits?: Nested },
+  grid: number[],
+  fineExact: ExactMoments,
   temperatures: number[],
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
-  const lo = Math.min(...temperatures);
-  const hi = Math.max(...temperatures);
-  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
-  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
-  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
-    (a, b) => a - b,
-  );
-  const fine = buildDistribution({ temperature: grid, ...which }).dist;
-  const fm = fine.mean.data;
-  const fv = fine.variance.data;
+  const fm = fineExact.mean.data;
+  const fv = fineExact.variance.data;
   const exact: SweepPoint[] = [];
   grid.forEach((t, i) => {
     for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
