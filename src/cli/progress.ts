@@ -104,6 +104,26 @@ function plainReporter(o: ProgressOptions): ProgressReporter {
 }
 
 /**
+ * A reporter that stays silent for the first `ms` milliseconds: a phase that is usually short
+ * (exact references, writing a file) shows progress only when it turns out to be long.
+ *
+ * @param inner - the reporter to forward to.
+ * @param ms - the delay (default 1 s).
+ * @returns the delayed reporter.
+ */
+export function afterDelay(inner: ProgressReporter, ms = 1000): ProgressReporter {
+  const t0 = performance.now();
+  return {
+    update(p) {
+      if (performance.now() - t0 >= ms) inner.update(p);
+    },
+    stop() {
+      inner.stop();
+    },
+  };
+}
+
+/**
  * @param x - a count or rate.
  * @returns it with an SI suffix: `12.3M`, `850k`, `42` (scientific notation from 10^15).
  */

@@ -8,6 +8,7 @@ import { type ExactMoments, exactMomentsOffThread } from './exact-phase.js';
 import type { Context } from './command.js';
 import { UsageError, oneLine } from './errors.js';
 import { asStateUsage } from './long-job.js';
+import { afterDelay } from './progress.js';
 
 /** What to estimate. */
 export interface MomentsJob {
@@ -95,20 +96,11 @@ export async function exactPhase(
   quiet: boolean,
   ctx: Context,
 ): Promise<ExactMoments> {
-  const bar = ctx.progress(`${label} (exact moments)`, 'rows', quiet);
-  const t0 = performance.now();
+  const bar = afterDelay(ctx.progress(`${label} (exact moments)`, 'rows', quiet));
   try {
-    return await exactMomentsOffThread(dist, {
-      covariance,
-      signal: ctx.signal,
-      onProgress: (p) => {
-        if (performance.now() - t0 >= SHOW_PROGRESS_AFTER_MS) bar.update(p);
-      },
-    });
+    return await exactMomentsOffThread(dist, { covariance, signal: ctx.signal, onProgress: (p) => bar.update(p) });
   } finally {
     bar.stop();
   }
 }
 
-/** Phases shorter than this show no progress (it would only flash by). */
-const SHOW_PROGRESS_AFTER_MS = 1000;

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { AbortError } from '../index.js';
+import { AbortError, type Progress } from '../index.js';
 import type { AtomicFile } from './atomic-file.js';
 import { csvBlocks, parseCsvAsync } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
@@ -66,7 +66,9 @@ export async function readArray(path: string, flag: string, signal?: AbortSignal
  * @param shape - the array's shape (CSV: rows are all but the last dimension, flattened).
  * @param data - row-major values.
  * @param columns - CSV column names (one per entry of the last dimension).
- * @param signal - stops a long CSV write between blocks.
+ * @param signal - stops a long write between blocks.
+ * @param onProgress - rows written, a few times a second (CSV; a .npy is written in slices of
+ *   a few milliseconds and has no progress).
  */
 export async function writeArray(
   file: AtomicFile,
@@ -74,15 +76,34 @@ export async function writeArray(
   data: Float64Array,
   columns: readonly string[],
   signal?: AbortSignal,
+  onProgress?: (p: Progress) => void,
 ): Promise<void> {
+  const cols = columns.length;
+  const rows = data.length / cols;
+  const t0 = performance.now();
+  const report = (done: number) => {
+    const secs = (performance.now() - t0) / 1000;
+    onProgress?.({ done, total: rows, samplesPerSecond: secs > 0 ? done / secs : 0 });
+  };
   if (arrayFormatOf(file.path, '--out') === 'npy') {
     await file.write(npyHeader(shape), signal);
     await file.write(npyData(data), signal);
     return;
   }
   await file.write(`${columns.join(',')}\n`);
-  for (const block of csvBlocks(data, columns.length)) {
+  let done = 0;
+  let last = 0;
+  const perBlock = Math.max(1, Math.floor(ROWS_VALUES / cols));
+  for (const block of csvBlocks(data, cols, perBlock)) {
     if (signal?.aborted) throw new AbortError(`writing ${file.path} was interrupted.`);
     await file.write(block);
+    done = Math.min(rows, done + perBlock);
+    if (performance.now() - last >= 250) {
+      last = performance.now();
+      report(done);
+    }
   }
 }
+
+/** Values formatted per CSV block (see `csvBlocks`). */
+const ROWS_VALUES = 2 ** 17;

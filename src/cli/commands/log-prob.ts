@@ -12,6 +12,7 @@ import { UsageError, oneLine } from '../errors.js';
 import { addDistributionFlags, addRunFlags, type SharedFlags } from '../options.js';
 import { asUsage } from '../run-moments.js';
 import { arrayFormatOf, readArray, writeArray } from '../tensor-io.js';
+import { afterDelay } from '../progress.js';
 import { checkOutputs, checkWritable } from '../output-check.js';
 
 /** Flags of `log-prob`. */
@@ -87,7 +88,12 @@ export const logProb: CommandSpec<LogProbFlags> = {
     // The temporary file is created now, with the first byte ready.
     const out = await AtomicFile.create(flags.out, '--out');
     try {
-      await writeArray(out, lp.shape, lp.data, ['log_prob'], ctx.signal);
+      const writing = afterDelay(ctx.progress(`log-prob (writing ${flags.out})`, 'rows', flags.quiet ?? false));
+      try {
+        await writeArray(out, lp.shape, lp.data, ['log_prob'], ctx.signal, (p) => writing.update(p));
+      } finally {
+        writing.stop();
+      }
       await out.commit(ctx.signal);
     } finally {
       await out.discard();

@@ -12,6 +12,7 @@ import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { asUsage } from '../run-moments.js';
 import { arrayFormatOf, writeArray } from '../tensor-io.js';
+import { afterDelay } from '../progress.js';
 import { checkOutputs } from '../output-check.js';
 
 /** Flags of `sample`. */
@@ -79,13 +80,19 @@ export const sample: CommandSpec<SampleFlags> = {
     const out = await AtomicFile.create(flags.out, '--out');
     try {
       const name = flags.logSpace ? 'x' : 'y';
-      await writeArray(
-        out,
-        z.shape,
-        z.data,
-        Array.from({ length: K }, (_, k) => `${name}${k}`),
-        ctx.signal,
-      );
+      const writing = afterDelay(ctx.progress(`sample (writing ${flags.out})`, 'rows', flags.quiet ?? false));
+      try {
+        await writeArray(
+          out,
+          z.shape,
+          z.data,
+          Array.from({ length: K }, (_, k) => `${name}${k}`),
+          ctx.signal,
+          (p) => writing.update(p),
+        );
+      } finally {
+        writing.stop();
+      }
       await out.commit(ctx.signal);
     } finally {
       await out.discard();
