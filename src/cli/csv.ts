@@ -64,7 +64,7 @@ export async function parseCsvAsync(text: string, name: string, signal?: AbortSi
 }
 
 /** Fields parsed between two yields (a few milliseconds of work). */
-const FIELDS_PER_SLICE = 2 ** 16;
+const FIELDS_PER_SLICE = 2 ** 14;
 
 function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
   let pos = 0;
@@ -129,14 +129,14 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
  *
  * @param data - row-major values.
  * @param cols - values per row.
- * @param rowsPerBlock - rows per yielded string (default: about 2^17 values, a few milliseconds
+ * @param rowsPerBlock - rows per yielded string (default: about 2^14 values, a few milliseconds
  *   of formatting, so a writer can hear a signal between blocks).
  * @returns an iterator of text blocks, each ending with a newline.
  */
 export function* csvBlocks(
   data: Float64Array,
   cols: number,
-  rowsPerBlock = Math.max(1, Math.floor(2 ** 17 / Math.max(1, cols))),
+  rowsPerBlock = Math.max(1, Math.floor(2 ** 14 / Math.max(1, cols))),
 ): Generator<string> {
   const rows = cols === 0 ? 0 : data.length / cols;
   for (let r0 = 0; r0 < rows; r0 += rowsPerBlock) {

@@ -106,4 +106,4 @@ export async function writeArray(
 }
 
 /** Values formatted per CSV block (see `csvBlocks`). */
-const ROWS_VALUES = 2 ** 17;
+const ROWS_VALUES = 2 ** 14;
