@@ -25,6 +25,7 @@ export type {
   LongJobOptions,
   MomentsOptions,
   SampleOptions,
+  LogProbOptions,
   MomentsEstimate,
   ChunkOrder,
   Progress,

@@ -8,7 +8,8 @@
  * @packageDocumentation
  */
 import { availableParallelism } from 'node:os';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkShape, formatShape, numelOf } from '../tensor/shape.js';
 import type { TensorLike } from '../tensor/create.js';
 import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import type { SampleShape } from '../distributions/distribution.js';
@@ -23,7 +24,7 @@ import type {
   EngineOptions,
   GradientStudy,
   GradientsOptions,
-  JobOptions,
+  LogProbOptions,
   MomentsEstimate,
   MomentsOptions,
   SampleOptions,
@@ -120,8 +121,18 @@ export class Engine {
    *
    * @param dist - the distribution.
    * @param sample_shape - `[]`, a number or an array, as for `dist.sample`.
-   * @param options - seed, logSpace, progress and abort.
-   * @returns a tensor `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer.
+   * @param options - seed, logSpace, progress and abort; `out` (a tensor of the result's shape,
+   *   best from {@link Engine.empty}) to write into instead of a new tensor. When the job fails
+   *   or is aborted it rejects, and `out` holds unspecified values.
+   * @returns a tensor `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer, or `out`.
+   * @throws TypeError / RangeError when `out` is not a Tensor or not of the result's shape.
+   *
+   * @example
+   * ```ts
+   * const buf = engine.empty([4096, 3]); // reused: no fresh pages per call
+   * for (let i = 0; i < 10; i++) await engine.sample(dist, [4096], { seed: i, out: buf });
+   * console.log(buf.shape); // [ 4096, 3 ]
+   * ```
    */
   async sample(
     dist: RelaxedOneHotCategorical,
@@ -138,10 +149,11 @@ export class Engine {
    *
    * @param dist - the distribution.
    * @param value - simplex values, last dimension K, broadcastable with the batch shape.
-   * @param options - progress and abort.
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
+   * @param options - progress and abort; `out` to write into, as for {@link Engine.sample} (it must
+   *   not share its storage with `value`).
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `out`.
    */
-  async logProb(dist: RelaxedOneHotCategorical, value: TensorLike, options: JobOptions = {}): Promise<Tensor> {
+  async logProb(dist: RelaxedOneHotCategorical, value: TensorLike, options: LogProbOptions = {}): Promise<Tensor> {
     this.checkOpen();
     checkDist(dist);
     return runLogProb(this.ctx, dist, value, options);
@@ -160,6 +172,29 @@ export class Engine {
     this.checkOpen();
     checkDist(dist);
     return runGradients(this.ctx, dist, options);
+  }
+
+  /**
+   * A zero-filled tensor whose storage is a whole SharedArrayBuffer: the `out` of
+   * {@link Engine.sample} and {@link Engine.logProb} that the workers write in place. Reused
+   * across calls it spares each call the first-touch page faults of fresh memory, which cost
+   * more than the draws themselves on some machines.
+   *
+   * @param shape - the sizes (non-negative integers).
+   * @returns the tensor.
+   * @throws TypeError / ValueError for a malformed shape; RangeError beyond the memory budget.
+   *
+   * @example
+   * ```ts
+   * const out = engine.empty([2, 3]);
+   * console.log(out.data.buffer instanceof SharedArrayBuffer, out.shape); // true [ 2, 3 ]
+   * ```
+   */
+  empty(shape: readonly number[]): Tensor {
+    const s = checkShape(shape, 'shape');
+    const bytes = numelOf(s) * 8;
+    this.ctx.checkBudget('empty', bytes, `${formatShape(s)} x 8 bytes`);
+    return new Tensor(new Float64Array(new SharedArrayBuffer(bytes)), s);
   }
 
   /** Stops the worker threads. The engine cannot be used afterwards. */

@@ -1,40 +1,23 @@
 /**
- * Planning a gradient-estimator study: checking its options, and the setup that calls the
- * objective (a broken user module fails fast with its own message), run in a worker thread: the
- * exact reference gradients and each estimator's pilot shift (computed by the functions below).
+ * Planning a gradient-estimator study: checking its options, and running the setup that calls
+ * the objective (`src/chunks/gradient-setup.ts`: a broken user module fails fast with its own
+ * message) in a worker thread.
  *
  * @packageDocumentation
  */
-import {
-  ESTIMATORS,
-  type EstimatorName,
-  createGradientWorkspace,
-  estimateGradientGroups,
-  estimatesPerGroup,
-  isEstimatorName,
-  minimumM,
-  uniformsPerGroup,
-} from '../kernels/gradient-estimators.js';
-import type { Objective } from '../kernels/objectives.js';
-import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
-import { WasmUniforms } from '../kernels/wasm/kernels.js';
-import type { ObjectiveDescriptor } from './layout.js';
-import { moduleUrl } from './objective-loader.js';
+import { ESTIMATORS, type EstimatorName, isEstimatorName, minimumM } from '../kernels/gradient-estimators.js';
+import type { ObjectiveDescriptor } from '../chunks/layout.js';
+import { moduleUrl } from '../chunks/objective-loader.js';
 import { AbortError } from '../errors.js';
-import type { GradientSetupResult, GradientSetupTask } from './gradient-setup.js';
+import { type GradientSetupResult, type GradientSetupTask, MODULE_CHECK_FAILED } from '../chunks/gradient-setup.js';
 import type { WorkerPool } from './pool.js';
-import { softmaxInto } from './gradient-chunks.js';
+
+export { STREAM_SPAN, streamBaseOf } from '../chunks/gradient-setup.js';
 
 /** How long a user objective module may take to load, pass its check and give the exact gradients and pilots. */
 export const MODULE_SETUP_TIMEOUT_MS = 30_000;
-/** In the message of a module that fails to load or fails its check. */
-export const MODULE_CHECK_FAILED = 'failed its check: ';
 /** Default group size m (reinforce-loo's group, gumbel-rao's conditional draws). */
 export const DEFAULT_GROUP_SIZE = 4;
-/** Pilot groups per batch element for the shift of the sums. */
-const PILOT_GROUPS = 64;
-/** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
-export const STREAM_SPAN = 2 ** 40;
 
 /**
  * @param estimators - a list of names, or 'all' / undefined for every estimator.
@@ -141,14 +124,6 @@ function moduleError(message: string, cause?: unknown): Error {
 }
 
 /**
- * @param name - an estimator.
- * @returns its stream base (estimators draw from disjoint streams of the job's seed).
- */
-export function streamBaseOf(name: EstimatorName): number {
-  return (ESTIMATORS.indexOf(name) + 1) * STREAM_SPAN;
-}
-
-/**
  * @param groupSize - the option (undefined for the default).
  * @param names - the estimators it applies to.
  * @returns m.
@@ -163,93 +138,4 @@ export function parseGroupSize(groupSize: unknown, names: readonly EstimatorName
       throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`);
   }
   return m;
-}
-
-/**
- * Exact reference gradients per batch element: of the discrete objective (always) and of the
- * relaxed objective (built-in objectives with finite logits; NaN otherwise).
- *
- * @param B - batch elements.
- * @param K - categories.
- * @param logits - `B * K`.
- * @param temperature - `B`.
- * @param d - the objective descriptor.
- * @param objective - the objective.
- * @returns `{ discrete, relaxed }`, each `B * K`.
- */
-export function exactGradients(
-  B: number,
-  K: number,
-  logits: Float64Array,
-  temperature: Float64Array,
-  d: ObjectiveDescriptor,
-  objective: Objective,
-): { discrete: Float64Array; relaxed: Float64Array | null } {
-  const discrete = new Float64Array(B * K);
-  const relaxed = 'module' in d ? null : new Float64Array(B * K);
-  for (let b = 0; b < B; b++) {
-    const l = logits.subarray(b * K, (b + 1) * K);
-    discrete.set(discreteGradient(l, objective), b * K);
-    if (relaxed !== null) {
-      if (l.every(Number.isFinite))
-        relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
-      else relaxed.fill(NaN, b * K, (b + 1) * K);
-    }
-  }
-  return { discrete, relaxed };
-}
-
-/**
- * The shift of an estimator's sums: the mean of a pilot run on its own reserved stream.
- *
- * @param name - the estimator.
- * @param seed - the job seed.
- * @param B - batch elements.
- * @param K - categories.
- * @param m - group size.
- * @param logits - `B * K`.
- * @param temperature - `B`.
- * @param objective - the objective.
- * @returns `B * K` shifts.
- */
-export function gradientPilotShift(
-  name: EstimatorName,
-  seed: number,
-  B: number,
-  K: number,
-  m: number,
-  logits: Float64Array,
-  temperature: Float64Array,
-  objective: Objective,
-): Float64Array {
-  const U = uniformsPerGroup(name, K, m);
-  const E = estimatesPerGroup(name, m);
-  const uniforms = new WasmUniforms(PILOT_GROUPS * U);
-  uniforms.start(seed, streamBaseOf(name) + STREAM_SPAN - 1);
-  const out = new Float64Array(PILOT_GROUPS * E * K);
-  const ws = createGradientWorkspace(K, m);
-  const probs = new Float64Array(K);
-  const shift = new Float64Array(B * K);
-  for (let b = 0; b < B; b++) {
-    const l = logits.subarray(b * K, (b + 1) * K);
-    softmaxInto(l, probs);
-    estimateGradientGroups(
-      name,
-      PILOT_GROUPS,
-      K,
-      l,
-      probs,
-      temperature[b],
-      m,
-      objective,
-      uniforms.fill(PILOT_GROUPS * U),
-      0,
-      out,
-      0,
-      ws,
-    );
-    for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
-    for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
-  }
-  return shift;
 }

@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
-import { numelOf } from '../tensor/shape.js';
+import { formatShape, numelOf, shapesEqual } from '../tensor/shape.js';
 import {
   type RelaxedOneHotCategorical,
   offSimplexError,
@@ -18,14 +18,14 @@ import { chunkSequence } from './chunk-order.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
-import type { JobOptions, SampleOptions } from './types.js';
+import type { LogProbOptions, SampleOptions } from './types.js';
 
 /**
  * @param ctx - the engine.
  * @param dist - the distribution.
  * @param sample_shape - as for `dist.sample`.
- * @param options - seed, logSpace, progress and abort.
- * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer.
+ * @param options - seed, logSpace, out, progress and abort.
+ * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer, or `options.out`.
  */
 export async function runSample(
   ctx: EngineContext,
@@ -35,7 +35,7 @@ export async function runSample(
 ): Promise<Tensor> {
   const shapeN = normalizeSampleShape(sample_shape);
   const o = optionsObject(options, 'sample options');
-  knownKeys(o, ['seed', 'logSpace', 'onProgress', 'signal', 'chunkSize', 'order'], 'sample options');
+  knownKeys(o, ['seed', 'logSpace', 'out', 'onProgress', 'signal', 'chunkSize', 'order'], 'sample options');
   const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
   const logSpace = optionalBoolean(o.logSpace, 'logSpace', false);
   const common = commonOptions(o);
@@ -45,9 +45,11 @@ export async function runSample(
   const N = numelOf(shapeN);
   const shape = [...shapeN, ...p.batchShape, K];
   const bytes = N * B * K * 8;
-  ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
-  const out = new SharedArrayBuffer(bytes);
-  if (bytes === 0) return new Tensor(new Float64Array(out), shape);
+  const target = outputTarget(o.out, shape);
+  if (target.buffer === null)
+    ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
+  const out = target.buffer ?? new SharedArrayBuffer(bytes);
+  if (bytes === 0) return target.finish(out);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
   const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
     logSpace,
@@ -71,7 +73,43 @@ export async function runSample(
     signal: common.signal,
     retries: ctx.retries,
   });
-  return new Tensor(new Float64Array(out), shape);
+  return target.finish(out);
+}
+
+/** Where a job writes, and how its result is handed back. */
+interface OutputTarget {
+  /** The caller's storage when the workers can write there directly; null to allocate one. */
+  buffer: SharedArrayBuffer | null;
+  /** @returns the result over `written`: the caller's tensor (copied into when not written in place), or a new one. */
+  finish(written: SharedArrayBuffer): Tensor;
+}
+
+/**
+ * Checks a job's `out` option and decides where the workers write. A tensor whose storage is a
+ * whole SharedArrayBuffer (as `engine.empty` makes) is written in place: reused across calls, it
+ * costs no fresh pages. Any other tensor gets a copy of a fresh shared result at the end.
+ *
+ * @param out - the option's value (undefined when not given).
+ * @param shape - the result's shape.
+ * @returns the target.
+ * @throws TypeError when `out` is not a Tensor; RangeError when its shape is not the result's.
+ */
+function outputTarget(out: unknown, shape: readonly number[]): OutputTarget {
+  if (out === undefined) return { buffer: null, finish: (w) => new Tensor(new Float64Array(w), shape) };
+  if (!(out instanceof Tensor)) {
+    throw new TypeError(`out must be a Tensor of this package (engine.empty gives one), but got ${describe(out)}.`);
+  }
+  if (!shapesEqual(out.shape, shape)) {
+    throw new RangeError(`out must have the result's shape ${formatShape(shape)}, but got ${formatShape(out.shape)}.`);
+  }
+  const d = out.data;
+  const inPlace = d.buffer instanceof SharedArrayBuffer && d.byteOffset === 0 && d.buffer.byteLength === d.byteLength;
+  if (inPlace) return { buffer: d.buffer as SharedArrayBuffer, finish: () => out };
+  return { buffer: null, finish: (w) => (d.set(new Float64Array(w)), out) };
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : typeof x === 'object' ? Object.prototype.toString.call(x) : typeof x;
 }
 
 /** Doubles per 4 KiB page. */
@@ -93,17 +131,17 @@ function touchPages(view: Float64Array, from: number, to: number): void {
  * @param ctx - the engine.
  * @param dist - the distribution.
  * @param value - simplex values, last dimension K, broadcastable with the batch shape.
- * @param options - progress and abort.
- * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
+ * @param options - out, progress and abort.
+ * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `options.out`.
  */
 export async function runLogProb(
   ctx: EngineContext,
   dist: RelaxedOneHotCategorical,
   value: TensorLike,
-  options: JobOptions,
+  options: LogProbOptions,
 ): Promise<Tensor> {
   const o = optionsObject(options, 'logProb options');
-  knownKeys(o, ['onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
+  knownKeys(o, ['out', 'onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
   const common = commonOptions(o);
   const v = value instanceof Tensor ? value : tensor(value, 'value');
   const plan = planLogProb(v, dist._params);
@@ -113,8 +151,14 @@ export async function runLogProb(
     v.data.buffer instanceof SharedArrayBuffer &&
     v.data.byteOffset === 0 &&
     v.data.buffer.byteLength === v.data.byteLength;
+  const target = outputTarget(o.out, plan.resultShape);
+  if (target.buffer !== null && target.buffer === v.data.buffer) {
+    throw new RangeError(
+      'out must not share its storage with value: the workers would overwrite values still to be read.',
+    );
+  }
   const inBytes = zeroCopy ? 0 : plan.rows * K * 8;
-  const outBytes = plan.rows * 8;
+  const outBytes = target.buffer === null ? plan.rows * 8 : 0;
   ctx.checkBudget(
     'logProb',
     inBytes + outBytes,
@@ -126,8 +170,8 @@ export async function runLogProb(
     values = new SharedArrayBuffer(inBytes);
     new Float64Array(values).set(plan.values);
   }
-  const out = new SharedArrayBuffer(outBytes);
-  if (plan.rows === 0) return new Tensor(new Float64Array(out), plan.resultShape);
+  const out = target.buffer ?? new SharedArrayBuffer(outBytes);
+  if (plan.rows === 0) return target.finish(out);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
   const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
     validate: dist.validate_args,
@@ -156,5 +200,5 @@ export async function runLogProb(
   // The same errors, in the same precedence, as dist.log_prob.
   if (simplexBad) throw offSimplexError(v);
   if (zeroBad) throw zeroEntryError(v);
-  return new Tensor(new Float64Array(out), plan.resultShape);
+  return target.finish(out);
 }

@@ -11,7 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { AbortError, ChunkError } from '../errors.js';
 import type { WorkerPool } from './pool.js';
 import type { ChunkSequence } from './chunk-order.js';
-import { type ChunkResult, type JobDescriptor, kStopFlag } from './layout.js';
+import { type ChunkResult, type JobDescriptor, kStopFlag } from '../chunks/layout.js';
 
 /** Progress of a running job. */
 export interface Progress {

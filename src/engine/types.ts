@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { ChunkOrder } from './chunk-order.js';
-import type { ObjectiveDescriptor } from './layout.js';
+import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import type { Progress } from './scheduler.js';
 import type { JobState } from './job-state.js';
 import type { Shard } from './shards.js';
@@ -67,6 +67,21 @@ export interface SampleOptions extends JobOptions {
   seed?: number;
   /** Return log-simplex values `x` (with `exp(x)` the sample) instead of simplex values. */
   logSpace?: boolean;
+  /**
+   * Write the draws into this tensor (of exactly the result's shape) and return it. A tensor from
+   * `engine.empty` is written in place, so a buffer reused across calls costs no fresh pages; any
+   * other tensor costs a copy at the end.
+   */
+  out?: Tensor;
+}
+
+/** Options of `Engine.logProb`. */
+export interface LogProbOptions extends JobOptions {
+  /**
+   * Write the log-densities into this tensor (of exactly the result's shape) and return it; as
+   * for {@link SampleOptions.out}, a tensor from `engine.empty` is written in place.
+   */
+  out?: Tensor;
 }
 
 /**
