@@ -18,7 +18,8 @@ import { Slowdown, readSlowdown } from '../../bench/slowdown.js';
 import { SUITES, type SuiteDefinition, type SuiteInstance, instantiateSuite, suiteNamed } from '../../bench/suites.js';
 import { MAD_TO_SD } from '../../bench/stats.js';
 import type { CommandSpec, Context } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { checkOutputs } from '../output-check.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
 import { countParser, threadsParser } from '../options.js';
@@ -152,41 +153,39 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
         : await baselineBuild(baseline, flags, (m) => ctx.stderr.write(`bench: note: ${m}\n`));
   const threads = flags.threads ?? (baseline === null ? availableParallelism() : baselineThreads(baseline));
   const rounds = flags.rounds ?? baseline?.method.rounds ?? suite.rounds;
-  const out = flags.json === undefined ? null : await AtomicFile.create(flags.json, '--json');
-  const baseOut =
-    flags.baselineJson === undefined || baseBuild === null
-      ? null
-      : await AtomicFile.create(flags.baselineJson, '--baseline-json');
-  try {
-    const [candidate, remeasured] = await measure(suite, { threads, rounds, slowdown, baseBuild }, say, ctx);
-    for (const [file, report] of [
-      [out, candidate],
-      [baseOut, remeasured],
-    ] as const) {
-      if (file === null || report === undefined) continue;
-      await file.write(`${JSON.stringify(report, null, 2)}\n`);
-      await file.commit(ctx.signal);
-    }
-    const against = remeasured ?? baseline;
-    if (against === null) {
-      ctx.stdout.write(`${resultsTable(candidate)}\n`);
-      return;
-    }
-    const comparison = compareReports(against, candidate, { threshold: flags.threshold });
-    for (const w of comparison.warnings) ctx.stderr.write(`bench: note: ${w}\n`);
-    ctx.stdout.write(
-      `${comparisonTable(comparison, remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`)}\n`,
+  const baseJson = baseBuild === null ? undefined : flags.baselineJson;
+  // Checked now, written when measured: a run stopped before then leaves no file, not even a temporary one.
+  checkOutputs(
+    [
+      { flag: '--json', path: flags.json },
+      { flag: '--baseline-json', path: baseJson },
+    ],
+    [{ flag: '--compare', path: flags.compare }],
+  );
+  const [candidate, remeasured] = await measure(suite, { threads, rounds, slowdown, baseBuild }, say, ctx);
+  for (const [path, flag, report] of [
+    [flags.json, '--json', candidate],
+    [baseJson, '--baseline-json', remeasured],
+  ] as const) {
+    if (path === undefined || report === undefined) continue;
+    await writeFileAtomically(path, flag, `${JSON.stringify(report, null, 2)}\n`, ctx.signal);
+  }
+  const against = remeasured ?? baseline;
+  if (against === null) {
+    ctx.stdout.write(`${resultsTable(candidate)}\n`);
+    return;
+  }
+  const comparison = compareReports(against, candidate, { threshold: flags.threshold });
+  for (const w of comparison.warnings) ctx.stderr.write(`bench: note: ${w}\n`);
+  ctx.stdout.write(
+    `${comparisonTable(comparison, remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`)}\n`,
+  );
+  if (comparison.failed) {
+    const ids = comparison.rows.filter((r) => r.verdict === 'regression').map((r) => r.id);
+    throw new RegressionError(
+      `${ids.length} of ${comparison.rows.length} benchmarks slower than the baseline beyond the threshold ` +
+        `(${pct(comparison.threshold)}) and the noise: ${ids.join(', ')}.`,
     );
-    if (comparison.failed) {
-      const ids = comparison.rows.filter((r) => r.verdict === 'regression').map((r) => r.id);
-      throw new RegressionError(
-        `${ids.length} of ${comparison.rows.length} benchmarks slower than the baseline beyond the threshold ` +
-          `(${pct(comparison.threshold)}) and the noise: ${ids.join(', ')}.`,
-      );
-    }
-  } finally {
-    await out?.discard();
-    await baseOut?.discard();
   }
 }
 
