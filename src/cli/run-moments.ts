@@ -57,8 +57,20 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
     throw asUsage(asStateUsage(err), '--samples');
   } finally {
     bar.stop();
-    await engine.close();
+    await closeEngine(engine, ctx.signal);
   }
+}
+
+/**
+ * Stops an engine's threads. After a stop signal the process is about to exit: the threads are
+ * left to it rather than waited for (a terminated thread's replacement may still be starting).
+ *
+ * @param engine - the engine.
+ * @param signal - the command's signal.
+ */
+export async function closeEngine(engine: Engine, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) void engine.close().catch(() => undefined);
+  else await engine.close();
 }
 
 /**

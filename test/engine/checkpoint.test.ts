@@ -59,9 +59,16 @@ describe('checkpoint and resume', () => {
     }
     expect(resumed.samples).toBe(clean.samples);
     expect(completedChunks(path)).toBe(1200);
-    // Rerunning a finished job reads the answer back without drawing again.
+    // It reports the draws it made itself, with its threads, apart from those it loaded.
+    expect(resumed.work.loadedSamples).toBe(last * job.chunkSize);
+    expect(resumed.work.samples).toBe(job.samples - last * job.chunkSize);
+    expect(resumed.work.threads).toBe(1);
+    expect(resumed.work.elapsedMs).toBeGreaterThan(0);
+    expect(clean.work).toMatchObject({ samples: job.samples, loadedSamples: 0, threads: 2 });
+    // Rerunning a finished job reads the answer back without drawing again, and says so.
     const again = await engines[2].moments(dist, { ...job, checkpoint: path });
     expect(bits(again.mean)).toEqual(bits(clean.mean));
+    expect(again.work).toEqual({ samples: 0, loadedSamples: job.samples, threads: 0, elapsedMs: 0 });
   });
 
   it('a checkpoint for other parameters is refused, naming what differs', async () => {

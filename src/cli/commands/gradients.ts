@@ -24,6 +24,7 @@ import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } fro
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
 import { renderPng, renderSvg } from '../plot.js';
+import { closeEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -229,7 +230,7 @@ async function runStudy(
     throw moduleCheckAsUsage(asStateUsage(err), flags.objective);
   } finally {
     bar.stop();
-    await engine.close();
+    await closeEngine(engine, ctx.signal);
   }
 }
 

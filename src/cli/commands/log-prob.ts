@@ -10,7 +10,7 @@ import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { UsageError, oneLine } from '../errors.js';
 import { addDistributionFlags, addRunFlags, type SharedFlags } from '../options.js';
-import { asUsage } from '../run-moments.js';
+import { asUsage, closeEngine } from '../run-moments.js';
 import { arrayFormatOf, readArray, writeArray } from '../tensor-io.js';
 import { afterDelay } from '../progress.js';
 import { checkOutputs, checkWritable } from '../output-check.js';
@@ -83,7 +83,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
         });
     } finally {
       bar.stop();
-      await engine.close();
+      await closeEngine(engine, ctx.signal);
     }
     // The temporary file is created now, with the first byte ready.
     const out = await AtomicFile.create(flags.out, '--out');

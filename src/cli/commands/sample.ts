@@ -10,7 +10,7 @@ import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
-import { asUsage } from '../run-moments.js';
+import { asUsage, closeEngine } from '../run-moments.js';
 import { arrayFormatOf, writeArray } from '../tensor-io.js';
 import { afterDelay } from '../progress.js';
 import { checkOutputs } from '../output-check.js';
@@ -74,7 +74,7 @@ export const sample: CommandSpec<SampleFlags> = {
         });
     } finally {
       bar.stop();
-      await engine.close();
+      await closeEngine(engine, ctx.signal);
     }
     // The temporary file is created now, with the first byte ready.
     const out = await AtomicFile.create(flags.out, '--out');
