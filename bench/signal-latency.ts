@@ -43,7 +43,7 @@ const PHASES: Phase[] = [
     name: 'exact',
     files: { 'l.json': logits },
     args: ['estimate', '--logits', '@l.json', '--temperature', temperatures, '--samples', '100', '--out', 'e.json'],
-    ready: /\(exact moments\)/,
+    ready: /\(exact\)/,
   },
   {
     name: 'module-setup',

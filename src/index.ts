@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 export * as torch from './torch.js';
-export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError, LimitError } from './errors.js';
+export { ValueError, NotImplementedError, AbortError, RuntimeError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, ObjectiveError, LimitError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { maxThreads } from './engine/thread-limit.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';

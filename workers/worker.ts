@@ -18,7 +18,11 @@ import { runInNewContext } from 'node:vm';
 import { makeJobViews, runChunk } from '../src/chunks/chunk-runners.js';
 import { gradientChunk } from '../src/chunks/gradient-chunks.js';
 import { loadObjective } from '../src/chunks/objective-loader.js';
-import { type GradientSetupResult, gradientSetup } from '../src/chunks/gradient-setup.js';
+import {
+  type GradientSetupObjectiveError,
+  type GradientSetupResult,
+  gradientSetup,
+} from '../src/chunks/gradient-setup.js';
 import type { ChunkResult, JobDescriptor, Task } from '../src/chunks/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
 
@@ -60,7 +64,9 @@ function collectWhenIdle(job: JobDescriptor): void {
  * @param task - a chunk to run, or a start-up check.
  * @returns the chunk's result, a gradients job's setup, or the thread id for a check.
  */
-export default async function run(task: Task): Promise<ChunkResult | GradientSetupResult | { threadId: number }> {
+export default async function run(
+  task: Task,
+): Promise<ChunkResult | GradientSetupResult | GradientSetupObjectiveError | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
   if (task.kind === 'gradient-setup') return gradientSetup(task);
   clearTimeout(idleTimer);

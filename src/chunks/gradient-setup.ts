@@ -19,6 +19,7 @@ import type { Objective } from '../kernels/objectives.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
+import { ObjectiveError } from '../errors.js';
 import type { ObjectiveDescriptor } from './layout.js';
 import { loadObjective } from './objective-loader.js';
 
@@ -45,6 +46,7 @@ export interface GradientSetupTask {
 
 /** The setup's answer (structured-cloned back to the coordinator). */
 export interface GradientSetupResult {
+  readonly kind: 'done';
   readonly discrete: Float64Array;
   readonly relaxed: Float64Array | null;
   /** One `B * K` shift per entry of `pilots`. */
@@ -52,11 +54,22 @@ export interface GradientSetupResult {
 }
 
 /**
+ * The objective returned a non-finite value or gradient. Sent as data, not thrown: a thrown
+ * error crosses the thread boundary as a plain `Error`, and the coordinator rebuilds the
+ * `ObjectiveError` (with its point) from this.
+ */
+export interface GradientSetupObjectiveError {
+  readonly kind: 'objective-error';
+  readonly message: string;
+  readonly point: number[];
+}
+
+/**
  * @param t - the task.
- * @returns the exact gradients and the pilot shifts.
+ * @returns the exact gradients and the pilot shifts, or the point where the objective was not finite.
  * @throws Error whose message says that the module failed its check, and why.
  */
-export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetupResult> {
+export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetupResult | GradientSetupObjectiveError> {
   let objective;
   try {
     objective = await loadObjective(t.objective, t.K);
@@ -65,11 +78,16 @@ export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetup
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`);
   }
-  const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);
-  const shifts = t.pilots.map((name) =>
-    gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective),
-  );
-  return { ...exact, shifts };
+  try {
+    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);
+    const shifts = t.pilots.map((name) =>
+      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective),
+    );
+    return { kind: 'done', ...exact, shifts };
+  } catch (err) {
+    if (err instanceof ObjectiveError) return { kind: 'objective-error', message: err.message, point: err.point };
+    throw err;
+  }
 }
 
 /**

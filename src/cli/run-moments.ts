@@ -4,11 +4,9 @@
  * @packageDocumentation
  */
 import { Engine, LimitError, type MomentsEstimate, type torch } from '../index.js';
-import { type ExactMoments, exactMomentsOffThread } from './exact-phase.js';
 import type { Context } from './command.js';
 import { UsageError, oneLine } from './errors.js';
 import { asStateUsage } from './long-job.js';
-import { afterDelay } from './progress.js';
 
 /** What to estimate. */
 export interface MomentsJob {
@@ -87,31 +85,4 @@ export function asUsage(err: unknown, flag: string): unknown {
   if (err instanceof RangeError && /memory budget/.test(err.message))
     return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
   return err;
-}
-
-/**
- * The exact moments beside an estimate, computed in a worker thread (Ctrl-C is heard however
- * long they take), with progress once the phase has lasted a second.
- *
- * @param dist - the distribution.
- * @param covariance - also the covariance matrices.
- * @param label - the subcommand, for the progress line.
- * @param quiet - no progress.
- * @param ctx - signal and progress.
- * @returns the exact moments.
- * @throws AbortError on a signal.
- */
-export async function exactPhase(
-  dist: torch.distributions.RelaxedOneHotCategorical,
-  covariance: boolean,
-  label: string,
-  quiet: boolean,
-  ctx: Context,
-): Promise<ExactMoments> {
-  const bar = afterDelay(ctx.progress(`${label} (exact moments)`, 'rows', quiet));
-  try {
-    return await exactMomentsOffThread(dist, { covariance, signal: ctx.signal, onProgress: (p) => bar.update(p) });
-  } finally {
-    bar.stop();
-  }
 }

@@ -8,8 +8,13 @@
 import { ESTIMATORS, type EstimatorName, isEstimatorName, minimumM } from '../kernels/gradient-estimators.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import { moduleUrl } from '../chunks/objective-loader.js';
-import { AbortError } from '../errors.js';
-import { type GradientSetupResult, type GradientSetupTask, MODULE_CHECK_FAILED } from '../chunks/gradient-setup.js';
+import { AbortError, ObjectiveError } from '../errors.js';
+import {
+  type GradientSetupObjectiveError,
+  type GradientSetupResult,
+  type GradientSetupTask,
+  MODULE_CHECK_FAILED,
+} from '../chunks/gradient-setup.js';
 import type { WorkerPool } from './pool.js';
 
 export { STREAM_SPAN, streamBaseOf } from '../chunks/gradient-setup.js';
@@ -78,7 +83,8 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
  * @param task - the objective, the distribution's rows, and the estimators to pilot.
  * @param signal - the job's signal.
  * @returns the exact gradients and the pilot shifts.
- * @throws AbortError on abort; an `ObjectiveModuleError` for a module that fails its check or its time limit.
+ * @throws AbortError on abort; an `ObjectiveModuleError` for a module that fails its check or its time
+ *   limit; an `ObjectiveError` where the objective was not finite.
  */
 export async function runGradientSetup(
   pool: WorkerPool,
@@ -98,8 +104,12 @@ export async function runGradientSetup(
   const onAbort = () => stop.abort();
   if (signal?.aborted) stop.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  let r: GradientSetupResult | GradientSetupObjectiveError;
   try {
-    return await pool.run<GradientSetupResult>({ kind: 'gradient-setup', ...task }, stop.signal);
+    r = await pool.run<GradientSetupResult | GradientSetupObjectiveError>(
+      { kind: 'gradient-setup', ...task },
+      stop.signal,
+    );
   } catch (err) {
     if (signal?.aborted)
       throw new AbortError('relaxed-mc: the gradients job was aborted during its setup; no result is returned.');
@@ -115,6 +125,13 @@ export async function runGradientSetup(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+  if (r.kind === 'objective-error') {
+    // Rebuilt here: the class and its point do not survive the thread boundary as a thrown error.
+    const e = new ObjectiveError('f', r.point, NaN, '');
+    e.message = r.message;
+    throw e;
+  }
+  return r;
 }
 
 function moduleError(message: string, cause?: unknown): Error {

@@ -110,7 +110,7 @@ const phases: {
       '--out',
       'est.json',
     ],
-    ready: /\(exact moments\)/,
+    ready: /\(exact\)/,
   },
   {
     name: 'a user module that never returns during its setup (exact gradients at a vertex)',

@@ -7,13 +7,13 @@ import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { UsageError } from '../errors.js';
-import { exactPhase } from '../run-moments.js';
 import { checkOutputs } from '../output-check.js';
 import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
+import { checkExactCovariance, runExact } from '../run-exact.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
@@ -31,6 +31,8 @@ export interface EstimateFlags extends SharedFlags, LongJobFlags {
   format?: ResultFormat;
   /** Write the result to this file instead of stdout. */
   out?: string;
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `estimate` subcommand. */
@@ -42,6 +44,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addSamplesFlag(cmd, 1e7, 'draws per batch element');
     addRunFlags(cmd);
     addLongJobFlags(cmd);
+    addExactFlag(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
       .addOption(formatOption())
@@ -75,6 +78,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
       throw new UsageError(`--shard writes a partial result in JSON: --out must end in .json, but got ${flags.out}.`);
     const format = resultFormat(flags.format, flags.out);
     checkOutputs([{ flag: '--out', path: flags.out }], [{ flag: '--checkpoint', path: flags.checkpoint }]);
+    if (flags.exact) checkExactCovariance(dist.event_shape[0], flags.covariance === true);
     const long = longJobOptions(flags, flags.seed);
     const job = {
       label: flags.shard === undefined ? 'estimate' : `estimate ${flags.shard.index}/${flags.shard.count}`,
@@ -96,8 +100,10 @@ export const estimate: CommandSpec<EstimateFlags> = {
       );
       return;
     }
-    const exact = await exactPhase(dist, flags.covariance ?? false, 'estimate', flags.quiet ?? false, ctx);
-    const report = { dist, est, exact };
+    const exactValues = flags.exact
+      ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
+      : undefined;
+    const report = { dist, est, exact: flags.exact, exactValues };
     const text =
       format === 'json'
         ? `${momentsJson(report)}\n`

@@ -8,24 +8,25 @@ import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
 import { writeFileAtomically } from '../atomic-file.js';
-import type { ExactMoments } from '../exact-phase.js';
 import { checkOutputs } from '../output-check.js';
 import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
-import { parseVector } from '../params.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
 import { plotPath } from '../output-paths.js';
-import { exactPhase, runMoments } from '../run-moments.js';
+import { runMoments } from '../run-moments.js';
+import { type ExactValues, runExact } from '../run-exact.js';
+import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
 /** Flags of `sweep`. */
-export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
+export interface SweepFlags extends Omit<SharedFlags, 'temperature'>, CategoryFlags {
   /** The temperatures. */
   temperatures: number[];
   /** Draws per temperature. */
@@ -36,6 +37,8 @@ export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
   out?: string;
   /** Figure files, `.svg` or `.png`. */
   plot?: string[];
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `sweep` subcommand. */
@@ -51,6 +54,8 @@ export const sweep: CommandSpec<SweepFlags> = {
     addDistributionFlags(cmd, { temperature: false, defaultProbs: DEFAULT_PROBS.join(',') });
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
+    addExactFlag(cmd);
+    addCategoryFlags(cmd);
     cmd
       .addOption(formatOption())
       .addOption(
@@ -79,6 +84,8 @@ export const sweep: CommandSpec<SweepFlags> = {
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
+    // Checked before any work, so a bad --categories fails at once.
+    const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
     const fileFormat = flags.out === undefined ? null : resultFormat(flags.format, flags.out);
     const stdoutFormat = flags.format ?? 'table';
     // Every output is checked first: an unwritable path fails before the sampling, not after.
@@ -87,9 +94,8 @@ export const sweep: CommandSpec<SweepFlags> = {
       { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
       ctx,
     );
-    const quiet = flags.quiet ?? false;
-    const exact = await exactPhase(dist, false, 'sweep', quiet, ctx);
-    const report = { dist, est, exact };
+    const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
+    const report = { dist, est, exact: flags.exact, exactValues };
     const text = (format: string) =>
       format === 'json'
         ? `${momentsJson(report)}\n`
@@ -99,10 +105,15 @@ export const sweep: CommandSpec<SweepFlags> = {
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
     const figures: [string, string | Uint8Array][] = [];
     if (flags.plot !== undefined && flags.plot.length > 0) {
-      const grid = fineGrid(flags.temperatures, dist.event_shape[0]);
-      const fine = buildDistribution({ temperature: grid, ...which }).dist;
-      const fineExact = await exactPhase(fine, false, 'sweep figure', quiet, ctx);
-      const svg = await renderSvg(sweepSpec(figureData(report, grid, fineExact, flags.temperatures)));
+      const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
+      const curves = flags.exact
+        ? await runExact(
+            buildDistribution({ temperature: grid, ...which }).dist,
+            { label: 'sweep curves', quiet: flags.quiet },
+            ctx,
+          )
+        : undefined;
+      const svg = await renderSvg(sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves)));
       for (const p of flags.plot)
         figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
     }
@@ -114,42 +125,46 @@ export const sweep: CommandSpec<SweepFlags> = {
 };
 
 /**
- * @returns the temperatures of the exact curves: a fine log-spaced grid over the swept range,
- *   plus the swept temperatures, sorted.
+ * The data of sweep's figure: exact curves on a fine log-spaced grid (plus the swept
+ * temperatures) and the estimates, for the drawn categories only.
+ *
+ * @param report - the estimate and its distribution.
+ * @param which - the parameter as given (probs or logits), to build the fine grid.
+ * @param temperatures - the swept temperatures.
+ * @param withExact - false with `--no-exact` (no curves).
+ * @param drawn - the categories to draw (see `plot-categories.ts`).
+ * @param curves - the exact moments on {@link curveGrid} when already computed (else computed here).
+ * @returns what `sweepSpec` draws.
  */
-function fineGrid(temperatures: number[], K: number): number[] {
-  const lo = Math.min(...temperatures);
-  const hi = Math.max(...temperatures);
-  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
-  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
-  return [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
-    (a, b) => a - b,
-  );
-}
-
-/** Exact curves on the fine grid (exact moments computed off the main thread), and the estimates. */
-function figureData(
+export function figureData(
   report: MomentsReport,
-  grid: number[],
-  fineExact: ExactMoments,
+  which: { probs?: Nested; logits?: Nested },
   temperatures: number[],
+  withExact: boolean,
+  drawn: { shown: number[]; byRank: boolean },
+  curves?: ExactValues,
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
-  const fm = fineExact.mean.data;
-  const fv = fineExact.variance.data;
+  const { shown } = drawn;
   const exact: SweepPoint[] = [];
-  grid.forEach((t, i) => {
-    for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
-  });
+  if (withExact) {
+    const grid = curveGrid(temperatures, K);
+    const fine = curves ?? buildDistribution({ temperature: grid, ...which }).dist;
+    const fm = fine.mean.data;
+    const fv = fine.variance.data;
+    grid.forEach((t, i) => {
+      shown.forEach((k, at) => exact.push({ t, k: at, mean: fm[i * K + k], variance: fv[i * K + k] }));
+    });
+  }
   const estimates: SweepPoint[] = [];
   temperatures.forEach((t, i) => {
-    for (let k = 0; k < K; k++) {
+    for (const [at, k] of shown.entries()) {
       const j = i * K + k;
       estimates.push({
         t,
-        k,
+        k: at,
         mean: est.mean.data[j],
         variance: est.variance.data[j],
         stderr: est.stderr.data[j],
@@ -157,8 +172,26 @@ function figureData(
       });
     }
   });
-  const categories = Array.from({ length: K }, (_, k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
-  return { categories, exact, estimates, samples: est.samples };
+  const categories = shown.map((k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
+  const title =
+    shown.length === K ? 'Category' : `Category (${shown.length} of ${K}${drawn.byRank ? ', most probable' : ''})`;
+  return { categories, categoryTitle: title, exact, estimates, samples: est.samples };
+}
+
+/**
+ * Temperatures of the exact curves: the swept ones plus a log-spaced grid between them.
+ *
+ * @param temperatures - the swept temperatures.
+ * @param K - the number of categories (fewer grid points for many: each costs ~K / 20 ms).
+ * @returns the grid, sorted.
+ */
+export function curveGrid(temperatures: number[], K: number): number[] {
+  const lo = Math.min(...temperatures);
+  const hi = Math.max(...temperatures);
+  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
+  return [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+    (a, b) => a - b,
+  );
 }
 
 function checkTemperatures(ts: number[]): number[] {
