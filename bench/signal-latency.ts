@@ -138,7 +138,7 @@ async function etaHonesty(): Promise<void> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      for (const m of s.matchAll(/estimate: ([\d.]+)% .* ETA (?:(\d+) min )?(\d+) s/g))
+      for (const m of s.matchAll(/estimate: ([\d.]+)% .* ETA (?:(\d+) min )?([\d.]+) s/g))
         lines.push({ at: performance.now(), pct: Number(m[1]), eta: Number(m[2] ?? 0) * 60 + Number(m[3]) });
     });
     child.on('exit', () => resolve());
@@ -183,11 +183,12 @@ for (const p of PHASES) {
       .padStart(4)} ms`,
   );
 }
-console.log(
-  `all phases    p50 ${pct(all, 0.5).toFixed(0)} ms  p95 ${pct(all, 0.95).toFixed(0)} ms  over ${all.length} runs, ${failures} failed; ` +
-    `load average after: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-);
+if (all.length > 0)
+  console.log(
+    `all phases    p50 ${pct(all, 0.5).toFixed(0)} ms  p95 ${pct(all, 0.95).toFixed(0)} ms  over ${all.length} runs, ${failures} failed; ` +
+      `load average after: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+  );
 if (only === undefined || only.includes('eta')) await etaHonesty();
 process.exitCode = failures > 0 ? 1 : 0;

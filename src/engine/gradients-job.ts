@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { StateFileError } from '../errors.js';
+import { LimitError, StateFileError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
@@ -96,8 +96,11 @@ export async function runGradients(
       common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * uniformsPerGroup(name, K, m))));
     const chunks = Math.ceil(groups / chunkUnits);
     if (chunks >= STREAM_SPAN - 1) {
-      throw new RangeError(
-        `gradients: ${chunks} chunks of ${name} exceed the ${STREAM_SPAN - 1} streams an estimator has; raise chunkSize.`,
+      throw new LimitError(
+        `gradients: samples ${samples} make ${chunks} chunks of ${name}, beyond the ${STREAM_SPAN - 2} streams an ` +
+          'estimator has; ask for fewer samples or raise chunkSize.',
+        'samples',
+        (STREAM_SPAN - 2) * chunkUnits * E,
       );
     }
     return { name, E, groups, chunkUnits, chunks };
