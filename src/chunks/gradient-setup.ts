@@ -20,7 +20,7 @@ import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
 import { ObjectiveError } from '../errors.js';
-import type { ObjectiveDescriptor } from './layout.js';
+import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
 import { loadObjective } from './objective-loader.js';
 
 /** In the message of a module that fails to load or fails its check. */
@@ -30,19 +30,8 @@ const PILOT_GROUPS = 64;
 /** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
 export const STREAM_SPAN = 2 ** 40;
 
-/** What the setup needs: the objective and the distribution's rows; `pilots` may be empty (a merge needs only the exact gradients). */
-export interface GradientSetupTask {
-  readonly kind: 'gradient-setup';
-  readonly objective: ObjectiveDescriptor;
-  readonly B: number;
-  readonly K: number;
-  readonly logits: Float64Array;
-  readonly temperature: Float64Array;
-  readonly seed: number;
-  readonly groupSize: number;
-  /** Estimators whose pilot shift to compute. */
-  readonly pilots: readonly EstimatorName[];
-}
+/** What the setup needs (its schema: `GradientSetupTaskSchema` in `src/jobs/task-schema.ts`). */
+export type { GradientSetupTask } from '../jobs/index.js';
 
 /** The setup's answer (structured-cloned back to the coordinator). */
 export interface GradientSetupResult {

@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { AbortError } from '../errors.js';
+import { AbortError } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseCsvNumber } from './numbers.js';
 

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, quote } from './errors.js';
 import { parseCount } from './numbers.js';
-import { checkThreads } from '../engine/thread-limit.js';
+import { maxThreads } from '../index.js';
 import { type Nested, parseNumeric } from './params.js';
 
 /** Values of the shared flags after parsing. */
@@ -50,11 +50,14 @@ export function countParser(flag: string, min: 0 | 1, example: string): (text: s
  */
 export function threadsParser(text: string): number {
   const n = countParser('--threads', 1, '2')(text);
-  try {
-    return checkThreads(n, '--threads');
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  const max = maxThreads();
+  if (n > max.threads) {
+    throw new UsageError(
+      `--threads must be at most ${max.threads} on this machine (${max.reason}; it has ${max.cores} ` +
+        `core${max.cores === 1 ? '' : 's'}), but got ${n}. More threads than cores only queue for them.`,
+    );
   }
+  return n;
 }
 
 /**

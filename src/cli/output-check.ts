@@ -10,7 +10,18 @@
 import { accessSync, constants, realpathSync, statSync, statfsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError, fsReason } from './errors.js';
-import { formatBytes } from '../engine/options.js';
+
+/** @returns a byte count for messages, e.g. `1.50 GiB`. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${bytes} bytes` : `${v.toFixed(2)} ${units[u]}`;
+}
 
 /** A path given on the command line, with the flag it came from. */
 export interface FlagPath {

@@ -3,9 +3,9 @@
  *
  * @packageDocumentation
  */
-import { Engine, LimitError, type MomentsEstimate, type torch } from '../index.js';
+import { Engine, Rule, isCodedError, type MomentsEstimate, type torch } from '../index.js';
 import type { Context } from './command.js';
-import { UsageError, oneLine } from './errors.js';
+import { UsageError, oneLine, withoutPrefix } from './errors.js';
 import { asStateUsage } from './long-job.js';
 
 /** What to estimate. */
@@ -78,11 +78,12 @@ export async function closeEngine(engine: Engine, signal: AbortSignal): Promise<
  *
  * @param err - what the engine threw.
  * @param flag - the flag most likely at fault.
- * @returns a UsageError for a size refusal, else `err` unchanged.
+ * @returns a UsageError for a size refusal (rule `memory-budget`), else `err` unchanged.
  */
 export function asUsage(err: unknown, flag: string): unknown {
-  if (err instanceof LimitError) return new UsageError(oneLine(err.message.replace(/^relaxed-mc: /, '')));
-  if (err instanceof RangeError && /memory budget/.test(err.message))
-    return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
+  if (isCodedError(err) && err.rule === Rule.memoryBudget)
+    return new UsageError(`${flag}: ${oneLine(withoutPrefix(err.message, 'relaxed-mc: '))}`);
+  if (isCodedError(err) && err.rule === Rule.sizeLimit)
+    return new UsageError(oneLine(withoutPrefix(err.message, 'relaxed-mc: ')));
   return err;
 }

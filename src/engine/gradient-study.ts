@@ -8,7 +8,7 @@
 import { ESTIMATORS, type EstimatorName, isEstimatorName, minimumM } from '../kernels/gradient-estimators.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import { moduleUrl } from '../chunks/objective-loader.js';
-import { AbortError, ObjectiveError } from '../errors.js';
+import { AbortError, ObjectiveError, Rule, ValueError, isErrorData, fromErrorData } from '../errors.js';
 import {
   type GradientSetupObjectiveError,
   type GradientSetupResult,
@@ -119,8 +119,10 @@ export async function runGradientSetup(
         `relaxed-mc: objective module ${mod} ${MODULE_CHECK_FAILED}it did not load and give the exact gradients ` +
           `within ${MODULE_SETUP_TIMEOUT_MS / 1000} s (does f or grad loop?).`,
       );
-    if (err instanceof Error && err.message.includes(MODULE_CHECK_FAILED)) throw moduleError(err.message, err);
-    throw err;
+    // The worker sends its errors as data (see workers/worker.ts).
+    const e = isErrorData(err) ? fromErrorData(err) : err;
+    if (e instanceof Error && e.message.includes(MODULE_CHECK_FAILED)) throw moduleError(e.message, e);
+    throw e;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -134,10 +136,8 @@ export async function runGradientSetup(
   return r;
 }
 
-function moduleError(message: string, cause?: unknown): Error {
-  const e = new Error(message, { cause });
-  e.name = 'ObjectiveModuleError';
-  return e;
+function moduleError(message: string, cause?: unknown): ValueError {
+  return new ValueError(message, { argument: 'objective.module', rule: Rule.objectiveModuleCheck, cause });
 }
 
 /**

@@ -51,9 +51,7 @@ export async function runSample(
   const out = target.buffer ?? new SharedArrayBuffer(bytes);
   if (bytes === 0) return target.finish(out);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
-  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
-    logSpace,
-    output: out,
+  const job = ctx.describe({ kind: 'sample', logSpace, output: out }, B, K, seed, N, chunkUnits, {
     logits: p.rowLogits,
     temperature: p.rowTemperature,
   });
@@ -173,10 +171,8 @@ export async function runLogProb(
   const out = target.buffer ?? new SharedArrayBuffer(outBytes);
   if (plan.rows === 0) return target.finish(out);
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
-  const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
-    validate: dist.validate_args,
-    values,
-    output: out,
+  const own = { kind: 'logProb' as const, validate: dist.validate_args, values, output: out };
+  const job = ctx.describe(own, plan.period, K, 0, plan.rows, chunkUnits, {
     extra: plan.constants,
     logits: plan.logits,
     temperature: plan.temperature,

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { availableParallelism } from 'node:os';
-import { LimitError } from '../errors.js';
+import { RangeError, Rule } from '../errors.js';
 import { memoryBudget } from './budget.js';
 import { formatBytes } from './options.js';
 
@@ -48,16 +48,15 @@ export function maxThreads(): { threads: number; cores: number; reason: string }
  * @param threads - a positive integer.
  * @param name - the option or flag, for the message.
  * @returns the count, when within {@link maxThreads}.
- * @throws LimitError giving the limit and the cores.
+ * @throws RangeError (rule `size-limit`) giving the limit and the cores.
  */
 export function checkThreads(threads: number, name: string): number {
   const max = maxThreads();
   if (threads > max.threads) {
-    throw new LimitError(
+    throw new RangeError(
       `${name} must be at most ${max.threads} on this machine (${max.reason}; it has ${max.cores} ` +
         `core${max.cores === 1 ? '' : 's'}), but got ${threads}. More threads than cores only queue for them.`,
-      name,
-      max.threads,
+      { argument: name, rule: Rule.sizeLimit },
     );
   }
   return threads;

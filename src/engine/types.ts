@@ -7,14 +7,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ChunkOrder } from './chunk-order.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import type { Progress } from './scheduler.js';
-import type { JobState } from './job-state.js';
+import type { GradientsState, MomentsState } from './job-state.js';
 import type { Shard } from './shards.js';
 
 /** Options of the `Engine` constructor. */
 export interface EngineOptions {
   /**
    * Worker threads (default `os.availableParallelism()`); at most 4 per core and what the memory
-   * budget holds at 32 MiB a thread (`maxThreads()`), else a `LimitError` before any thread starts.
+   * budget holds at 32 MiB a thread (`maxThreads()`), else a `RangeError` (rule `size-limit`) before any thread starts.
    */
   threads?: number;
   /** Largest output a job may allocate, in bytes (default: half the free memory at job start, at least 768 MiB). */
@@ -126,7 +126,7 @@ export interface MomentsEstimate {
   /** Definition of the random streams (changes when the streams change). */
   generator: string;
   /** The job's exact state: what a checkpoint holds; for a shard, the partial result to merge. */
-  state: JobState;
+  state: MomentsState;
   /** What this call drew itself, and what it loaded. */
   work: WorkDone;
 }
@@ -191,7 +191,7 @@ export interface GradientStudy {
   elapsedMs: number;
   generator: string;
   /** The job's exact state (checkpoint contents; a shard's partial result). */
-  state: JobState;
+  state: GradientsState;
   /** What this call computed itself, and what it loaded. */
   work: WorkDone;
 }

@@ -1,11 +1,11 @@
 /**
  * Limits on every size, before any work: a job of up to 2^53 - 1 draws plans its chunks lazily
  * (O(threads) memory, whatever the count), and a thread count beyond the machine's limit is a
- * LimitError that names the cores.
+ * RangeError (rule `size-limit`) that names the cores.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { AbortError, Engine, LimitError, maxThreads, torch } from 'relaxed-mc';
+import { AbortError, Engine, RangeError, Rule, maxThreads, torch } from 'relaxed-mc';
 
 const dist = new torch.distributions.RelaxedOneHotCategorical(0.5, { probs: [0.7, 0.2, 0.1] });
 const engine = new Engine({ threads: 1 });
@@ -58,7 +58,7 @@ describe('sizes', () => {
     await expect(engine.sample(dist, [Number.MAX_SAFE_INTEGER])).rejects.toThrow(/memory budget/);
   });
 
-  it('threads beyond 4 per core (or the memory budget) are a LimitError naming the cores', () => {
+  it('threads beyond 4 per core (or the memory budget) are a RangeError naming the limit and the cores', () => {
     const max = maxThreads();
     expect(max.threads).toBeLessThanOrEqual(4 * availableParallelism());
     expect(max.cores).toBe(availableParallelism());
@@ -68,13 +68,13 @@ describe('sizes', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(LimitError);
     expect(err).toBeInstanceOf(RangeError);
-    expect((err as LimitError).argument).toBe('threads');
-    expect((err as LimitError).limit).toBe(max.threads);
+    expect(err).toBeInstanceOf(globalThis.RangeError);
+    expect((err as RangeError).argument).toBe('threads');
+    expect((err as RangeError).rule).toBe(Rule.sizeLimit);
     expect((err as Error).message).toMatch(
       new RegExp(`threads must be at most ${max.threads} on this machine .*it has ${max.cores} core`),
     );
-    expect(() => new Engine({ threads: 1000 })).toThrow(LimitError);
+    expect(() => new Engine({ threads: 1000 })).toThrow(RangeError);
   });
 });
