@@ -319,6 +319,11 @@ export const Rule = {
   memoryBudget: 'memory-budget',
   /** A user objective module failed to import, or its `f` / `grad` failed at the centre of the simplex. */
   objectiveModuleCheck: 'objective-module-check',
+  /**
+   * A size beyond a stated limit, refused before any work: threads beyond 4 per core or the
+   * memory budget, more chunks than an estimator has streams. The message gives the limit.
+   */
+  sizeLimit: 'size-limit',
 } as const;
 
 /** Every error class of the list, by its code. */

@@ -17,6 +17,7 @@ export { ChunkError, WorkerLoadError, StateFileError, QueueError, ObjectiveError
 export { ERROR_CLASSES, Rule, isCodedError, toErrorData, fromErrorData, isErrorData } from './errors.js';
 export type { ErrorCode, ErrorData, ErrorDetails, CodedError } from './errors.js';
 export { Engine } from './engine/engine.js';
+export { maxThreads } from './engine/thread-limit.js';
 export { ESTIMATORS, UNBIASED_ESTIMATORS, minimumM } from './kernels/gradient-estimators.js';
 export type { EstimatorName } from './kernels/gradient-estimators.js';
 export { DEFAULT_GROUP_SIZE } from './engine/gradient-study.js';
@@ -42,6 +43,7 @@ export type {
   Progress,
   GradientsOptions,
   GradientStudy,
+  WorkDone,
   EstimatorReport,
 } from './engine/engine.js';
 export type { JobState, MomentsState, GradientsState, JobParams, PartState } from './engine/job-state.js';

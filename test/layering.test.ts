@@ -22,7 +22,7 @@ describe('the layering rules', () => {
     expect(r.status, out).not.toBe(0);
     expect(out).toMatch(/error kernels-stay-pure: src\/kernels\/leaky-kernel\.js → src\/engine\/pool\.js/);
     expect(out).toMatch(
-      /error worker-wing-imports-only-kernels-rng-schemas-errors: src\/chunks\/leaky-chunk\.js → src\/engine\/pool\.js/,
+      /error worker-wing-imports-only-kernels-rng-stats-schemas-errors: src\/chunks\/leaky-chunk\.js → src\/engine\/pool\.js/,
     );
     expect(out).toMatch(/2 errors/);
   });

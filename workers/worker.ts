@@ -18,6 +18,11 @@ import { runInNewContext } from 'node:vm';
 import { makeJobViews, runChunk } from '../src/chunks/chunk-runners.js';
 import { gradientChunk } from '../src/chunks/gradient-chunks.js';
 import { loadObjective } from '../src/chunks/objective-loader.js';
+import {
+  type GradientSetupObjectiveError,
+  type GradientSetupResult,
+  gradientSetup,
+} from '../src/chunks/gradient-setup.js';
 import { checkTask } from '../src/chunks/check-task.js';
 import type { ChunkResult, GradientsJob, JobDescriptor, Task } from '../src/chunks/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
@@ -61,15 +66,18 @@ function collectWhenIdle(job: JobDescriptor): void {
 
 /**
  * @param task - a chunk to run, or a start-up check.
- * @returns the chunk's result (or the thread id for a check).
- * @throws ErrorData (`{ code, argument, rule, message }`) when the chunk fails.
+ * @returns the chunk's result, a gradients job's setup, or the thread id for a check.
+ * @throws ErrorData (`{ code, argument, rule, message }`) when the chunk or the setup fails.
  */
-export default async function run(task: Task): Promise<ChunkResult | { threadId: number }> {
+export default async function run(
+  task: Task,
+): Promise<ChunkResult | GradientSetupResult | GradientSetupObjectiveError | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
   clearTimeout(idleTimer);
   try {
     const t = checkTask(task);
     if (t.kind === 'ping') return { threadId };
+    if (t.kind === 'gradient-setup') return await gradientSetup(t);
     const v = makeJobViews(t.job);
     if (t.job.kind === 'gradients') return gradientChunk(v, t.job, t.chunk, threadId, await objectiveFor(t.job));
     return runChunk(v, t.chunk, threadId);
@@ -78,6 +86,6 @@ export default async function run(task: Task): Promise<ChunkResult | { threadId:
     // and rule reach the coordinator too.
     throw toErrorData(err);
   } finally {
-    if (task.job?.kind !== undefined) collectWhenIdle(task.job);
+    if (task.kind === 'chunk') collectWhenIdle(task.job);
   }
 }

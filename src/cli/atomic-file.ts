@@ -3,8 +3,10 @@
  *
  * The data goes to a temporary file in the destination's own directory (so the final rename
  * stays within one file system and is atomic), is flushed with fsync, and is renamed over the
- * destination only when complete. On an error, or on Ctrl-C, the temporary file is removed:
- * a reader never sees half a file, and nothing is left behind.
+ * destination only when complete. Commands create it only when the first byte is ready (the
+ * destination is checked beforehand, `output-check.ts`). On an error, or on any signal Node can
+ * catch, the temporary file is removed: a reader never sees half a file, and nothing is left
+ * behind (only SIGKILL, which no process can catch, leaves a `.NAME.PID.HEX.tmp`).
  *
  * @packageDocumentation
  */
@@ -18,8 +20,11 @@ import { UsageError, fsReason } from './errors.js';
 /** Temporary files not yet committed or discarded, for the synchronous clean-up on a signal. */
 const pending = new Set<string>();
 
-/** Largest single write: `write(2)` may write less than asked for above 2 GiB. */
-const MAX_WRITE = 64 * 2 ** 20;
+/**
+ * Largest single write: `write(2)` may write less than asked for above 2 GiB, and a signal is
+ * heard between slices (8 MiB take a few milliseconds to hand to the kernel).
+ */
+const MAX_WRITE = 8 * 2 ** 20;
 
 /**
  * A file being written: create it (this already checks that the destination is writable), write
@@ -61,22 +66,27 @@ export class AtomicFile {
     const dir = dirname(full);
     if (isDirectory(full)) throw new UsageError(`${label} ${path}: is a directory; give a file name.`);
     const temp = join(dir, `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // Registered before it exists, so a signal that arrives while it is being created removes it too.
+    pending.add(temp);
     let handle: FileHandle;
     try {
       handle = await open(temp, 'wx');
     } catch (err) {
+      pending.delete(temp);
       throw new UsageError(`${label} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`);
     }
-    pending.add(temp);
     return new AtomicFile(path, temp, handle, label);
   }
 
   /**
    * @param data - text (written as UTF-8) or bytes.
+   * @param signal - checked between slices of {@link MAX_WRITE} bytes: a large write stops promptly.
+   * @throws AbortError when `signal` fires before the last slice.
    */
-  async write(data: string | Uint8Array): Promise<void> {
+  async write(data: string | Uint8Array, signal?: AbortSignal): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     for (let off = 0; off < bytes.byteLength;) {
+      if (signal?.aborted) throw new AbortError(`${this.label} ${this.path}: writing was interrupted.`);
       const n = Math.min(MAX_WRITE, bytes.byteLength - off);
       const { bytesWritten } = await this.handle.write(bytes, off, n);
       off += bytesWritten;
@@ -116,6 +126,29 @@ export class AtomicFile {
     await this.handle.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
     pending.delete(this.tempPath);
+  }
+}
+
+/**
+ * Writes a whole result at once: a temporary file, flushed, renamed over `path`.
+ *
+ * @param path - the destination.
+ * @param label - the flag it came from.
+ * @param data - its contents.
+ * @param signal - when fired before the rename, nothing is written and an AbortError is thrown.
+ */
+export async function writeFileAtomically(
+  path: string,
+  label: string,
+  data: string | Uint8Array,
+  signal?: AbortSignal,
+): Promise<void> {
+  const f = await AtomicFile.create(path, label);
+  try {
+    await f.write(data, signal);
+    await f.commit(signal);
+  } finally {
+    await f.discard();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Builds the `relaxed-mc` command line from the table of subcommands and runs it, mapping
- * every outcome to an exit status: 0 done, 1 failed, 2 bad usage, 130 interrupted.
+ * every outcome to an exit status: 0 done, 1 failed, 2 bad usage, 128 + n stopped by signal n.
  *
  * @packageDocumentation
  */
@@ -42,6 +42,7 @@ export async function runCli(
     stdout: streams.stdout,
     stderr: streams.stderr,
     stoppedCleanly: () => interrupt.markClean(),
+    setStopGrace: (ms) => interrupt.setGrace(ms),
     progress: (label, unit, quiet) => createProgress({ label, unit, quiet, stream: streams.stderr }),
   };
   const program = buildProgram(ctx, streams);
@@ -77,7 +78,8 @@ function buildProgram(ctx: Context, streams: Streams): Command {
     })
     .addHelpText(
       'after',
-      '\nRun relaxed-mc <command> --help for the flags of a command. Exit status: 0 ok, 1 failure, 2 bad usage, 130 interrupted.',
+      '\nRun relaxed-mc <command> --help for the flags of a command. Exit status: 0 ok, 1 failure, 2 bad usage, ' +
+        '128 + the signal when stopped by one (130 SIGINT / Ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT).',
     );
   for (const spec of commands) {
     const cmd = program.command(spec.name).description(spec.summary);

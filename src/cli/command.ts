@@ -17,6 +17,8 @@ export interface Context {
   stderr: NodeJS.WriteStream;
   /** After a signal: the command stopped cleanly (a queue worker), so the exit status is 0. */
   stoppedCleanly(): void;
+  /** Asks for more time than the default to stop cleanly after a signal, in milliseconds. */
+  setStopGrace(ms: number): void;
   /** A progress display for one job (`quiet` silences it). */
   progress(label: string, unit: string, quiet: boolean): ProgressReporter;
 }

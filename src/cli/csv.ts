@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import { AbortError } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseCsvNumber } from './numbers.js';
 
@@ -34,22 +35,69 @@ export interface NumericCsv {
  * ```
  */
 export function parseCsv(text: string, name: string): NumericCsv {
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0 || lines[0].trim() === '')
+  const steps = parseSteps(text, name);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link parseCsv} in slices of about {@link FIELDS_PER_SLICE} fields, yielding to the event
+ * loop between them: a file of millions of rows never holds the main thread for long, and a
+ * signal stops the parse.
+ *
+ * @param text - the whole file.
+ * @param name - the file name, for messages.
+ * @param signal - checked between slices.
+ * @returns header and values.
+ * @throws UsageError as {@link parseCsv}; AbortError when `signal` fires.
+ */
+export async function parseCsvAsync(text: string, name: string, signal?: AbortSignal): Promise<NumericCsv> {
+  const steps = parseSteps(text, name);
+  for (;;) {
+    if (signal?.aborted) throw new AbortError(`${name}: reading was interrupted.`);
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Fields parsed between two yields (a few milliseconds of work). */
+const FIELDS_PER_SLICE = 2 ** 14;
+
+function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
+  let pos = 0;
+  const nextLine = (): string => {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.charCodeAt(end - 1) === 13 && end > pos ? text.slice(pos, end - 1) : text.slice(pos, end);
+    pos = end + 1;
+    return line;
+  };
+  // Lines as split(/\r?\n/) counts them, without the empty one after a final newline.
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    lines++;
+    if ((lines & 0xfffff) === 0) yield;
+  }
+  if (text.endsWith('\n')) lines--;
+  if (lines <= 0 || (lines === 1 && text.trim() === ''))
     throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
-  const header = lines[0].split(',').map((s) => s.trim());
+  const first = nextLine();
+  if (first.trim() === '') throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
+  const header = first.split(',').map((s) => s.trim());
   const cols = header.length;
   if (header.every((h) => parseCsvNumber(h) !== null)) {
     throw new UsageError(
       `${name}: line 1 must be a header of column names (such as y0,y1,y2), but it holds only numbers.`,
     );
   }
-  const rows = lines.length - 1;
+  const rows = lines - 1;
   const data = new Float64Array(new SharedArrayBuffer(rows * cols * 8));
+  let sinceYield = 0;
   for (let r = 0; r < rows; r++) {
-    const line = lines[r + 1];
-    const fields = line.split(',');
+    const fields = nextLine().split(',');
     if (fields.length !== cols) {
       throw new UsageError(
         `${name}: line ${r + 2} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${cols}.`,
@@ -66,6 +114,11 @@ export function parseCsv(text: string, name: string): NumericCsv {
       }
       data[r * cols + c] = v;
     }
+    sinceYield += cols;
+    if (sinceYield >= FIELDS_PER_SLICE) {
+      sinceYield = 0;
+      yield;
+    }
   }
   return { header, rows, data };
 }
@@ -76,10 +129,15 @@ export function parseCsv(text: string, name: string): NumericCsv {
  *
  * @param data - row-major values.
  * @param cols - values per row.
- * @param rowsPerBlock - rows per yielded string.
+ * @param rowsPerBlock - rows per yielded string (default: about 2^14 values, a few milliseconds
+ *   of formatting, so a writer can hear a signal between blocks).
  * @returns an iterator of text blocks, each ending with a newline.
  */
-export function* csvBlocks(data: Float64Array, cols: number, rowsPerBlock = 65536): Generator<string> {
+export function* csvBlocks(
+  data: Float64Array,
+  cols: number,
+  rowsPerBlock = Math.max(1, Math.floor(2 ** 14 / Math.max(1, cols))),
+): Generator<string> {
   const rows = cols === 0 ? 0 : data.length / cols;
   for (let r0 = 0; r0 < rows; r0 += rowsPerBlock) {
     const r1 = Math.min(rows, r0 + rowsPerBlock);

@@ -10,7 +10,7 @@ import type { EstimatorReport, GradientStudy, torch } from '../index.js';
 import { UNBIASED_ESTIMATORS } from '../index.js';
 import { csvTable } from './csv.js';
 import { rowParams } from './distribution.js';
-import { compact } from './progress.js';
+import { workLines } from './moments-report.js';
 import { formatTable } from './table.js';
 
 /** A finished study with what it was asked. */
@@ -89,6 +89,7 @@ export function gradientsJson(r: GradientsReport): string {
     groupSize: study.groupSize,
     threads: study.threads,
     elapsedMs: study.elapsedMs,
+    work: study.work,
     generator: study.generator,
   };
   return JSON.stringify(doc, null, 2);
@@ -206,9 +207,6 @@ export function gradientsTable(r: GradientsReport): string {
   });
 
   const left = new Set(['estimator']);
-  const secs = study.elapsedMs / 1000;
-  const reports = Object.values(study.estimators);
-  const estimates = reports.reduce((a, e) => a + e.samples, 0) * r.temperatures.length;
   const unbiased = names.filter((n) => (UNBIASED_ESTIMATORS as readonly string[]).includes(n));
   const relaxed = study.exact.relaxed !== null;
   const notes = [
@@ -237,9 +235,7 @@ export function gradientsTable(r: GradientsReport): string {
         ]
       : []),
     ['seed', String(study.seed)],
-    ['threads', String(study.threads)],
-    ['time', `${secs.toFixed(2)} s`],
-    ['throughput', `${compact(estimates / secs)} estimates/s`],
+    ...workLines(study.work, r.temperatures.length, study.elapsedMs, 'estimates'),
   ];
   return [
     `Gradient estimators for Categorical(${K <= 6 ? `probs [${probs.map(short).join(', ')}]` : `K = ${K} categories`}), relaxed at temperature τ`,

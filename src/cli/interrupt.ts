@@ -1,23 +1,53 @@
 /**
- * Ctrl-C: the first SIGINT aborts the running engine job through an `AbortController` (the
- * job stops within milliseconds and the command unwinds, discarding its temporary files, then
- * exits 130); a second SIGINT, or a command that does not unwind within a grace period, removes
- * the temporary files synchronously and exits 130 at once. SIGTERM does the same with 143.
+ * Signals: the first SIGINT, SIGTERM, SIGHUP or SIGQUIT aborts the running command through an
+ * `AbortController` (every phase listens to it: planning, worker jobs, user-module calls and
+ * exact references run in threads that are terminated, writes stop between blocks), the command
+ * unwinds, discarding its temporary files, and the process exits with 128 + the signal's number
+ * (130, 143, 129, 131). A second signal, or a command that has not unwound within a grace
+ * period, removes the temporary files synchronously and exits at once. Temporary files are also
+ * removed when the process exits for any other reason Node can see (`process.exit`, an uncaught
+ * exception).
  *
  * @packageDocumentation
  */
+import { constants } from 'node:os';
 import { removePendingFilesSync } from './atomic-file.js';
-import { ExitCode } from './errors.js';
 
-/** How long the command may take to unwind after the first signal. */
-const GRACE_MS = 3000;
+/**
+ * How long the command may take to unwind after the first signal before the process exits
+ * anyway. Unwinding usually takes tens of milliseconds (a chunk notices the stop flag, a write
+ * finishes its slice, a checkpoint saves the chunks done); the cap keeps a loaded machine's
+ * tail short. Outputs are safe either way: nothing is renamed into place once the signal has
+ * fired, and a checkpoint cut short keeps its last periodic state.
+ */
+export const GRACE_MS = 250;
 
-/** Catches SIGINT / SIGTERM for the duration of one command. */
+/** The signals that stop a command. SIGKILL and SIGSTOP cannot be caught; SIGUSR1 belongs to the inspector. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * @param name - a signal.
+ * @returns the exit status a shell reports for a process it stopped: 128 + its number.
+ */
+export function signalExitCode(name: NodeJS.Signals): number {
+  return 128 + (constants.signals[name] ?? 2);
+}
+
+const VERB: Partial<Record<NodeJS.Signals, string>> = {
+  SIGINT: 'interrupted',
+  SIGTERM: 'terminated',
+  SIGHUP: 'hung up',
+  SIGQUIT: 'quit',
+};
+
+/** Catches the stop signals for the duration of one command. */
 export class Interrupt {
   private readonly controller = new AbortController();
   private signalName: NodeJS.Signals | null = null;
   private clean = false;
+  private graceMs = GRACE_MS;
   private readonly onSignal = (name: NodeJS.Signals) => this.handle(name);
+  private readonly onExit = () => removePendingFilesSync();
 
   /** @param stderr - where to say that the run is stopping. */
   constructor(private readonly stderr: NodeJS.WritableStream) {}
@@ -25,6 +55,16 @@ export class Interrupt {
   /** Aborted on the first signal. */
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /**
+   * A command that needs longer than {@link GRACE_MS} to stop cleanly (a queue worker hands its
+   * jobs back to the queue) asks for it before the signal comes.
+   *
+   * @param ms - the grace period.
+   */
+  setGrace(ms: number): void {
+    this.graceMs = ms;
   }
 
   /**
@@ -38,34 +78,35 @@ export class Interrupt {
   /** The exit status for the signal received, or null when none was (0 after {@link markClean}). */
   get exitCode(): number | null {
     if (this.signalName === null) return null;
-    if (this.clean) return ExitCode.ok;
-    return this.signalName === 'SIGINT' ? ExitCode.interrupted : 128 + 15;
+    return this.clean ? 0 : signalExitCode(this.signalName);
   }
 
-  /** Starts listening (which replaces Node's default of dying at once). */
+  /** Starts listening (which replaces Node's default of dying at once, leaving temporary files). */
   install(): void {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    for (const s of STOP_SIGNALS) process.on(s, this.onSignal);
+    process.on('exit', this.onExit);
   }
 
   /** Stops listening. */
   uninstall(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    for (const s of STOP_SIGNALS) process.off(s, this.onSignal);
+    process.off('exit', this.onExit);
   }
 
   private handle(name: NodeJS.Signals): void {
     if (this.signalName !== null) this.exitNow();
     this.signalName = name;
-    this.stderr.write(
-      `\nrelaxed-mc: ${name === 'SIGINT' ? 'interrupted' : 'terminated'}; stopping (no output file is written).\n`,
-    );
+    try {
+      this.stderr.write(`\nrelaxed-mc: ${VERB[name] ?? name}; stopping (no output file is written).\n`);
+    } catch {
+      // A closed terminal (SIGHUP) must not keep the run from stopping.
+    }
     this.controller.abort();
-    setTimeout(() => this.exitNow(), GRACE_MS).unref();
+    setTimeout(() => this.exitNow(), this.graceMs).unref();
   }
 
   private exitNow(): never {
     removePendingFilesSync();
-    process.exit(this.signalName === 'SIGTERM' ? 128 + 15 : ExitCode.interrupted);
+    process.exit(signalExitCode(this.signalName ?? 'SIGINT'));
   }
 }

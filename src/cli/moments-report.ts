@@ -169,6 +169,7 @@ export function momentsJson(r: MomentsReport): string {
     seed: est.seed,
     threads: est.threads,
     elapsedMs: est.elapsedMs,
+    work: est.work,
     temperature: rowTemperatures(dist).tolist(),
     logits: rowParams(dist, 'logits').tolist(),
     probs: rowParams(dist, 'probs').tolist(),
@@ -288,14 +289,10 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   const title = batched
     ? `RelaxedOneHotCategorical, batch shape [${dist.batch_shape.join(', ')}], K = ${c.K}`
     : `RelaxedOneHotCategorical(temperature ${shortNumber(c.temperature[0])}, probs [${Array.from(c.probs, shortNumber).join(', ')}])`;
-  const secs = est.elapsedMs / 1000;
-  const draws = est.samples * c.B;
   const summary = [
-    ['samples', `${est.samples.toLocaleString('en-US')}${batched ? ' per batch element' : ''}`],
+    ['samples', `${est.samples.toLocaleString('en-US')}${batched ? ' per batch element' : ''}${loadedNote(est)}`],
     ['seed', String(est.seed)],
-    ['threads', String(est.threads)],
-    ['time', `${secs.toFixed(2)} s`],
-    ['throughput', `${compact(draws / secs)} draws/s`],
+    ...workLines(est.work, c.B, est.elapsedMs),
   ];
   const left = (s: string) => s.padEnd(12);
   return [
@@ -370,4 +367,42 @@ function unravel(i: number, shape: readonly number[]): number[] {
     i = Math.floor(i / shape[d]);
   }
   return out;
+}
+
+/** How many of the draws were loaded rather than drawn by this run. */
+function loadedNote(est: MomentsEstimate): string {
+  const w = est.work;
+  if (w.loadedSamples === 0) return '';
+  if (w.samples === 0) return ' (all loaded: none drawn by this run)';
+  return ` (${w.samples.toLocaleString('en-US')} drawn by this run, ${w.loadedSamples.toLocaleString('en-US')} loaded from the checkpoint)`;
+}
+
+/**
+ * The threads, time and throughput of the work this run did: a merge or a finished checkpoint
+ * did none, and says so rather than divide the whole job by the time it took to read it.
+ *
+ * @param w - the work done.
+ * @param perUnit - draws per unit (the batch size).
+ * @param elapsedMs - the call's whole wall time.
+ * @param unit - what is counted.
+ * @returns label/value lines for the summary.
+ */
+export function workLines(
+  w: MomentsEstimate['work'],
+  perUnit: number,
+  elapsedMs: number,
+  unit = 'draws',
+): [string, string][] {
+  if (w.samples === 0) {
+    return [
+      ['threads', 'none: the result was loaded, not computed'],
+      ['time', `${(elapsedMs / 1000).toFixed(2)} s (reading the saved results)`],
+    ];
+  }
+  const secs = w.elapsedMs / 1000;
+  return [
+    ['threads', String(w.threads)],
+    ['time', `${secs.toFixed(2)} s`],
+    ['throughput', `${compact((w.samples * perUnit) / secs)} ${unit}/s`],
+  ];
 }

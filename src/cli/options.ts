@@ -7,6 +7,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, quote } from './errors.js';
 import { parseCount } from './numbers.js';
+import { maxThreads } from '../index.js';
 import { type Nested, parseNumeric } from './params.js';
 
 /** Values of the shared flags after parsing. */
@@ -43,20 +44,42 @@ export function countParser(flag: string, min: 0 | 1, example: string): (text: s
 }
 
 /**
+ * @param text - `--threads` as given.
+ * @returns the count, when within the engine's limit (4 per core, and the memory budget).
+ * @throws UsageError giving the limit and the cores.
+ */
+export function threadsParser(text: string): number {
+  const n = countParser('--threads', 1, '2')(text);
+  const max = maxThreads();
+  if (n > max.threads) {
+    throw new UsageError(
+      `--threads must be at most ${max.threads} on this machine (${max.reason}; it has ${max.cores} ` +
+        `core${max.cores === 1 ? '' : 's'}), but got ${n}. More threads than cores only queue for them.`,
+    );
+  }
+  return n;
+}
+
+/**
  * Adds `--temperature`, `--probs` and `--logits`.
  *
  * @param cmd - the subcommand.
- * @param o - whether a temperature is asked for (sweep has `--temperatures` instead), and the
- *   default probabilities to show in the help (the command applies them when neither flag is given).
+ * @param o - whether a temperature is asked for (sweep has `--temperatures` instead; `'required'`
+ *   when no default makes sense, as for scoring given values), and the default probabilities to show in the help (the command applies them when neither flag is given).
  * @returns the subcommand.
  */
-export function addDistributionFlags(cmd: Command, o: { temperature: boolean; defaultProbs?: string }): Command {
+export function addDistributionFlags(
+  cmd: Command,
+  o: { temperature: boolean | 'required'; defaultProbs?: string },
+): Command {
   if (o.temperature) {
-    cmd.addOption(
-      new Option('--temperature <t>', 'temperature: a number, or a JSON array / @file.json with one per batch element')
-        .argParser((t: string) => parseNumeric(t, '--temperature'))
-        .default(0.5, '0.5'),
-    );
+    const opt = new Option(
+      '--temperature <t>',
+      'temperature: a number, or a JSON array / @file.json with one per batch element',
+    ).argParser((t: string) => parseNumeric(t, '--temperature'));
+    if (o.temperature === 'required') opt.makeOptionMandatory();
+    else opt.default(0.5, '0.5');
+    cmd.addOption(opt);
   }
   cmd.addOption(
     new Option(
@@ -94,18 +117,22 @@ export function addSamplesFlag(cmd: Command, fallback: number | undefined, help:
  * Adds `--seed`, `--threads` and `--quiet`.
  *
  * @param cmd - the subcommand.
+ * @param o - `random: false` for a command that draws nothing: `--seed` is then refused by name.
  * @returns the subcommand.
  */
-export function addRunFlags(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('--seed <n>', 'seed of the random streams (default: random, and reported)').argParser(
+export function addRunFlags(cmd: Command, o: { random: boolean } = { random: true }): Command {
+  const seed = o.random
+    ? new Option('--seed <n>', 'seed of the random streams (default: random, and reported)').argParser(
         countParser('--seed', 0, '42'),
-      ),
-    )
+      )
+    : new Option('--seed <n>').hideHelp().argParser(() => {
+        throw new UsageError(`--seed does not apply to ${cmd.name()}: it draws nothing, its result is deterministic.`);
+      });
+  return cmd
+    .addOption(seed)
     .addOption(
-      new Option('--threads <n>', 'worker threads (default: the number of cores)').argParser(
-        countParser('--threads', 1, '2'),
+      new Option('--threads <n>', 'worker threads (default: the number of cores; at most 4 per core)').argParser(
+        threadsParser,
       ),
     )
     .addOption(new Option('--quiet', 'no progress on stderr'));

@@ -1,5 +1,5 @@
 /**
- * Output file names whose extension picks the format (`--out x.json|x.csv`, `--plot x.svg|x.png`).
+ * Output file names whose extension picks the format (`--plot x.svg|x.png`; results: `result-format.ts`).
  *
  * @packageDocumentation
  */
@@ -24,7 +24,5 @@ export function pathWithExtension(flag: string, allowed: readonly string[]): (p:
   };
 }
 
-/** `--out`: a result file, `.json` or `.csv`. */
-export const resultPath = pathWithExtension('--out', ['.json', '.csv']);
 /** `--plot`: a figure, `.svg` or `.png`. */
 export const plotPath = pathWithExtension('--plot', ['.svg', '.png']);

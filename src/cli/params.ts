@@ -99,7 +99,10 @@ function parseJsonText(text: string, where: string): unknown {
 
 /** Checks that the JSON is a number or a rectangular array of numbers, and returns it. */
 function checkJson(value: unknown, where: string): Nested {
-  if (typeof value === 'number') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw notFinite(where, '');
+    return value;
+  }
   if (!Array.isArray(value)) {
     throw new UsageError(
       `${where}: must be a JSON number or array of numbers, but is ${value === null ? 'null' : typeof value}.`,
@@ -109,9 +112,23 @@ function checkJson(value: unknown, where: string): Nested {
   return value as Nested;
 }
 
+/**
+ * JSON.parse reads `-1e400` as -Infinity; the comma form refuses it, and so does the JSON form:
+ * one grammar, finite decimals only.
+ */
+function notFinite(where: string, at: string): UsageError {
+  return new UsageError(
+    `${where}: the entry${at} is not a finite decimal number (beyond the float64 range, as 1e400 is); ` +
+      'write numbers such as 0.7, -2 or 1e-3.',
+  );
+}
+
 function shapeOf(value: unknown, where: string, path: number[]): number[] {
   const at = path.length > 0 ? ` at [${path.join('][')}]` : '';
-  if (typeof value === 'number') return [];
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw notFinite(where, at);
+    return [];
+  }
   if (!Array.isArray(value)) {
     throw new UsageError(`${where}: every entry must be a number, but the entry${at} is ${JSON.stringify(value)}.`);
   }

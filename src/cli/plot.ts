@@ -296,14 +296,20 @@ export async function renderSvg(spec: Spec): Promise<string> {
 /**
  * @param svg - an SVG document.
  * @param scale - pixels per SVG unit (3 gives about 300 dpi at the SVG's natural size).
+ * @param signal - abandons the rendering.
  * @returns PNG bytes.
  */
-export async function renderPng(svg: string, scale = 3): Promise<Uint8Array> {
-  const { Resvg } = await import('@resvg/resvg-js');
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    background: 'white',
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-  });
-  return r.render().asPng();
+export async function renderPng(svg: string, scale = 3, signal?: AbortSignal): Promise<Uint8Array> {
+  const { renderAsync } = await import('@resvg/resvg-js');
+  // Rendered in libuv's thread pool (loading the system fonts alone takes a while), not on the main thread.
+  const image = await renderAsync(
+    svg,
+    {
+      fitTo: { mode: 'zoom', value: scale },
+      background: 'white',
+      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    },
+    signal,
+  );
+  return image.asPng();
 }

@@ -109,6 +109,26 @@ function plainReporter(o: ProgressOptions): ProgressReporter {
 }
 
 /**
+ * A reporter that stays silent for the first `ms` milliseconds: a phase that is usually short
+ * (exact references, writing a file) shows progress only when it turns out to be long.
+ *
+ * @param inner - the reporter to forward to.
+ * @param ms - the delay (default 1 s).
+ * @returns the delayed reporter.
+ */
+export function afterDelay(inner: ProgressReporter, ms = 1000): ProgressReporter {
+  const t0 = performance.now();
+  return {
+    update(p) {
+      if (performance.now() - t0 >= ms) inner.update(p);
+    },
+    stop() {
+      inner.stop();
+    },
+  };
+}
+
+/**
  * @param x - a count or rate.
  * @returns it with an SI suffix: `12.3M`, `850k`, `42` (scientific notation from 10^15).
  */
@@ -124,10 +144,12 @@ export function compact(x: number): string {
 
 /**
  * @param s - seconds.
- * @returns `42 s`, `3 min 20 s` or `2 h 05 min`.
+ * @returns `0.3 s`, `42 s`, `3 min 20 s` or `2 h 05 min` (a tenth of a second below 10 s: an ETA
+ *   rounded up to a whole second would overstate the last moments of a run several times over).
  */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
+  if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.ceil(s)} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;

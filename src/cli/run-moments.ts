@@ -58,8 +58,20 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
     throw asUsage(asStateUsage(err), '--samples');
   } finally {
     bar.stop();
-    await engine.close();
+    await closeEngine(engine, ctx.signal);
   }
+}
+
+/**
+ * Stops an engine's threads. After a stop signal the process is about to exit: the threads are
+ * left to it rather than waited for (a terminated thread's replacement may still be starting).
+ *
+ * @param engine - the engine.
+ * @param signal - the command's signal.
+ */
+export async function closeEngine(engine: Engine, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) void engine.close().catch(() => undefined);
+  else await engine.close();
 }
 
 /**
@@ -74,5 +86,7 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
 export function asUsage(err: unknown, flag: string): unknown {
   if (isCodedError(err) && err.rule === Rule.memoryBudget)
     return new UsageError(`${flag}: ${oneLine(withoutPrefix(err.message, 'relaxed-mc: '))}`);
+  if (isCodedError(err) && err.rule === Rule.sizeLimit)
+    return new UsageError(oneLine(withoutPrefix(err.message, 'relaxed-mc: ')));
   return err;
 }

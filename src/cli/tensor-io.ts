@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { AbortError } from '../index.js';
+import { AbortError, type Progress } from '../index.js';
 import type { AtomicFile } from './atomic-file.js';
-import { csvBlocks, parseCsv } from './csv.js';
+import { csvBlocks, parseCsvAsync } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyHeader, parseNpy } from './npy.js';
 
@@ -41,10 +41,11 @@ export interface ArrayFile {
 /**
  * @param path - a `.npy` or `.csv` file.
  * @param flag - the flag it came from, for messages.
+ * @param signal - stops the parse of a large CSV.
  * @returns its shape and values.
  * @throws UsageError naming the file when it cannot be read or is malformed.
  */
-export async function readArray(path: string, flag: string): Promise<ArrayFile> {
+export async function readArray(path: string, flag: string, signal?: AbortSignal): Promise<ArrayFile> {
   const format = arrayFormatOf(path, flag);
   let bytes: Buffer;
   try {
@@ -54,7 +55,7 @@ export async function readArray(path: string, flag: string): Promise<ArrayFile> 
   }
   const name = `${flag} ${path}`;
   if (format === 'npy') return parseNpy(bytes, name);
-  const csv = parseCsv(bytes.toString('utf8'), name);
+  const csv = await parseCsvAsync(bytes.toString('utf8'), name, signal);
   return { shape: [csv.rows, csv.header.length], data: csv.data };
 }
 
@@ -65,7 +66,9 @@ export async function readArray(path: string, flag: string): Promise<ArrayFile> 
  * @param shape - the array's shape (CSV: rows are all but the last dimension, flattened).
  * @param data - row-major values.
  * @param columns - CSV column names (one per entry of the last dimension).
- * @param signal - stops a long CSV write between blocks.
+ * @param signal - stops a long write between blocks.
+ * @param onProgress - rows written, a few times a second (CSV; a .npy is written in slices of
+ *   a few milliseconds and has no progress).
  */
 export async function writeArray(
   file: AtomicFile,
@@ -73,15 +76,34 @@ export async function writeArray(
   data: Float64Array,
   columns: readonly string[],
   signal?: AbortSignal,
+  onProgress?: (p: Progress) => void,
 ): Promise<void> {
+  const cols = columns.length;
+  const rows = data.length / cols;
+  const t0 = performance.now();
+  const report = (done: number) => {
+    const secs = (performance.now() - t0) / 1000;
+    onProgress?.({ done, total: rows, samplesPerSecond: secs > 0 ? done / secs : 0 });
+  };
   if (arrayFormatOf(file.path, '--out') === 'npy') {
-    await file.write(npyHeader(shape));
-    await file.write(npyData(data));
+    await file.write(npyHeader(shape), signal);
+    await file.write(npyData(data), signal);
     return;
   }
   await file.write(`${columns.join(',')}\n`);
-  for (const block of csvBlocks(data, columns.length)) {
+  let done = 0;
+  let last = 0;
+  const perBlock = Math.max(1, Math.floor(ROWS_VALUES / cols));
+  for (const block of csvBlocks(data, cols, perBlock)) {
     if (signal?.aborted) throw new AbortError(`writing ${file.path} was interrupted.`);
     await file.write(block);
+    done = Math.min(rows, done + perBlock);
+    if (performance.now() - last >= 250) {
+      last = performance.now();
+      report(done);
+    }
   }
 }
+
+/** Values formatted per CSV block (see `csvBlocks`). */
+const ROWS_VALUES = 2 ** 14;

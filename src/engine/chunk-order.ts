@@ -41,7 +41,36 @@ export function chunkSequence(n: number, order: ChunkOrder): ChunkSequence {
 }
 
 /**
- * @param chunks - a list of chunk indices (e.g. the chunks a resumed job still needs).
+ * @param ranges - sorted disjoint ranges `[a, b)` of chunk indices (e.g. the chunks a resumed
+ *   job still needs), in ascending order.
+ * @returns their indices as a sequence, in O(ranges) memory: position i is found by a binary
+ *   search over the ranges' cumulative lengths.
+ */
+export function rangeSequence(ranges: readonly (readonly [number, number])[]): ChunkSequence {
+  const ends = new Float64Array(ranges.length);
+  let n = 0;
+  ranges.forEach(([a, b], j) => {
+    n += b - a;
+    ends[j] = n;
+  });
+  return {
+    length: n,
+    at(i) {
+      let lo = 0;
+      let hi = ranges.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ends[mid] <= i) lo = mid + 1;
+        else hi = mid;
+      }
+      const before = lo === 0 ? 0 : ends[lo - 1];
+      return ranges[lo][0] + (i - before);
+    },
+  };
+}
+
+/**
+ * @param chunks - a list of chunk indices.
  * @returns the list as a sequence.
  */
 export function listSequence(chunks: readonly number[]): ChunkSequence {

@@ -2,7 +2,7 @@
  * The Monte Carlo engine: moments, samples, log-densities and gradient-estimator studies of a
  * RelaxedOneHotCategorical, computed across worker threads. Jobs are cut into chunks whose size
  * does not depend on the thread count; each chunk draws from its own stream (seed, chunk index)
- * and sums merge exactly, so the same seed gives the same bits with 1, 2 or 64 threads, across
+ * and sums merge exactly, so the same seed gives the same bits with 1, 2 or 8 threads, across
  * checkpoints and resumes, and across shards run on different machines.
  *
  * @packageDocumentation
@@ -14,6 +14,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import type { SampleShape } from '../distributions/distribution.js';
 import { WorkerPool } from './pool.js';
+import { checkThreads } from './thread-limit.js';
 import { type EngineContext, checkBudget, makeDescriptor } from './context.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { runMoments } from './moments-job.js';
@@ -102,7 +103,7 @@ export class Engine {
         ? 0
         : o.threads === undefined
           ? availableParallelism()
-          : positiveInteger(o.threads, 'threads');
+          : checkThreads(positiveInteger(o.threads, 'threads'), 'threads');
     if (o.maxBytes !== undefined) {
       if (typeof o.maxBytes !== 'number')
         throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`);

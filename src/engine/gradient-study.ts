@@ -1,36 +1,28 @@
 /**
- * Planning a gradient-estimator study: checking its options, loading the objective in this
- * thread first (so a broken user module fails fast with its own message), the exact reference
- * gradients, and each estimator's pilot shift.
+ * Planning a gradient-estimator study: checking its options, and running the setup that calls
+ * the objective (`src/chunks/gradient-setup.ts`: a broken user module fails fast with its own
+ * message) in a worker thread.
  *
  * @packageDocumentation
  */
-import {
-  ESTIMATORS,
-  type EstimatorName,
-  createGradientWorkspace,
-  estimateGradientGroups,
-  estimatesPerGroup,
-  isEstimatorName,
-  minimumM,
-  uniformsPerGroup,
-} from '../kernels/gradient-estimators.js';
-import type { Objective } from '../kernels/objectives.js';
-import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
-import { WasmUniforms } from '../kernels/wasm/kernels.js';
+import { ESTIMATORS, type EstimatorName, isEstimatorName, minimumM } from '../kernels/gradient-estimators.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
-import { loadObjective, moduleUrl } from '../chunks/objective-loader.js';
-import { softmaxInto } from '../kernels/softmax.js';
-import { Rule, RuntimeError, ValueError } from '../errors.js';
+import { moduleUrl } from '../chunks/objective-loader.js';
+import { AbortError, ObjectiveError, Rule, ValueError, isErrorData, fromErrorData } from '../errors.js';
+import {
+  type GradientSetupObjectiveError,
+  type GradientSetupResult,
+  type GradientSetupTask,
+  MODULE_CHECK_FAILED,
+} from '../chunks/gradient-setup.js';
+import type { WorkerPool } from './pool.js';
 
-/** How long a user objective module may take to load in the pre-flight check. */
-export const MODULE_LOAD_TIMEOUT_MS = 10_000;
+export { STREAM_SPAN, streamBaseOf } from '../chunks/gradient-setup.js';
+
+/** How long a user objective module may take to load, pass its check and give the exact gradients and pilots. */
+export const MODULE_SETUP_TIMEOUT_MS = 30_000;
 /** Default group size m (reinforce-loo's group, gumbel-rao's conditional draws). */
 export const DEFAULT_GROUP_SIZE = 4;
-/** Pilot groups per batch element for the shift of the sums. */
-const PILOT_GROUPS = 64;
-/** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
-export const STREAM_SPAN = 2 ** 40;
 
 /**
  * @param estimators - a list of names, or 'all' / undefined for every estimator.
@@ -82,48 +74,70 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
 }
 
 /**
- * Loads the objective in this thread, with a time limit for user modules.
+ * Runs the part of a gradients job's start that calls the objective (importing and checking a
+ * user module, the exact gradients, the pilot shifts) in a worker thread of the pool: a user
+ * module never runs on this thread. The thread is terminated when `signal` fires, or when a
+ * user module's setup exceeds {@link MODULE_SETUP_TIMEOUT_MS}.
  *
- * @param d - the objective.
- * @param K - categories.
- * @returns the objective.
- * @throws ValueError (rule `objective-module-check`) carrying the module's own error (its `cause`), or a timeout.
+ * @param pool - the engine's pool (started here if needed).
+ * @param task - the objective, the distribution's rows, and the estimators to pilot.
+ * @param signal - the job's signal.
+ * @returns the exact gradients and the pilot shifts.
+ * @throws AbortError on abort; an `ObjectiveModuleError` for a module that fails its check or its time
+ *   limit; an `ObjectiveError` where the objective was not finite.
  */
-export async function preflightObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
-  if (!('module' in d)) return loadObjective(d, K);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new RuntimeError(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`, {
-            argument: 'objective.module',
-            rule: 'loads-in-time',
-          }),
-        ),
-      MODULE_LOAD_TIMEOUT_MS,
-    );
-  });
+export async function runGradientSetup(
+  pool: WorkerPool,
+  task: Omit<GradientSetupTask, 'kind'>,
+  signal?: AbortSignal,
+): Promise<GradientSetupResult> {
+  await pool.start();
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer =
+    'module' in task.objective
+      ? setTimeout(() => {
+          timedOut = true;
+          stop.abort();
+        }, MODULE_SETUP_TIMEOUT_MS)
+      : undefined;
+  const onAbort = () => stop.abort();
+  if (signal?.aborted) stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let r: GradientSetupResult | GradientSetupObjectiveError;
   try {
-    return await Promise.race([loadObjective(d, K), timeout]);
+    r = await pool.run<GradientSetupResult | GradientSetupObjectiveError>(
+      { kind: 'gradient-setup', ...task },
+      stop.signal,
+    );
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new ValueError(`relaxed-mc: objective module ${d.module} failed its check: ${why}`, {
-      argument: 'objective.module',
-      rule: Rule.objectiveModuleCheck,
-      cause: err,
-    });
+    if (signal?.aborted)
+      throw new AbortError('relaxed-mc: the gradients job was aborted during its setup; no result is returned.');
+    const mod = 'module' in task.objective ? task.objective.module : '';
+    if (timedOut)
+      throw moduleError(
+        `relaxed-mc: objective module ${mod} ${MODULE_CHECK_FAILED}it did not load and give the exact gradients ` +
+          `within ${MODULE_SETUP_TIMEOUT_MS / 1000} s (does f or grad loop?).`,
+      );
+    // The worker sends its errors as data (see workers/worker.ts).
+    const e = isErrorData(err) ? fromErrorData(err) : err;
+    if (e instanceof Error && e.message.includes(MODULE_CHECK_FAILED)) throw moduleError(e.message, e);
+    throw e;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
   }
+  if (r.kind === 'objective-error') {
+    // Rebuilt here: the class and its point do not survive the thread boundary as a thrown error.
+    const e = new ObjectiveError('f', r.point, NaN, '');
+    e.message = r.message;
+    throw e;
+  }
+  return r;
 }
 
-/**
- * @param name - an estimator.
- * @returns its stream base (estimators draw from disjoint streams of the job's seed).
- */
-export function streamBaseOf(name: EstimatorName): number {
-  return (ESTIMATORS.indexOf(name) + 1) * STREAM_SPAN;
+function moduleError(message: string, cause?: unknown): ValueError {
+  return new ValueError(message, { argument: 'objective.module', rule: Rule.objectiveModuleCheck, cause });
 }
 
 /**
@@ -141,93 +155,4 @@ export function parseGroupSize(groupSize: unknown, names: readonly EstimatorName
       throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`);
   }
   return m;
-}
-
-/**
- * Exact reference gradients per batch element: of the discrete objective (always) and of the
- * relaxed objective (built-in objectives with finite logits; NaN otherwise).
- *
- * @param B - batch elements.
- * @param K - categories.
- * @param logits - `B * K`.
- * @param temperature - `B`.
- * @param d - the objective descriptor.
- * @param objective - the objective.
- * @returns `{ discrete, relaxed }`, each `B * K`.
- */
-export function exactGradients(
-  B: number,
-  K: number,
-  logits: Float64Array,
-  temperature: Float64Array,
-  d: ObjectiveDescriptor,
-  objective: Objective,
-): { discrete: Float64Array; relaxed: Float64Array | null } {
-  const discrete = new Float64Array(B * K);
-  const relaxed = 'module' in d ? null : new Float64Array(B * K);
-  for (let b = 0; b < B; b++) {
-    const l = logits.subarray(b * K, (b + 1) * K);
-    discrete.set(discreteGradient(l, objective), b * K);
-    if (relaxed !== null) {
-      if (l.every(Number.isFinite))
-        relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
-      else relaxed.fill(NaN, b * K, (b + 1) * K);
-    }
-  }
-  return { discrete, relaxed };
-}
-
-/**
- * The shift of an estimator's sums: the mean of a pilot run on its own reserved stream.
- *
- * @param name - the estimator.
- * @param seed - the job seed.
- * @param B - batch elements.
- * @param K - categories.
- * @param m - group size.
- * @param logits - `B * K`.
- * @param temperature - `B`.
- * @param objective - the objective.
- * @returns `B * K` shifts.
- */
-export function gradientPilotShift(
-  name: EstimatorName,
-  seed: number,
-  B: number,
-  K: number,
-  m: number,
-  logits: Float64Array,
-  temperature: Float64Array,
-  objective: Objective,
-): Float64Array {
-  const U = uniformsPerGroup(name, K, m);
-  const E = estimatesPerGroup(name, m);
-  const uniforms = new WasmUniforms(PILOT_GROUPS * U);
-  uniforms.start(seed, streamBaseOf(name) + STREAM_SPAN - 1);
-  const out = new Float64Array(PILOT_GROUPS * E * K);
-  const ws = createGradientWorkspace(K, m);
-  const probs = new Float64Array(K);
-  const shift = new Float64Array(B * K);
-  for (let b = 0; b < B; b++) {
-    const l = logits.subarray(b * K, (b + 1) * K);
-    softmaxInto(l, probs);
-    estimateGradientGroups(
-      name,
-      PILOT_GROUPS,
-      K,
-      l,
-      probs,
-      temperature[b],
-      m,
-      objective,
-      uniforms.fill(PILOT_GROUPS * U),
-      0,
-      out,
-      0,
-      ws,
-    );
-    for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
-    for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
-  }
-  return shift;
 }

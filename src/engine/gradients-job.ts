@@ -4,23 +4,20 @@
  *
  * @packageDocumentation
  */
-import { StateFileError } from '../errors.js';
+import { RangeError, Rule, StateFileError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { type EstimatorName, estimatesPerGroup, uniformsPerGroup } from '../kernels/gradient-estimators.js';
-import type { Objective } from '../kernels/objectives.js';
 import { summarizeEstimates } from '../stats/gradient-report.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { ExactVector } from './exact-vector.js';
 import {
   STREAM_SPAN,
-  exactGradients,
-  gradientPilotShift,
   parseEstimators,
   parseGroupSize,
   parseObjective,
-  preflightObjective,
+  runGradientSetup,
   streamBaseOf,
 } from './gradient-study.js';
 import { type GradientPartSums, type GradientsState, type GradientsParams, encodeNumbers } from './job-state.js';
@@ -30,7 +27,8 @@ import { moduleHash } from '../chunks/objective-loader.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { type ResumablePart, runResumable } from './resumable.js';
 import { distributionFields } from './dist-params.js';
-import type { EstimatorReport, GradientStudy, GradientsOptions } from './types.js';
+import type { EstimatorReport, GradientStudy, GradientsOptions, WorkDone } from './types.js';
+import { WorkerPool } from './pool.js';
 
 const KEYS = [
   'objective',
@@ -85,8 +83,6 @@ export async function runGradients(
   const B = p.rowTemperature.length;
   const K = p.K;
   const objectiveSpec = parseObjective(o.objective, K);
-  const objective = await preflightObjective(objectiveSpec, K);
-  const exact = exactGradients(B, K, p.rowLogits, p.rowTemperature, objectiveSpec, objective);
   const plans: Plan[] = names.map((name) => {
     const E = estimatesPerGroup(name, m);
     const groups = Math.ceil(samples / E);
@@ -95,16 +91,31 @@ export async function runGradients(
     const chunks = Math.ceil(groups / chunkUnits);
     if (chunks >= STREAM_SPAN - 1) {
       throw new RangeError(
-        `gradients: ${chunks} chunks of ${name} exceed the ${STREAM_SPAN - 1} streams an estimator has; raise chunkSize.`,
+        `gradients: samples ${samples} make ${chunks} chunks of ${name}, beyond the ${STREAM_SPAN - 2} streams an ` +
+          'estimator has; ask for fewer samples or raise chunkSize.',
+        { argument: 'samples', rule: Rule.sizeLimit },
       );
     }
     return { name, E, groups, chunkUnits, chunks };
   });
   const params = gradientsParams(dist, seed, samples, m, plans, objectiveSpec);
   const per = gradientSumsPerElement(K);
-  const shifts = plans.map((plan) =>
-    gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective),
+  const setup = await runGradientSetup(
+    ctx.pool,
+    {
+      objective: objectiveSpec,
+      B,
+      K,
+      logits: p.rowLogits,
+      temperature: p.rowTemperature,
+      seed,
+      groupSize: m,
+      pilots: names,
+    },
+    common.signal,
   );
+  const exact = { discrete: setup.discrete, relaxed: setup.relaxed };
+  const shifts = setup.shifts;
   const sums = plans.map(() => new ExactVector(B * per));
   const parts: ResumablePart<GradientPartSums>[] = plans.map((plan, i) => {
     const gradient = { estimator: plan.name, m, objective: objectiveSpec, streamBase: streamBaseOf(plan.name) };
@@ -117,7 +128,7 @@ export async function runGradients(
       name: plan.name,
       job,
       chunks: plan.chunks,
-      unitsOf: (c) => (Math.min(plan.groups, (c + 1) * plan.chunkUnits) - c * plan.chunkUnits) * plan.E,
+      unitsIn: (a, b) => (Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits) * plan.E,
       add: (_c, r) => {
         ctx.noteThread(r.threadId);
         sums[i].add(r.sums as Float64Array);
@@ -133,7 +144,7 @@ export async function runGradients(
       },
     };
   });
-  const state = await runResumable<GradientsState>(parts, {
+  const run = await runResumable<GradientsState>(parts, {
     pool: ctx.pool,
     start: () => (ctx.remote === null ? ctx.pool.start() : ctx.remote.start()),
     remote: ctx.remote,
@@ -151,7 +162,13 @@ export async function runGradients(
     seed,
     threads: ctx.threads,
     elapsedMs: performance.now() - t0,
-    state,
+    state: run.state,
+    work: {
+      samples: run.computedUnits,
+      loadedSamples: run.loadedUnits,
+      threads: run.computedUnits > 0 ? ctx.threads : 0,
+      elapsedMs: run.workMs,
+    },
   });
 }
 
@@ -195,6 +212,7 @@ function study(
     threads: number;
     elapsedMs: number;
     state: GradientsState;
+    work: WorkDone;
   },
 ): GradientStudy {
   const B = batchShape.reduce((a, b) => a * b, 1);
@@ -261,6 +279,7 @@ function study(
     elapsedMs: run.elapsedMs,
     generator: ENGINE_STREAM_VERSION,
     state: run.state,
+    work: run.work,
   };
 }
 
@@ -270,12 +289,14 @@ function study(
  * @param state - a state whose parts cover every chunk.
  * @param threads - reported.
  * @param elapsedMs - reported.
+ * @param options - `signal` stops the exact gradients (which call the objective, in a worker thread).
  * @returns the study: the same bits as the single run it stands for.
  */
 export async function gradientsFromState(
   state: GradientsState,
   threads: number,
   elapsedMs: number,
+  options: { signal?: AbortSignal } = {},
 ): Promise<GradientStudy> {
   const q = state.params;
   const { batchShape, K } = q;
@@ -290,8 +311,6 @@ export async function gradientsFromState(
   }
   const logits = Float64Array.from(q.logits, Number);
   const temperature = Float64Array.from(q.temperature, Number);
-  const objective: Objective = await preflightObjective(objectiveSpec, K);
-  const exact = exactGradients(B, K, logits, temperature, objectiveSpec, objective);
   const names = q.estimators;
   const chunkSizes = q.chunkSizes;
   const plans = names.map((name, i) => {
@@ -299,6 +318,16 @@ export async function gradientsFromState(
     const groups = Math.ceil(q.samples / E);
     return { name, E, groups, chunkUnits: chunkSizes[i], chunks: Math.ceil(groups / chunkSizes[i]) };
   });
+  const loaded = plans.reduce((a, plan) => a + plan.groups * plan.E, 0);
+  // The exact gradients call the objective: in a thread of a pool of one, never on this one.
+  const pool = new WorkerPool({ threads: 1 });
+  let exact: { discrete: Float64Array; relaxed: Float64Array | null };
+  try {
+    const task = { objective: objectiveSpec, B, K, logits, temperature, seed: 0, groupSize: m, pilots: [] };
+    exact = await runGradientSetup(pool, task, options.signal);
+  } finally {
+    await pool.reset();
+  }
   const per = gradientSumsPerElement(K);
   const shifts = state.parts.map((p) => Float64Array.from(p.sums.shift, Number));
   const sums = state.parts.map((p) => ExactVector.fromJSON(p.sums.sums, B * per));
@@ -309,6 +338,7 @@ export async function gradientsFromState(
     threads,
     elapsedMs,
     state,
+    work: { samples: 0, loadedSamples: loaded, threads: 0, elapsedMs: 0 },
   });
 }
 

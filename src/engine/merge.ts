@@ -66,10 +66,10 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
     byIndex.set(s.index, p);
     p.state.parts.forEach((part) => {
       const [a, b] = shardRange(p.state.shard, part.chunks);
-      const missing = part.completed.missing(a, b);
-      if (missing.length > 0) {
+      const missing = part.completed.missingRanges(a, b).reduce((n, [x, y]) => n + y - x, 0);
+      if (missing > 0) {
         throw new StateFileError(
-          `${p.file} is incomplete: shard ${s.index}/${count} has ${b - a - missing.length} of its ${b - a} chunks of ${part.name} (rerun it with the same --checkpoint to finish).`,
+          `${p.file} is incomplete: shard ${s.index}/${count} has ${b - a - missing} of its ${b - a} chunks of ${part.name} (rerun it with the same --checkpoint to finish).`,
           p.file,
         );
       }
@@ -134,6 +134,7 @@ function mergeParts<S>(
  * Reads partial result files and merges them into the job's result.
  *
  * @param files - the shards' state files.
+ * @param options - `signal` stops the merge (a gradients study's exact gradients run in a worker thread).
  * @returns the moments estimate or gradients study of the whole job.
  *
  * @example
@@ -143,14 +144,17 @@ function mergeParts<S>(
  * if (merged.kind === 'moments') console.log(merged.result.mean.tolist());
  * ```
  */
-export async function mergeStateFiles(files: readonly string[]): Promise<MergedResult> {
+export async function mergeStateFiles(
+  files: readonly string[],
+  options: { signal?: AbortSignal } = {},
+): Promise<MergedResult> {
   const t0 = performance.now();
   const states = files.map((file) => {
     const state = readStateFile(file);
     if (state === null) throw new StateFileError(`${file} does not exist.`, file);
     return { file, state };
   });
-  return resultOfState(mergeStates(states), performance.now() - t0);
+  return resultOfState(mergeStates(states), performance.now() - t0, options);
 }
 
 /**
@@ -158,9 +162,14 @@ export async function mergeStateFiles(files: readonly string[]): Promise<MergedR
  *
  * @param state - a state with every chunk complete.
  * @param elapsedMs - reported in the result.
+ * @param options - `signal`, as for {@link mergeStateFiles}.
  * @returns the moments estimate or gradients study, with the bits of the single run.
  */
-export async function resultOfState(state: JobState, elapsedMs = 0): Promise<MergedResult> {
+export async function resultOfState(
+  state: JobState,
+  elapsedMs = 0,
+  options: { signal?: AbortSignal } = {},
+): Promise<MergedResult> {
   if (isMomentsState(state)) return { kind: 'moments', result: momentsFromState(state, 0, elapsedMs) };
-  return { kind: 'gradients', result: await gradientsFromState(state, 0, elapsedMs) };
+  return { kind: 'gradients', result: await gradientsFromState(state, 0, elapsedMs, options) };
 }

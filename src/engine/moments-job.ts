@@ -15,7 +15,7 @@ import { MomentSums } from './moment-sums.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
-import type { MomentsEstimate, MomentsOptions } from './types.js';
+import type { MomentsEstimate, MomentsOptions, WorkDone } from './types.js';
 import { StateFileError } from '../errors.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
@@ -70,13 +70,13 @@ export async function runMoments(
   });
   const drawsOf = (c: number) => Math.min(N, (c + 1) * chunkUnits) - c * chunkUnits;
   let sums = new MomentSums(B, K, covariance);
-  const state = await runResumable<MomentsState>(
+  const run = await runResumable<MomentsState>(
     [
       {
         name: 'moments',
         job,
         chunks,
-        unitsOf: drawsOf,
+        unitsIn: (a, b) => Math.min(N, b * chunkUnits) - a * chunkUnits,
         add: (c, r) => {
           ctx.noteThread(r.threadId);
           sums.addChunk(r.sums as Float64Array, drawsOf(c));
@@ -111,7 +111,13 @@ export async function runMoments(
     chunks,
     threads: ctx.threads,
     elapsedMs: performance.now() - t0,
-    state,
+    state: run.state,
+    work: {
+      samples: run.computedUnits,
+      loadedSamples: run.loadedUnits,
+      threads: run.computedUnits > 0 ? ctx.threads : 0,
+      elapsedMs: run.workMs,
+    },
   });
 }
 
@@ -149,7 +155,15 @@ export function momentsEstimate(
   K: number,
   shift: Float64Array,
   sums: MomentSums,
-  run: { seed: number; chunkSize: number; chunks: number; threads: number; elapsedMs: number; state: MomentsState },
+  run: {
+    seed: number;
+    chunkSize: number;
+    chunks: number;
+    threads: number;
+    elapsedMs: number;
+    state: MomentsState;
+    work: WorkDone;
+  },
 ): MomentsEstimate {
   const e = sums.estimate(shift);
   const shape = [...batchShape, K];
@@ -166,6 +180,7 @@ export function momentsEstimate(
     elapsedMs: run.elapsedMs,
     generator: ENGINE_STREAM_VERSION,
     state: run.state,
+    work: run.work,
   };
   if (e.covariance !== null) est.covariance = new Tensor(e.covariance, [...shape, K]);
   return est;
@@ -194,6 +209,7 @@ export function momentsFromState(state: MomentsState, threads: number, elapsedMs
     threads,
     elapsedMs,
     state,
+    work: { samples: 0, loadedSamples: sums.draws, threads: 0, elapsedMs: 0 },
   });
 }
 

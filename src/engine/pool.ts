@@ -92,14 +92,16 @@ export class WorkerPool {
    * Runs one task.
    *
    * @param task - the task.
+   * @param signal - when it fires, a queued task is dropped and a running one's thread is
+   *   terminated (piscina starts a replacement); the promise rejects with piscina's AbortError.
    * @returns the worker's result.
    */
-  run(task: Task): Promise<ChunkResult> {
+  run<R = ChunkResult>(task: Task, signal?: AbortSignal): Promise<R> {
     if (this.pool === null) return Promise.reject(new InternalError('the pool is not started'));
     // A worker that died while idle is replaced by piscina; only a pool left with no thread at
     // all (its replacements cannot even load) can no longer run anything.
     if (this.fatal !== null && this.pool.threads.length === 0) return Promise.reject(this.fatal);
-    return this.pool.run(task) as Promise<ChunkResult>;
+    return this.pool.run(task, signal === undefined ? undefined : { signal }) as Promise<R>;
   }
 
   /** The first fatal error the pool reported outside a task (a worker dying while idle), if any. */

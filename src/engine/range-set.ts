@@ -89,7 +89,29 @@ export class RangeSet {
   }
 
   /**
-   * The indices of `[start, end)` not in the set, in ascending order.
+   * The ranges of `[start, end)` not in the set: O(ranges) time and memory, whatever the
+   * number of indices (a job of 2^53 - 1 draws has about 2^37 chunks).
+   *
+   * @param start - first index.
+   * @param end - one past the last.
+   * @returns sorted disjoint ranges `[a, b)`.
+   */
+  missingRanges(start: number, end: number): [number, number][] {
+    const out: [number, number][] = [];
+    let c = start;
+    for (const [a, b] of this.ranges) {
+      if (b <= c) continue;
+      if (a >= end) break;
+      if (a > c) out.push([c, a]);
+      c = Math.max(c, b);
+    }
+    if (c < end) out.push([c, end]);
+    return out;
+  }
+
+  /**
+   * The indices of `[start, end)` not in the set, in ascending order (for small sets: see
+   * {@link RangeSet.missingRanges}).
    *
    * @param start - first index.
    * @param end - one past the last.

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { StateFileError } from '../errors.js';
-import { chunkSequence, listSequence, type ChunkOrder } from './chunk-order.js';
+import { chunkSequence, rangeSequence, type ChunkOrder } from './chunk-order.js';
 import { type JobParams, type JobState, describeDifferences, hashParams } from './job-state.js';
 import type { ChunkResult, JobDescriptor } from '../chunks/layout.js';
 import { RangeSet } from './range-set.js';
@@ -22,8 +22,8 @@ export interface ResumablePart<S = unknown> {
   readonly job: JobDescriptor;
   /** Chunks of the whole job. */
   readonly chunks: number;
-  /** Progress units of a chunk. */
-  unitsOf(chunk: number): number;
+  /** Progress units of the chunks `[a, b)`, in closed form (no loop over the chunks). */
+  unitsIn(a: number, b: number): number;
   /** Merges a chunk's result. */
   add(chunk: number, result: ChunkResult): void;
   /** @returns the merged sums in a lossless JSON form. */
@@ -116,17 +116,31 @@ export function loadCheckpoint<S>(
   return completed;
 }
 
+/** What a run of {@link runResumable} did, beside the final state. */
+export interface ResumableRun<St extends JobState = JobState> {
+  /** The final state (every chunk of the shard complete). */
+  readonly state: St;
+  /** Units of the shard found complete in the checkpoint (not computed by this run). */
+  readonly loadedUnits: number;
+  /** Units computed by this run. */
+  readonly computedUnits: number;
+  /** Wall time of this run's chunks (0 when nothing remained). */
+  readonly workMs: number;
+}
+
 /**
- * Runs the job's remaining chunks.
+ * Runs the job's remaining chunks. The plan is lazy: the remaining chunks are kept as ranges
+ * and their units summed in closed form, so a job of any size (up to 2^53 - 1 draws) starts
+ * in O(threads) memory and time.
  *
  * @param parts - the job's parts.
  * @param o - options.
- * @returns the final state (every chunk of the shard complete).
+ * @returns the final state, and how much of it this run computed.
  */
 export async function runResumable<St extends JobState>(
   parts: readonly ResumablePart<St['parts'][number]['sums']>[],
   o: ResumableOptions<St['params']>,
-): Promise<St> {
+): Promise<ResumableRun<St>> {
   const completed = loadCheckpoint(parts, o);
   const paramsHash = hashParams(o.params);
   // The caller pairs parameters of one kind with the parts of that kind.
@@ -138,17 +152,19 @@ export async function runResumable<St extends JobState>(
       parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
     }) as St;
   const ranges = parts.map((p) => shardRange(o.shard, p.chunks));
-  const remaining = ranges.map(([a, b], i) => completed[i].missing(a, b));
-  const unitsIn = (p: ResumablePart, list: Iterable<number>) => {
-    let u = 0;
-    for (const c of list) u += p.unitsOf(c);
-    return u;
-  };
-  const total = parts.reduce((a, p, i) => a + unitsIn(p, range(ranges[i][0], ranges[i][1])), 0);
-  let doneBefore = total - parts.reduce((a, p, i) => a + unitsIn(p, remaining[i]), 0);
+  const remaining = ranges.map(([a, b], i) => completed[i].missingRanges(a, b));
+  const unitsIn = (p: ResumablePart, list: readonly (readonly [number, number])[]) =>
+    list.reduce((u, [a, b]) => u + p.unitsIn(a, b), 0);
+  const total = parts.reduce(
+    (a, p, i) => a + (ranges[i][1] > ranges[i][0] ? p.unitsIn(ranges[i][0], ranges[i][1]) : 0),
+    0,
+  );
+  const loadedUnits = total - parts.reduce((a, p, i) => a + unitsIn(p, remaining[i]), 0);
+  let doneBefore = loadedUnits;
 
   // A checkpoint that cannot be written is found before any work, not at the first timer tick.
   if (o.checkpoint !== null) write(o.checkpoint.path, state(), o.remote);
+  const t0 = performance.now();
   if (remaining.some((r) => r.length > 0)) await o.start();
   // The job's own signal: fired by the caller's, or by a checkpoint write that failed mid-run
   // (the job stops rather than run on without saving, and the last good checkpoint stays).
@@ -174,7 +190,7 @@ export async function runResumable<St extends JobState>(
       const part = parts[i];
       const todo = remaining[i];
       if (todo.length === 0) continue;
-      const whole = ranges[i][0] === 0 && ranges[i][1] === part.chunks && todo.length === part.chunks;
+      const whole = todo.length === 1 && todo[0][0] === 0 && todo[0][1] === part.chunks;
       const run = (r: RunChunksOptions) =>
         o.remote
           ? o.remote.runChunks(r, `${paramsHash.slice(0, 24)}.${part.name}`, o.checkpoint !== null)
@@ -182,7 +198,7 @@ export async function runResumable<St extends JobState>(
       await run({
         pool: o.pool,
         job: part.job,
-        chunks: whole ? chunkSequence(part.chunks, o.order) : listSequence(todo),
+        chunks: whole ? chunkSequence(part.chunks, o.order) : rangeSequence(todo),
         onResult: (chunk, r) => {
           part.add(chunk, r);
           completed[i].add(chunk);
@@ -190,7 +206,7 @@ export async function runResumable<St extends JobState>(
         onProgress: o.onProgress,
         signal: stop.signal,
         retries: o.retries,
-        unitsOf: (c) => part.unitsOf(c),
+        unitsOf: (c) => part.unitsIn(c, c + 1),
         doneBefore,
         total,
       });
@@ -212,9 +228,11 @@ export async function runResumable<St extends JobState>(
     if (timer !== undefined) clearInterval(timer);
     o.signal?.removeEventListener('abort', forward);
   }
+  const computedUnits = total - loadedUnits;
+  const workMs = computedUnits > 0 ? performance.now() - t0 : 0;
   const final = state();
   if (o.checkpoint !== null) write(o.checkpoint.path, final, o.remote);
-  return final;
+  return { state: final, loadedUnits, computedUnits, workMs };
 }
 
 /**
@@ -229,8 +247,4 @@ function write(path: string, state: JobState, remote?: RemoteChunks | null): voi
     throw new StateFileError(`cannot write the checkpoint ${path}: ${(err as Error).message}`, path);
   }
   remote?.afterCheckpoint();
-}
-
-function* range(a: number, b: number): Iterable<number> {
-  for (let i = a; i < b; i++) yield i;
 }

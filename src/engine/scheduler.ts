@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { setMaxListeners } from 'node:events';
 import { AbortError, ChunkError, fromErrorData, isErrorData } from '../errors.js';
 import type { WorkerPool } from './pool.js';
 import type { ChunkSequence } from './chunk-order.js';
@@ -48,6 +49,8 @@ export interface RunChunksOptions {
 
 /** Tasks kept in flight per thread, so a thread never waits for the coordinator's next message. */
 const IN_FLIGHT_PER_THREAD = 2;
+/** How long chunks may take to notice the stop flag before their threads are terminated. */
+const HARD_STOP_MS = 100;
 /** Longest gap between two progress reports. */
 const PROGRESS_INTERVAL_MS = 1000;
 
@@ -82,9 +85,16 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
     o.onProgress({ done, total, samplesPerSecond: secs > 0 ? (done - before) / secs : 0 });
   };
   const stop = () => Atomics.store(control, kStopFlag, 1);
+  // Chunks poll the stop flag between blocks and return within milliseconds; a chunk that does
+  // not (a user objective that loops) has its thread terminated after a short grace.
+  const terminate = new AbortController();
+  // One listener per task in flight (2 per thread), beyond EventTarget's default warning at 10.
+  setMaxListeners(IN_FLIGHT_PER_THREAD * pool.threads + 8, terminate.signal);
+  let hardStop: NodeJS.Timeout | undefined;
   const onAbort = () => {
     aborted = true;
     stop();
+    hardStop = setTimeout(() => terminate.abort(), HARD_STOP_MS);
   };
   if (o.signal?.aborted) throw abortError(job, done, total);
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -98,7 +108,7 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
           const chunk = retryQueue.length > 0 ? (retryQueue.shift() as number) : chunks.at(next++);
           o.beforeDispatch?.(chunk);
           inFlight++;
-          pool.run({ kind: 'chunk', job, chunk }).then(
+          pool.run({ kind: 'chunk', job, chunk }, terminate.signal).then(
             (r) => {
               inFlight--;
               if (!r.stopped && failure === null && !aborted) {
@@ -140,6 +150,7 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
       if (chunks.length === 0) resolve();
     });
   } finally {
+    clearTimeout(hardStop);
     if (timer !== undefined) clearInterval(timer);
     o.signal?.removeEventListener('abort', onAbort);
   }

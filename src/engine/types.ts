@@ -12,7 +12,10 @@ import type { Shard } from './shards.js';
 
 /** Options of the `Engine` constructor. */
 export interface EngineOptions {
-  /** Worker threads (default `os.availableParallelism()`). */
+  /**
+   * Worker threads (default `os.availableParallelism()`); at most 4 per core and what the memory
+   * budget holds at 32 MiB a thread (`maxThreads()`), else a `RangeError` (rule `size-limit`) before any thread starts.
+   */
   threads?: number;
   /** Largest output a job may allocate, in bytes (default: half the free memory at job start, at least 768 MiB). */
   maxBytes?: number;
@@ -97,6 +100,21 @@ export interface LogProbOptions extends JobOptions {
   out?: Tensor;
 }
 
+/**
+ * What a call computed, as opposed to what it read back: a resumed job loads the chunks its
+ * checkpoint holds, a finished checkpoint or a merge of shards loads them all.
+ */
+export interface WorkDone {
+  /** Units computed by this call: draws per batch element (moments), estimates per batch element summed over the estimators (gradients). */
+  samples: number;
+  /** Units of the result read from a checkpoint or from partial results instead. */
+  loadedSamples: number;
+  /** Worker threads that computed them (0 when nothing was computed). */
+  threads: number;
+  /** Wall time of the computation (0 when nothing was computed). */
+  elapsedMs: number;
+}
+
 /** A Monte Carlo estimate of the moments. */
 export interface MomentsEstimate {
   /** Sample mean, `[...batch_shape, K]`. */
@@ -125,6 +143,8 @@ export interface MomentsEstimate {
   generator: string;
   /** The job's exact state: what a checkpoint holds; for a shard, the partial result to merge. */
   state: MomentsState;
+  /** What this call drew itself, and what it loaded. */
+  work: WorkDone;
 }
 
 /** Options of `Engine.gradients`. */
@@ -188,4 +208,6 @@ export interface GradientStudy {
   generator: string;
   /** The job's exact state (checkpoint contents; a shard's partial result). */
   state: GradientsState;
+  /** What this call computed itself, and what it loaded. */
+  work: WorkDone;
 }

@@ -21,6 +21,7 @@ export {
   GradientJobSchema,
   JobDescriptorSchema,
   TaskSchema,
+  GradientSetupTaskSchema,
 } from './task-schema.js';
 export { MomentsParamsSchema, GradientsParamsSchema, JobParamsSchema, distributionFields } from './params-schema.js';
 export {
@@ -45,6 +46,7 @@ export type {
   JobKind,
   JobKindFields,
   Task,
+  GradientSetupTask,
 } from './task-schema.js';
 export type { MomentsParams, GradientsParams, JobParams, DistributionFields } from './params-schema.js';
 export type {

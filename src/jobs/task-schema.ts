@@ -68,10 +68,30 @@ export const JobDescriptorSchema = v.variant('kind', [
   GradientsJobSchema,
 ]);
 
-/** One task: a chunk of a job, or a start-up check. */
+/** A Float64Array over any buffer (a structured clone gives a plain one, the coordinator may hold a shared one). */
+const Float64s = v.custom<Float64Array>((x) => x instanceof Float64Array, 'Invalid type: expected a Float64Array');
+
+/**
+ * The start of a gradients job that calls the objective (`chunks/gradient-setup.ts`): the
+ * objective, the distribution's rows, and the estimators whose pilot shift to compute.
+ */
+export const GradientSetupTaskSchema = v.object({
+  kind: v.literal('gradient-setup'),
+  objective: ObjectiveDescriptorSchema,
+  B: PositiveCount,
+  K: PositiveCount,
+  logits: Float64s,
+  temperature: Float64s,
+  seed: Count,
+  groupSize: PositiveCount,
+  pilots: v.array(EstimatorNameSchema),
+});
+
+/** One task: a chunk of a job, a start-up check, or the setup of a gradients job. */
 export const TaskSchema = v.variant('kind', [
   v.object({ kind: v.literal('ping') }),
   v.object({ kind: v.literal('chunk'), job: JobDescriptorSchema, chunk: Count }),
+  GradientSetupTaskSchema,
 ]);
 
 /** A moments job's descriptor. */
@@ -88,8 +108,10 @@ export type GradientJob = v.InferOutput<typeof GradientJobSchema>;
 export type JobDescriptor = v.InferOutput<typeof JobDescriptorSchema>;
 /** The kinds of job a worker runs. */
 export type JobKind = JobDescriptor['kind'];
-/** One task: a chunk of a job, or a start-up check. */
+/** One task: a chunk of a job, a start-up check, or the setup of a gradients job. */
 export type Task = v.InferOutput<typeof TaskSchema>;
+/** The setup of a gradients job. */
+export type GradientSetupTask = v.InferOutput<typeof GradientSetupTaskSchema>;
 /** The fields of a descriptor that depend on its kind (`kind` included). */
 export type JobKindFields = JobDescriptor extends infer D
   ? D extends JobDescriptor

@@ -142,42 +142,42 @@ const cases: [string, string[], RegExp][] = [
   ],
   [
     'an unreadable --values file',
-    ['log-prob', ...dist, '--values', 'missing.npy', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'missing.npy', '--out', 'o.npy'],
     /--values missing\.npy: cannot read the file \(ENOENT/,
   ],
   [
     'values of the wrong width',
-    ['log-prob', '--probs', '0.5,0.5', '--values', '3cols.csv', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', '--probs', '0.5,0.5', '--values', '3cols.csv', '--out', 'o.npy'],
     /--values 3cols\.csv: each value must have K = 2 entries .* \(3 per value\)/,
   ],
   [
     'an empty CSV field',
-    ['log-prob', ...dist, '--values', 'bad.csv', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'bad.csv', '--out', 'o.npy'],
     /--values bad\.csv: line 3, column 2 is empty/,
   ],
   [
     'a CSV without a header',
-    ['log-prob', ...dist, '--values', 'noheader.csv', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'noheader.csv', '--out', 'o.npy'],
     /--values noheader\.csv: line 1 must be a header/,
   ],
   [
     'a float32 .npy',
-    ['log-prob', ...dist, '--values', 'f4.npy', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'f4.npy', '--out', 'o.npy'],
     /--values f4\.npy: .*data type is '<f4', but only float64/,
   ],
   [
     'a Fortran-order .npy',
-    ['log-prob', ...dist, '--values', 'fortran.npy', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'fortran.npy', '--out', 'o.npy'],
     /--values fortran\.npy: .*Fortran order/,
   ],
   [
     'a truncated .npy',
-    ['log-prob', ...dist, '--values', 'trunc.npy', '--out', 'o.npy'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'trunc.npy', '--out', 'o.npy'],
     /--values trunc\.npy: .*truncated: shape \[2, 3\] needs 48 bytes of data but it has 24/,
   ],
   [
     'values off the simplex',
-    ['log-prob', ...dist, '--values', 'off-simplex.csv', '--out', 'o.npy', '--threads', '1'],
+    ['log-prob', '--temperature', '0.5', ...dist, '--values', 'off-simplex.csv', '--out', 'o.npy', '--threads', '1'],
     /--values off-simplex\.csv: Expected value argument .* to be within the support \(Simplex\(\)\)/,
   ],
   [
@@ -192,8 +192,8 @@ const cases: [string, string[], RegExp][] = [
   ],
   [
     'a sweep --out of unknown type',
-    ['sweep', '--out', 'sweep.txt'],
-    /--out sweep\.txt: the file name must end in \.json or \.csv/,
+    ['sweep', '--out', 'sweep.pdf'],
+    /--out sweep\.pdf: the file name must end in \.json \(JSON\), \.csv \(CSV\), or \.txt or nothing \(the table\)/,
   ],
 ];
 

@@ -165,7 +165,7 @@ describe('shards in separate processes', () => {
   it('an unwritable --out or --checkpoint is found before any work (exit 2)', async () => {
     const out = await relaxedMc([...job, '--shard', '0/2', '--out', 'no-such-folder/p.json'], dir);
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/--out no-such-folder\/p\.json: cannot write in .*no-such-folder/);
+    expect(out.stderr).toMatch(/--out no-such-folder\/p\.json: cannot create a file in the directory .*no-such-folder/);
     const ck = await relaxedMc([...job, '--checkpoint', 'no-such-folder/run.ckpt'], dir);
     expect(ck.code).toBe(2);
     expect(ck.stderr).toMatch(/cannot write the checkpoint .*no-such-folder/);

@@ -179,7 +179,20 @@ describe('relaxed-mc log-prob', () => {
   it('reads a .csv (header + K columns) and writes a log_prob column', async () => {
     writeFileSync(at('v.csv'), 'a,b,c\n0.5,0.25,0.25\n 0.1 , 0.2 , 0.7 \n1e-1,6e-1,3e-1\n');
     const r = await relaxedMc(
-      ['log-prob', '--logits', '0.1,-0.2,0.3', '--values', 'v.csv', '--out', 'lp.csv', '--threads', '1', '--quiet'],
+      [
+        'log-prob',
+        '--temperature',
+        '0.5',
+        '--logits',
+        '0.1,-0.2,0.3',
+        '--values',
+        'v.csv',
+        '--out',
+        'lp.csv',
+        '--threads',
+        '1',
+        '--quiet',
+      ],
       tmp.dir,
     );
     expect(r.code).toBe(0);

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,10 @@ afterAll(async () => {
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'relaxed-mc-ck-'));
+});
+// Each test has its own folder: every one is removed, not only the last.
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Runs the job with a checkpoint and aborts it once progress passes `fraction` of the draws (returns the AbortError). */
@@ -55,9 +59,16 @@ describe('checkpoint and resume', () => {
     }
     expect(resumed.samples).toBe(clean.samples);
     expect(completedChunks(path)).toBe(1200);
-    // Rerunning a finished job reads the answer back without drawing again.
+    // It reports the draws it made itself, with its threads, apart from those it loaded.
+    expect(resumed.work.loadedSamples).toBe(last * job.chunkSize);
+    expect(resumed.work.samples).toBe(job.samples - last * job.chunkSize);
+    expect(resumed.work.threads).toBe(1);
+    expect(resumed.work.elapsedMs).toBeGreaterThan(0);
+    expect(clean.work).toMatchObject({ samples: job.samples, loadedSamples: 0, threads: 2 });
+    // Rerunning a finished job reads the answer back without drawing again, and says so.
     const again = await engines[2].moments(dist, { ...job, checkpoint: path });
     expect(bits(again.mean)).toEqual(bits(clean.mean));
+    expect(again.work).toEqual({ samples: 0, loadedSamples: job.samples, threads: 0, elapsedMs: 0 });
   });
 
   it('a checkpoint for other parameters is refused, naming what differs', async () => {
@@ -170,8 +181,4 @@ describe('checkpoint and resume', () => {
       expect(bits(resumed.estimators[name].totals.mse)).toEqual(bits(clean.estimators[name].totals.mse));
     }
   });
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -123,7 +123,7 @@ describe('errors cross from a worker as data', () => {
     try {
       const module = fileURLToPath(new URL('../fixtures/objectives/throws-in-worker.mjs', import.meta.url));
       const err = await engine
-        .gradients(dist, { samples: 64, seed: 5, estimators: ['reinforce'], objective: { module } })
+        .gradients(dist, { samples: 200000, seed: 5, estimators: ['reinforce'], objective: { module } })
         .catch((e) => e);
       expect(err).toBeInstanceOf(ChunkError);
       expect(err.code).toBe('ERR_CHUNK');

@@ -5,7 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { UsageError } from '../errors.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
@@ -25,8 +28,8 @@ export interface EstimateFlags extends SharedFlags, LongJobFlags, QueueFlags {
   samples: number;
   /** Also estimate the covariance matrix. */
   covariance?: boolean;
-  /** Output format. */
-  format: 'table' | 'json' | 'csv';
+  /** Output format (default: the extension of `--out`, else the table). */
+  format?: ResultFormat;
   /** Write the result to this file instead of stdout. */
   out?: string;
   /** `false` with `--no-exact`. */
@@ -46,8 +49,13 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addExactFlag(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .addOption(new Option('--out <file>', 'write the result to a file (atomically) instead of stdout'))
+      .addOption(formatOption())
+      .addOption(
+        new Option(
+          '--out <file>',
+          'write the result to a file (atomically) instead of stdout: .json, .csv, or .txt / no extension for the table',
+        ).argParser((p: string) => (formatOfPath(p), p)),
+      )
       .addHelpText(
         'after',
         '\nWith no flags, runs the built-in example: --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e7.\n' +
@@ -55,8 +63,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
           '  relaxed-mc estimate --temperature 0.5 --probs 0.7,0.2,0.1 --samples 1e8 --seed 42\n' +
           "  relaxed-mc estimate --temperature '[0.5,2]' --logits '[[0,1,2],[2,1,0]]' --format json\n" +
           '  relaxed-mc estimate --samples 1e11 --seed 42 --checkpoint run.ckpt      # rerun the same command to resume\n' +
-          '  relaxed-mc estimate --samples 1e11 --seed 42 --shard 3/8 --out part-3.json  # then: relaxed-mc merge part-*.json\n' +
-          '  relaxed-mc estimate --samples 1e11 --seed 42 --redis redis://127.0.0.1:6379  # chunks run by relaxed-mc worker processes\n',
+          '  relaxed-mc estimate --samples 1e11 --seed 42 --shard 3/8 --out part-3.json  # then: relaxed-mc merge part-*.json\n',
       );
   },
   async run(flags, ctx) {
@@ -65,25 +72,31 @@ export const estimate: CommandSpec<EstimateFlags> = {
       probs: flags.logits === undefined ? (flags.probs ?? DEFAULT_PROBS) : undefined,
       logits: flags.logits,
     });
+    if (flags.shard !== undefined && flags.format !== undefined)
+      throw new UsageError(
+        '--shard writes a partial result (JSON) to --out for relaxed-mc merge; --format applies to the merge.',
+      );
+    if (flags.shard !== undefined && flags.out !== undefined && formatOfPath(flags.out) !== 'json')
+      throw new UsageError(`--shard writes a partial result in JSON: --out must end in .json, but got ${flags.out}.`);
+    const format = resultFormat(flags.format, flags.out);
+    checkOutputs([{ flag: '--out', path: flags.out }], [{ flag: '--checkpoint', path: flags.checkpoint }]);
     if (flags.exact) checkExactCovariance(dist.event_shape[0], flags.covariance === true);
     const long = longJobOptions(flags, flags.seed);
     engineOptions(flags);
+    const job = {
+      label: flags.shard === undefined ? 'estimate' : `estimate ${flags.shard.index}/${flags.shard.count}`,
+      dist,
+      samples: flags.samples,
+      seed: long.seed,
+      threads: flags.threads,
+      covariance: flags.covariance,
+      quiet: flags.quiet,
+      queue: flags,
+      long: long.options,
+    };
+    const est = await runMoments(job, ctx);
     if (flags.shard !== undefined) {
       const { shard } = flags;
-      const est = await runMoments(
-        {
-          label: `estimate ${shard.index}/${shard.count}`,
-          dist,
-          samples: flags.samples,
-          seed: long.seed,
-          threads: flags.threads,
-          covariance: flags.covariance,
-          quiet: flags.quiet,
-          queue: flags,
-          long: long.options,
-        },
-        ctx,
-      );
       guard(() => writeStateFile(resolve(flags.out as string), est.state));
       ctx.stdout.write(
         `shard ${shard.index}/${shard.count}: ${est.samples} draws per batch element, partial result in ${flags.out}; ` +
@@ -91,39 +104,17 @@ export const estimate: CommandSpec<EstimateFlags> = {
       );
       return;
     }
-    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
-    try {
-      const est = await runMoments(
-        {
-          label: 'estimate',
-          dist,
-          samples: flags.samples,
-          seed: long.seed,
-          threads: flags.threads,
-          covariance: flags.covariance,
-          quiet: flags.quiet,
-          queue: flags,
-          long: long.options,
-        },
-        ctx,
-      );
-      const exactValues = flags.exact
-        ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
-        : undefined;
-      const report = { dist, est, exact: flags.exact, exactValues };
-      const text =
-        flags.format === 'json'
-          ? `${momentsJson(report)}\n`
-          : flags.format === 'csv'
-            ? momentsCsv(report)
-            : momentsTable(report, { batchColumn: true });
-      if (out === null) ctx.stdout.write(text);
-      else {
-        await out.write(text);
-        await out.commit(ctx.signal);
-      }
-    } finally {
-      await out?.discard();
-    }
+    const exactValues = flags.exact
+      ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
+      : undefined;
+    const report = { dist, est, exact: flags.exact, exactValues };
+    const text =
+      format === 'json'
+        ? `${momentsJson(report)}\n`
+        : format === 'csv'
+          ? momentsCsv(report)
+          : momentsTable(report, { batchColumn: true });
+    if (flags.out === undefined) ctx.stdout.write(text);
+    else await writeFileAtomically(flags.out, '--out', text, ctx.signal);
   },
 };

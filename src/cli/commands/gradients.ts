@@ -11,7 +11,9 @@ import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_GROUP_SIZE, Engine, type EstimatorName, type GradientStudy } from '../../index.js';
 import type { CommandSpec, Context } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution } from '../distribution.js';
 import { UsageError, quote } from '../errors.js';
 import { checkGroupSize, moduleCheckAsUsage, objectiveOption, parseEstimators } from '../gradients-options.js';
@@ -20,8 +22,10 @@ import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } fro
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
 import { renderPng, renderSvg } from '../plot.js';
-import { plotPath, resultPath } from '../output-paths.js';
+import { closeEngine } from '../run-moments.js';
+import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, asStateUsage, guard, longJobOptions } from '../long-job.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
@@ -47,8 +51,8 @@ export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJo
   samples: number;
   /** m. */
   groupSize: number;
-  /** Format of stdout. */
-  format: 'table' | 'json' | 'csv';
+  /** Format of stdout (and of `--out`, which must then agree). */
+  format?: ResultFormat;
   /** Result file, `.json` or `.csv`. */
   out?: string;
   /** Figure files, `.svg` or `.png`. */
@@ -108,12 +112,12 @@ export const gradients: CommandSpec<GradientsFlags> = {
     addLongJobFlags(cmd);
     addQueueFlags(cmd);
     cmd
+      .addOption(formatOption())
       .addOption(
-        new Option('--format <format>', 'format of the result on stdout')
-          .choices(['table', 'json', 'csv'])
-          .default('table'),
+        new Option('--out <file>', 'also write the result to a .json, .csv or .txt (table) file').argParser(
+          (p: string) => (formatOfPath(p), p),
+        ),
       )
-      .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
       .addOption(
         new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
           (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
@@ -147,50 +151,58 @@ export const gradients: CommandSpec<GradientsFlags> = {
     const { dist } = buildDistribution({ temperature: temperatures, ...which });
     const objective = objectiveOption(flags, dist.event_shape[0], process.cwd());
     checkGroupSize(flags.groupSize, flags.estimators);
-    if (flags.shard !== undefined && (flags.plot !== undefined || extname(flags.out ?? '').toLowerCase() === '.csv')) {
+    if (
+      flags.shard !== undefined &&
+      (flags.plot !== undefined ||
+        flags.format !== undefined ||
+        (flags.out !== undefined && formatOfPath(flags.out) !== 'json'))
+    ) {
       throw new UsageError(
-        '--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --plot and CSV come from the merge.',
+        '--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --format, --plot and CSV come from the merge.',
       );
     }
+    const fileFormat =
+      flags.out === undefined || flags.shard !== undefined ? null : resultFormat(flags.format, flags.out);
+    const stdoutFormat = flags.format ?? 'table';
+    // Every output is checked first: an unwritable path fails before the study, not after.
+    checkOutputs(
+      [{ flag: '--out', path: flags.out }, ...(flags.plot ?? []).map((path) => ({ flag: '--plot', path }))],
+      [
+        { flag: '--checkpoint', path: flags.checkpoint },
+        {
+          flag: '--objective',
+          path: objective !== undefined && 'module' in objective ? moduleFile(objective.module) : undefined,
+        },
+      ],
+    );
     const long = longJobOptions(flags, flags.seed);
     engineOptions(flags);
+    const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
     if (flags.shard !== undefined) {
-      const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
       guard(() => writeStateFile(resolve(flags.out as string), study.state));
       ctx.stdout.write(
         `shard ${flags.shard.index}/${flags.shard.count}: partial result in ${flags.out}; combine every shard with: relaxed-mc merge <files>\n`,
       );
       return;
     }
-    // Open every output first: an unwritable path fails before the study, not after.
-    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
-    const plots: AtomicFile[] = [];
-    try {
-      for (const p of flags.plot ?? []) plots.push(await AtomicFile.create(p, '--plot'));
-      const study = await runStudy({ ...flags, seed: long.seed }, dist, objective, ctx, long.options);
-      const report: GradientsReport = { dist, temperatures, samples: flags.samples, study };
-      const text = (format: string) =>
-        format === 'json'
-          ? `${gradientsJson(report)}\n`
-          : format === 'csv'
-            ? gradientsCsv(report)
-            : gradientsTable(report);
-      ctx.stdout.write(text(flags.format));
-      if (out !== null) {
-        await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
-        await out.commit(ctx.signal);
-      }
-      if (plots.length > 0) {
-        const svg = await renderSvg(gradientsSpec(figureData(report)));
-        for (const f of plots) {
-          await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
-          await f.commit(ctx.signal);
-        }
-      }
-    } finally {
-      await out?.discard();
-      for (const f of plots) await f.discard();
+    const report: GradientsReport = { dist, temperatures, samples: flags.samples, study };
+    const text = (format: string) =>
+      format === 'json'
+        ? `${gradientsJson(report)}\n`
+        : format === 'csv'
+          ? gradientsCsv(report)
+          : gradientsTable(report);
+    // Everything is computed before anything is written: a run stopped in any phase leaves no file.
+    const figures: [string, string | Uint8Array][] = [];
+    if (flags.plot !== undefined && flags.plot.length > 0) {
+      const svg = await renderSvg(gradientsSpec(figureData(report)));
+      for (const p of flags.plot)
+        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
     }
+    if (flags.out !== undefined && fileFormat !== null)
+      await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
+    for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
+    ctx.stdout.write(text(stdoutFormat));
   },
 };
 
@@ -219,7 +231,7 @@ async function runStudy(
     throw moduleCheckAsUsage(asStateUsage(err), flags.objective);
   } finally {
     bar.stop();
-    await engine.close();
+    await closeEngine(engine, ctx.signal);
   }
 }
 
@@ -255,6 +267,11 @@ export function figureData(r: GradientsReport): GradientsFigure {
           return { t, bias: Math.sqrt(s) };
         });
   return { estimators, points, relaxedBias, samples: r.samples };
+}
+
+/** @returns the path of a module given as a path or a file URL. */
+function moduleFile(spec: string): string {
+  return spec.startsWith('file:') ? fileURLToPath(spec) : spec;
 }
 
 function parseTemperature(text: string): number {

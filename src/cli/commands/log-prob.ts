@@ -10,8 +10,10 @@ import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { UsageError, oneLine } from '../errors.js';
 import { addDistributionFlags, addRunFlags, type SharedFlags } from '../options.js';
-import { asUsage } from '../run-moments.js';
+import { asUsage, closeEngine } from '../run-moments.js';
 import { arrayFormatOf, readArray, writeArray } from '../tensor-io.js';
+import { afterDelay } from '../progress.js';
+import { checkOutputs, checkWritable } from '../output-check.js';
 
 /** Flags of `log-prob`. */
 export interface LogProbFlags extends SharedFlags {
@@ -26,7 +28,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
   name: 'log-prob',
   summary: 'log-density of each value in a .npy / .csv file (as written by sample)',
   define(cmd: Command) {
-    addDistributionFlags(cmd, { temperature: true });
+    addDistributionFlags(cmd, { temperature: 'required' });
     cmd.addOption(
       new Option('--values <file>', 'simplex values: .npy of shape [..., K] or .csv with a header and K columns')
         .makeOptionMandatory()
@@ -40,7 +42,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
         .makeOptionMandatory()
         .argParser((p: string) => (arrayFormatOf(p, '--out'), p)),
     );
-    addRunFlags(cmd);
+    addRunFlags(cmd, { random: false });
     cmd.addHelpText(
       'after',
       '\nCSV rows are values in C order over [..., ...batch_shape]: with a batch, rows cycle through the batch elements\n' +
@@ -52,7 +54,8 @@ export const logProb: CommandSpec<LogProbFlags> = {
     const { dist } = buildDistribution(flags);
     const K = dist.event_shape[0];
     const where = `--values ${flags.values}`;
-    const arr = await readArray(flags.values, '--values');
+    checkOutputs([{ flag: '--out', path: flags.out }], [{ flag: '--values', path: flags.values }]);
+    const arr = await readArray(flags.values, '--values', ctx.signal);
     const width = arr.shape.length === 0 ? 1 : arr.shape[arr.shape.length - 1];
     if (arr.shape.length === 0 || width !== K) {
       throw new UsageError(
@@ -61,27 +64,41 @@ export const logProb: CommandSpec<LogProbFlags> = {
       );
     }
     const shape = csvShape(arrayFormatOf(flags.values, '--values') === 'csv', arr.shape, dist.batch_shape, where);
-    const out = await AtomicFile.create(flags.out, '--out');
+    if (arrayFormatOf(flags.out, '--out') === 'npy') {
+      // One float64 per value (times the batch when it broadcasts), and the header.
+      const B = dist.batch_shape.reduce((a, b) => a * b, 1);
+      checkWritable(flags.out, '--out', (arr.data.length / K) * B * 8 + 512);
+    }
     const engine = new Engine({ threads: flags.threads });
     const bar = ctx.progress('log-prob', 'rows', flags.quiet ?? false);
+    let lp;
     try {
       const value = new torch.Tensor(arr.data, shape);
-      const lp = await engine
+      lp = await engine
         .logProb(dist, value, { onProgress: (p) => bar.update(p), signal: ctx.signal })
         .catch((err: unknown) => {
           if (err instanceof ValueError)
             throw new UsageError(`${where}: ${oneLine(err.message, 300).replace(/:\s*tensor\(.*$/, '.')}`);
           throw asUsage(err, '--values');
         });
-      bar.stop();
-      await writeArray(out, lp.shape, lp.data, ['log_prob'], ctx.signal);
-      await out.commit(ctx.signal);
-      if (!flags.quiet) ctx.stderr.write(`log-prob: wrote ${flags.out}, shape [${lp.shape.join(', ')}]\n`);
     } finally {
       bar.stop();
-      await engine.close();
+      await closeEngine(engine, ctx.signal);
+    }
+    // The temporary file is created now, with the first byte ready.
+    const out = await AtomicFile.create(flags.out, '--out');
+    try {
+      const writing = afterDelay(ctx.progress(`log-prob (writing ${flags.out})`, 'rows', flags.quiet ?? false));
+      try {
+        await writeArray(out, lp.shape, lp.data, ['log_prob'], ctx.signal, (p) => writing.update(p));
+      } finally {
+        writing.stop();
+      }
+      await out.commit(ctx.signal);
+    } finally {
       await out.discard();
     }
+    if (!flags.quiet) ctx.stderr.write(`log-prob: wrote ${flags.out}, shape [${lp.shape.join(', ')}]\n`);
   },
 };
 

@@ -8,7 +8,9 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { distributionFromParams, mergeStateFiles } from '../../index.js';
 import type { CommandSpec } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { asStateUsage } from '../long-job.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
@@ -17,7 +19,9 @@ import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } fro
 export interface MergeFlags {
   /** The partial result files. */
   args: string[];
-  format: 'table' | 'json' | 'csv';
+  /** Output format (default: the extension of `--out`, else the table). */
+  format?: ResultFormat;
+  /** Result file. */
   out?: string;
 }
 
@@ -28,8 +32,13 @@ export const merge: CommandSpec<MergeFlags> = {
   define(cmd: Command) {
     cmd
       .argument('<files...>', 'the partial result files of every shard (any order)')
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-      .addOption(new Option('--out <file>', 'write the result to a file (atomically) instead of stdout'))
+      .addOption(formatOption())
+      .addOption(
+        new Option(
+          '--out <file>',
+          'write the result to a file (atomically) instead of stdout: .json, .csv, or .txt / no extension for the table',
+        ).argParser((p: string) => (formatOfPath(p), p)),
+      )
       .addHelpText(
         'after',
         '\nEvery shard of the job must be present exactly once, with the same parameters; the result has the bits\n' +
@@ -37,10 +46,18 @@ export const merge: CommandSpec<MergeFlags> = {
       );
   },
   async run(flags, ctx) {
+    const format = resultFormat(flags.format, flags.out);
+    checkOutputs(
+      [{ flag: '--out', path: flags.out }],
+      flags.args.map((path) => ({ flag: 'the partial result', path })),
+    );
     const t0 = performance.now();
     let merged;
     try {
-      merged = await mergeStateFiles(flags.args.map((f) => resolve(f)));
+      merged = await mergeStateFiles(
+        flags.args.map((f) => resolve(f)),
+        { signal: ctx.signal },
+      );
     } catch (err) {
       throw asStateUsage(err);
     }
@@ -49,9 +66,9 @@ export const merge: CommandSpec<MergeFlags> = {
       const est = { ...merged.result, elapsedMs: performance.now() - t0 };
       const report = { dist: distributionFromParams(est.state.params), est };
       text =
-        flags.format === 'json'
+        format === 'json'
           ? `${momentsJson(report)}\n`
-          : flags.format === 'csv'
+          : format === 'csv'
             ? momentsCsv(report)
             : momentsTable(report, { batchColumn: true });
     } else {
@@ -64,9 +81,9 @@ export const merge: CommandSpec<MergeFlags> = {
         study,
       };
       text =
-        flags.format === 'json'
+        format === 'json'
           ? `${gradientsJson(report)}\n`
-          : flags.format === 'csv'
+          : format === 'csv'
             ? gradientsCsv(report)
             : gradientsTable(report);
     }
@@ -74,12 +91,6 @@ export const merge: CommandSpec<MergeFlags> = {
       ctx.stdout.write(text);
       return;
     }
-    const out = await AtomicFile.create(flags.out, '--out');
-    try {
-      await out.write(text);
-      await out.commit(ctx.signal);
-    } finally {
-      await out.discard();
-    }
+    await writeFileAtomically(flags.out, '--out', text, ctx.signal);
   },
 };

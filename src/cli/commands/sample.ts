@@ -10,8 +10,10 @@ import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
-import { asUsage } from '../run-moments.js';
+import { asUsage, closeEngine } from '../run-moments.js';
 import { arrayFormatOf, writeArray } from '../tensor-io.js';
+import { afterDelay } from '../progress.js';
+import { checkOutputs } from '../output-check.js';
 
 /** Flags of `sample`. */
 export interface SampleFlags extends SharedFlags {
@@ -52,11 +54,15 @@ export const sample: CommandSpec<SampleFlags> = {
     // The engine would pick a random seed too, but would not say which: pick it here to report it.
     const seed = flags.seed ?? randomInt(0, 2 ** 48 - 1);
     const K = dist.event_shape[0];
-    const out = await AtomicFile.create(flags.out, '--out');
+    const B = dist.batch_shape.reduce((a, b) => a * b, 1);
+    // The size of a .npy is known: its data plus a header of at most a few hundred bytes.
+    const npyBytes = arrayFormatOf(flags.out, '--out') === 'npy' ? flags.samples * B * K * 8 + 512 : undefined;
+    checkOutputs([{ flag: '--out', path: flags.out, bytes: npyBytes }]);
     const engine = new Engine({ threads: flags.threads });
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
+    let z;
     try {
-      const z = await engine
+      z = await engine
         .sample(dist, [flags.samples], {
           seed,
           logSpace: flags.logSpace ?? false,
@@ -66,21 +72,31 @@ export const sample: CommandSpec<SampleFlags> = {
         .catch((err: unknown) => {
           throw asUsage(err, '--samples');
         });
-      bar.stop();
-      const name = flags.logSpace ? 'x' : 'y';
-      await writeArray(
-        out,
-        z.shape,
-        z.data,
-        Array.from({ length: K }, (_, k) => `${name}${k}`),
-        ctx.signal,
-      );
-      await out.commit(ctx.signal);
-      if (!flags.quiet) ctx.stderr.write(`sample: wrote ${flags.out}, shape [${z.shape.join(', ')}], seed ${seed}\n`);
     } finally {
       bar.stop();
-      await engine.close();
+      await closeEngine(engine, ctx.signal);
+    }
+    // The temporary file is created now, with the first byte ready.
+    const out = await AtomicFile.create(flags.out, '--out');
+    try {
+      const name = flags.logSpace ? 'x' : 'y';
+      const writing = afterDelay(ctx.progress(`sample (writing ${flags.out})`, 'rows', flags.quiet ?? false));
+      try {
+        await writeArray(
+          out,
+          z.shape,
+          z.data,
+          Array.from({ length: K }, (_, k) => `${name}${k}`),
+          ctx.signal,
+          (p) => writing.update(p),
+        );
+      } finally {
+        writing.stop();
+      }
+      await out.commit(ctx.signal);
+    } finally {
       await out.discard();
     }
+    if (!flags.quiet) ctx.stderr.write(`sample: wrote ${flags.out}, shape [${z.shape.join(', ')}], seed ${seed}\n`);
   },
 };

@@ -7,19 +7,21 @@
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
-import { AtomicFile } from '../atomic-file.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import { checkOutputs } from '../output-check.js';
+import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
-import { plotPath, resultPath } from '../output-paths.js';
+import { plotPath } from '../output-paths.js';
+import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 import { runMoments } from '../run-moments.js';
 import { type ExactValues, runExact } from '../run-exact.js';
 import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
-import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
@@ -30,8 +32,8 @@ export interface SweepFlags extends Omit<SharedFlags, 'temperature'>, CategoryFl
   temperatures: number[];
   /** Draws per temperature. */
   samples: number;
-  /** Format of stdout. */
-  format: 'table' | 'json' | 'csv';
+  /** Format of stdout (and of `--out`, which must then agree). */
+  format?: ResultFormat;
   /** Result file, `.json` or `.csv`. */
   out?: string;
   /** Figure files, `.svg` or `.png`. */
@@ -57,12 +59,12 @@ export const sweep: CommandSpec<SweepFlags> = {
     addExactFlag(cmd);
     addCategoryFlags(cmd);
     cmd
+      .addOption(formatOption())
       .addOption(
-        new Option('--format <format>', 'format of the result on stdout')
-          .choices(['table', 'json', 'csv'])
-          .default('table'),
+        new Option('--out <file>', 'also write the result to a .json, .csv or .txt (table) file').argParser(
+          (p: string) => (formatOfPath(p), p),
+        ),
       )
-      .addOption(new Option('--out <file>', 'also write the result to a .json or .csv file').argParser(resultPath))
       .addOption(
         new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
           (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
@@ -87,56 +89,49 @@ export const sweep: CommandSpec<SweepFlags> = {
     engineOptions(flags);
     // Checked before any work, so a bad --categories fails at once.
     const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
-    // Open every output first: an unwritable path fails before the sampling, not after.
-    const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
-    const plots: AtomicFile[] = [];
-    try {
-      for (const p of flags.plot ?? []) plots.push(await AtomicFile.create(p, '--plot'));
-      const est = await runMoments(
-        {
-          label: 'sweep',
-          dist,
-          samples: flags.samples,
-          seed: flags.seed,
-          threads: flags.threads,
-          quiet: flags.quiet,
-          queue: flags,
-        },
-        ctx,
-      );
-      const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
-      const report = { dist, est, exact: flags.exact, exactValues };
-      const text = (format: string) =>
-        format === 'json'
-          ? `${momentsJson(report)}\n`
-          : format === 'csv'
-            ? momentsCsv(report)
-            : momentsTable(report, { batchColumn: false });
-      ctx.stdout.write(text(flags.format));
-      if (out !== null) {
-        await out.write(text(extname(out.path).toLowerCase() === '.csv' ? 'csv' : 'json'));
-        await out.commit(ctx.signal);
-      }
-      if (plots.length > 0) {
-        const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
-        const curves = flags.exact
-          ? await runExact(
-              buildDistribution({ temperature: grid, ...which }).dist,
-              { label: 'sweep curves', quiet: flags.quiet },
-              ctx,
-            )
-          : undefined;
-        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves));
-        const svg = await renderSvg(spec);
-        for (const f of plots) {
-          await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
-          await f.commit(ctx.signal);
-        }
-      }
-    } finally {
-      await out?.discard();
-      for (const f of plots) await f.discard();
+    const fileFormat = flags.out === undefined ? null : resultFormat(flags.format, flags.out);
+    const stdoutFormat = flags.format ?? 'table';
+    // Every output is checked first: an unwritable path fails before the sampling, not after.
+    checkOutputs([{ flag: '--out', path: flags.out }, ...(flags.plot ?? []).map((path) => ({ flag: '--plot', path }))]);
+    const est = await runMoments(
+      {
+        label: 'sweep',
+        dist,
+        samples: flags.samples,
+        seed: flags.seed,
+        threads: flags.threads,
+        quiet: flags.quiet,
+        queue: flags,
+      },
+      ctx,
+    );
+    const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
+    const report = { dist, est, exact: flags.exact, exactValues };
+    const text = (format: string) =>
+      format === 'json'
+        ? `${momentsJson(report)}\n`
+        : format === 'csv'
+          ? momentsCsv(report)
+          : momentsTable(report, { batchColumn: false });
+    // Everything is computed before anything is written: a run stopped in any phase leaves no file.
+    const figures: [string, string | Uint8Array][] = [];
+    if (flags.plot !== undefined && flags.plot.length > 0) {
+      const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
+      const curves = flags.exact
+        ? await runExact(
+            buildDistribution({ temperature: grid, ...which }).dist,
+            { label: 'sweep curves', quiet: flags.quiet },
+            ctx,
+          )
+        : undefined;
+      const svg = await renderSvg(sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves)));
+      for (const p of flags.plot)
+        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
     }
+    if (flags.out !== undefined && fileFormat !== null)
+      await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
+    for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
+    ctx.stdout.write(text(stdoutFormat));
   },
 };
 

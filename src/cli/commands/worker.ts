@@ -101,6 +101,8 @@ export const worker: CommandSpec<WorkerFlags> = {
       if (quiet && flags.quiet) return;
       ctx.stderr.write(`${new Date().toISOString()} relaxed-mc worker ${process.pid}: ${line}\n`);
     };
+    // Handing the jobs in hand back takes a Redis round trip or two: allow up to 1.9 s of the 2 s.
+    ctx.setStopGrace(1900);
     if (ctx.signal.aborted) return;
     const w = await startQueueWorker({
       redis,

@@ -1,0 +1,177 @@
+/**
+ * The start of a gradients job that calls the objective, run in a worker thread: import the
+ * objective (a user module is checked there: `f` and `grad` exported, finite at the centre of
+ * the simplex), the exact reference gradients, and each estimator's pilot shift. A user
+ * module's code therefore never runs on the coordinating thread, and a module that loops or
+ * hangs is stopped by terminating the thread (on abort, or when it exceeds its time limit).
+ *
+ * @packageDocumentation
+ */
+import {
+  ESTIMATORS,
+  type EstimatorName,
+  createGradientWorkspace,
+  estimateGradientGroups,
+  estimatesPerGroup,
+  uniformsPerGroup,
+} from '../kernels/gradient-estimators.js';
+import type { Objective } from '../kernels/objectives.js';
+import { softmaxInto } from '../kernels/softmax.js';
+import { WasmUniforms } from '../kernels/wasm/kernels.js';
+import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
+import { ObjectiveError } from '../errors.js';
+import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
+import { loadObjective } from './objective-loader.js';
+
+/** In the message of a module that fails to load or fails its check. */
+export const MODULE_CHECK_FAILED = 'failed its check: ';
+/** Pilot groups per batch element for the shift of the sums. */
+const PILOT_GROUPS = 64;
+/** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
+export const STREAM_SPAN = 2 ** 40;
+
+/** What the setup needs (its schema: `GradientSetupTaskSchema` in `src/jobs/task-schema.ts`). */
+export type { GradientSetupTask } from '../jobs/index.js';
+
+/** The setup's answer (structured-cloned back to the coordinator). */
+export interface GradientSetupResult {
+  readonly kind: 'done';
+  readonly discrete: Float64Array;
+  readonly relaxed: Float64Array | null;
+  /** One `B * K` shift per entry of `pilots`. */
+  readonly shifts: Float64Array[];
+}
+
+/**
+ * The objective returned a non-finite value or gradient. Sent as data, not thrown: a thrown
+ * error crosses the thread boundary as a plain `Error`, and the coordinator rebuilds the
+ * `ObjectiveError` (with its point) from this.
+ */
+export interface GradientSetupObjectiveError {
+  readonly kind: 'objective-error';
+  readonly message: string;
+  readonly point: number[];
+}
+
+/**
+ * @param t - the task.
+ * @returns the exact gradients and the pilot shifts, or the point where the objective was not finite.
+ * @throws Error whose message says that the module failed its check, and why.
+ */
+export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetupResult | GradientSetupObjectiveError> {
+  let objective;
+  try {
+    objective = await loadObjective(t.objective, t.K);
+  } catch (err) {
+    if (!('module' in t.objective)) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`);
+  }
+  try {
+    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);
+    const shifts = t.pilots.map((name) =>
+      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective),
+    );
+    return { kind: 'done', ...exact, shifts };
+  } catch (err) {
+    if (err instanceof ObjectiveError) return { kind: 'objective-error', message: err.message, point: err.point };
+    throw err;
+  }
+}
+
+/**
+ * @param name - an estimator.
+ * @returns its stream base (estimators draw from disjoint streams of the job's seed).
+ */
+export function streamBaseOf(name: EstimatorName): number {
+  return (ESTIMATORS.indexOf(name) + 1) * STREAM_SPAN;
+}
+
+/**
+ * Exact reference gradients per batch element: of the discrete objective (always) and of the
+ * relaxed objective (built-in objectives with finite logits; NaN otherwise).
+ *
+ * @param B - batch elements.
+ * @param K - categories.
+ * @param logits - `B * K`.
+ * @param temperature - `B`.
+ * @param d - the objective descriptor.
+ * @param objective - the objective.
+ * @returns `{ discrete, relaxed }`, each `B * K`.
+ */
+export function exactGradients(
+  B: number,
+  K: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+  d: ObjectiveDescriptor,
+  objective: Objective,
+): { discrete: Float64Array; relaxed: Float64Array | null } {
+  const discrete = new Float64Array(B * K);
+  const relaxed = 'module' in d ? null : new Float64Array(B * K);
+  for (let b = 0; b < B; b++) {
+    const l = logits.subarray(b * K, (b + 1) * K);
+    discrete.set(discreteGradient(l, objective), b * K);
+    if (relaxed !== null) {
+      if (l.every(Number.isFinite))
+        relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
+      else relaxed.fill(NaN, b * K, (b + 1) * K);
+    }
+  }
+  return { discrete, relaxed };
+}
+
+/**
+ * The shift of an estimator's sums: the mean of a pilot run on its own reserved stream.
+ *
+ * @param name - the estimator.
+ * @param seed - the job seed.
+ * @param B - batch elements.
+ * @param K - categories.
+ * @param m - group size.
+ * @param logits - `B * K`.
+ * @param temperature - `B`.
+ * @param objective - the objective.
+ * @returns `B * K` shifts.
+ */
+export function gradientPilotShift(
+  name: EstimatorName,
+  seed: number,
+  B: number,
+  K: number,
+  m: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+  objective: Objective,
+): Float64Array {
+  const U = uniformsPerGroup(name, K, m);
+  const E = estimatesPerGroup(name, m);
+  const uniforms = new WasmUniforms(PILOT_GROUPS * U);
+  uniforms.start(seed, streamBaseOf(name) + STREAM_SPAN - 1);
+  const out = new Float64Array(PILOT_GROUPS * E * K);
+  const ws = createGradientWorkspace(K, m);
+  const probs = new Float64Array(K);
+  const shift = new Float64Array(B * K);
+  for (let b = 0; b < B; b++) {
+    const l = logits.subarray(b * K, (b + 1) * K);
+    softmaxInto(l, probs);
+    estimateGradientGroups(
+      name,
+      PILOT_GROUPS,
+      K,
+      l,
+      probs,
+      temperature[b],
+      m,
+      objective,
+      uniforms.fill(PILOT_GROUPS * U),
+      0,
+      out,
+      0,
+      ws,
+    );
+    for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
+    for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
+  }
+  return shift;
+}
