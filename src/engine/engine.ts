@@ -115,7 +115,9 @@ export class Engine {
       throw new TypeError('workerFile must be a path or a file URL.');
     }
     this.pool = new WorkerPool({
-      threads: this.threads,
+      // With redis the chunks run in the queue's workers; one thread still runs the gradients
+      // setup (the exact references and the pilot run on the coordinator).
+      threads: Math.max(1, this.threads),
       workerFile: o.workerFile as string | URL | undefined,
       resourceLimits: o.resourceLimits as EngineOptions['resourceLimits'],
     });
