@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gumbelToConcreteRows } from '../../src/kernels/relaxed-sample.js';
+import { gumbelToConcreteRows } from '../../dist/src/kernels/relaxed-sample.js';
 import { normalizeLogitRows } from '../../src/distributions/concrete-params.js';
 import { flat, loadGolden } from '../helpers/golden.js';
 

@@ -15,7 +15,8 @@ import { POWER_SUMS } from '../moment-sums.js';
 export const WASM_BLOCK_DOUBLES = 4096;
 
 let arena: Arena | null = null;
-function threadArena(): Arena {
+/** @returns this thread's kernel memory allocator (each user resets it and lays out its buffers afresh). */
+export function threadArena(): Arena {
   arena ??= new Arena(kernelExports());
   return arena;
 }

@@ -55,6 +55,18 @@ export interface KernelExports {
     scratch: number,
     out: number,
   ): void;
+  mtFillGumbel(st: number, out: number, n: number): void;
+  concreteFromGumbel(
+    n: number,
+    K: number,
+    b0: number,
+    B: number,
+    logits: number,
+    tau: number,
+    x: number,
+    y: number,
+  ): void;
+  stdlibArray(which: number, p: number, n: number): void;
   expArray(p: number, n: number): void;
   logArray(p: number, n: number): void;
 }

@@ -137,3 +137,5 @@ export function logArray(p: usize, n: i32): void {
   const end = <usize>n << 3;
   for (let o: usize = 0; o < end; o += 16) v128.store(p + o, logv(v128.load(p + o)));
 }
+
+export { mtFillGumbel, concreteFromGumbel, stdlibArray } from './mt-concrete';
