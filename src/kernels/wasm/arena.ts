@@ -6,6 +6,7 @@
  */
 import type { KernelExports } from './load.js';
 import { ZIGGURAT_DOUBLES, zigguratTables } from './ziggurat.js';
+import { LOG_ZIGGURAT_DOUBLES, logZigguratTables } from './log-ziggurat.js';
 
 const PAGE = 65536;
 
@@ -15,7 +16,7 @@ export class Arena {
   private top: number;
 
   /**
-   * Places the ziggurat tables at the bottom for good; tasks get the memory above them.
+   * Places the ziggurat tables (Exp(1) and log Exp(1)) at the bottom for good; tasks get the memory above them.
    *
    * @param k - the kernels whose memory this arena hands out (above their constant tables).
    */
@@ -24,6 +25,9 @@ export class Arena {
     const zig = this.alloc(ZIGGURAT_DOUBLES * 8);
     this.f64(zig, ZIGGURAT_DOUBLES).set(zigguratTables());
     k.setZigguratTables(zig);
+    const lzig = this.alloc(LOG_ZIGGURAT_DOUBLES * 8);
+    this.f64(lzig, LOG_ZIGGURAT_DOUBLES).set(logZigguratTables());
+    k.setLogZigguratTables(lzig);
     this.base = this.top;
   }
 

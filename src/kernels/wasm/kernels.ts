@@ -7,7 +7,7 @@
  */
 import { Arena } from './arena.js';
 import { kernelExports } from './load.js';
-import { COEF_DOUBLES, drawCoefficients, paddedWidth } from './draw-coefficients.js';
+import { COEF_DOUBLES, MODE_POWER, WEIGHT_ROWS, drawCoefficients, paddedWidth } from './draw-coefficients.js';
 import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../rng/chunk-stream.js';
 import { POWER_SUMS } from '../moment-sums.js';
 
@@ -39,6 +39,8 @@ export class WasmDraws {
   private readonly sums: number;
   private readonly rej: number;
   private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
+  /** Kernel flags: 2 (draw log E) unless every batch element has the POWER form. */
+  private readonly logDraws: number;
 
   /**
    * @param B - batch elements.
@@ -62,12 +64,16 @@ export class WasmDraws {
     this.a = a;
     this.st = a.alloc(STREAM_STATE_BYTES);
     this.coef = a.alloc(B * COEF_DOUBLES * 8);
-    this.wts = a.alloc(B * 2 * Kp * 8);
+    this.wts = a.alloc(B * WEIGHT_ROWS * Kp * 8);
     this.buf = a.alloc(this.rowsPerBlock * Kp * 8);
     this.rej = a.alloc(this.rowsPerBlock * Kp * 8);
     this.shift = shift === null ? 0 : a.alloc(B * Kp * 8);
     this.sums = shift === null ? 0 : a.alloc(B * POWER_SUMS * Kp * 8);
-    drawCoefficients(B, K, logits, temperature, a.f64(this.coef, B * COEF_DOUBLES), a.f64(this.wts, B * 2 * Kp));
+    const coef = a.f64(this.coef, B * COEF_DOUBLES);
+    drawCoefficients(B, K, logits, temperature, coef, a.f64(this.wts, B * WEIGHT_ROWS * Kp));
+    let allPower = true;
+    for (let b = 0; b < B; b++) allPower &&= coef[b * COEF_DOUBLES] === MODE_POWER;
+    this.logDraws = allPower ? 0 : 2;
     if (shift !== null) {
       const sv = a.f64(this.shift, B * Kp);
       for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) sv[b * Kp + k] = shift[b * K + k];
@@ -95,7 +101,8 @@ export class WasmDraws {
    * @returns a view of the rows (valid until the next call).
    */
   draw(n: number, b0: number, logSpace: boolean): Float64Array {
-    this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, logSpace ? 1 : 0, this.rej);
+    const flags = logSpace ? 3 : this.logDraws;
+    this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, flags, this.rej);
     return this.a.f64(this.buf, n * this.Kp);
   }
 
@@ -118,6 +125,7 @@ export class WasmDraws {
       this.shift,
       this.sums,
       this.buf,
+      this.logDraws,
       this.rej,
     );
     return this.a.f64(this.buf, n * this.Kp);
@@ -204,13 +212,14 @@ export function wasmLogProbRows(
 }
 
 /**
- * Element-wise exp or log through the kernels (for accuracy tests over the whole range).
+ * Element-wise exp, log, or the draw kernels' 2^t (t <= 0), through the kernels (for accuracy
+ * tests over the whole range).
  *
  * @param which - the function.
  * @param xs - inputs.
  * @returns outputs.
  */
-export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64Array {
+export function wasmElementwise(which: 'exp' | 'log' | 'exp2-nonpositive', xs: Float64Array): Float64Array {
   const a = threadArena();
   a.reset();
   const n = xs.length + (xs.length & 1);
@@ -219,7 +228,8 @@ export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64
   v.fill(1);
   v.set(xs);
   if (which === 'exp') a.k.expArray(p, n);
-  else a.k.logArray(p, n);
+  else if (which === 'log') a.k.logArray(p, n);
+  else a.k.exp2NonPositiveArray(p, n);
   return a.f64(p, xs.length).slice();
 }
 

@@ -12,7 +12,9 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   setZigguratTables(p: number): void;
+  setLogZigguratTables(p: number): void;
   fillExponential(st: number, out: number, pairs: number, rej: number): void;
+  fillLogExponential(st: number, out: number, pairs: number, rej: number): void;
   fillUniform(st: number, out: number, pairs: number): void;
   sampleRows(
     st: number,
@@ -23,7 +25,7 @@ export interface KernelExports {
     coef: number,
     wts: number,
     out: number,
-    logSpace: number,
+    flags: number,
     rej: number,
   ): void;
   momentRows(
@@ -37,6 +39,7 @@ export interface KernelExports {
     shift: number,
     sums: number,
     buf: number,
+    flags: number,
     rej: number,
   ): void;
   accumulatePowers(n: number, Kp: number, b0: number, B: number, shift: number, sums: number, buf: number): void;
@@ -67,6 +70,7 @@ export interface KernelExports {
     y: number,
   ): void;
   stdlibArray(which: number, p: number, n: number): void;
+  exp2NonPositiveArray(p: number, n: number): void;
   expArray(p: number, n: number): void;
   logArray(p: number, n: number): void;
 }
