@@ -15,10 +15,10 @@
 import { threadId } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { makeJobViews, runChunk } from '../src/engine/chunk-runners.js';
-import { gradientChunk } from '../src/engine/gradient-chunks.js';
-import { loadObjective } from '../src/engine/objective-loader.js';
-import type { ChunkResult, JobDescriptor, Task } from '../src/engine/layout.js';
+import { makeJobViews, runChunk } from '../src/chunks/chunk-runners.js';
+import { gradientChunk } from '../src/chunks/gradient-chunks.js';
+import { loadObjective } from '../src/chunks/objective-loader.js';
+import type { ChunkResult, JobDescriptor, Task } from '../src/chunks/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
 
 /** The objective of the most recent gradients job (its chunks arrive back to back). */

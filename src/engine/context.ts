@@ -8,7 +8,13 @@ import { randomInt } from 'node:crypto';
 import { AbortError } from '../errors.js';
 import { memoryBudget } from './budget.js';
 import type { ChunkOrder } from './chunk-order.js';
-import { type GradientJob, type JobDescriptor, extraOffset, kControlLength, temperatureOffset } from './layout.js';
+import {
+  type GradientJob,
+  type JobDescriptor,
+  extraOffset,
+  kControlLength,
+  temperatureOffset,
+} from '../chunks/layout.js';
 import { formatBytes, optionalFunction, optionalSignal, positiveInteger } from './options.js';
 import type { WorkerPool } from './pool.js';
 import type { Progress } from './scheduler.js';

@@ -18,9 +18,9 @@ import {
 import type { Objective } from '../kernels/objectives.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
-import type { ObjectiveDescriptor } from './layout.js';
-import { loadObjective, moduleUrl } from './objective-loader.js';
-import { softmaxInto } from './gradient-chunks.js';
+import type { ObjectiveDescriptor } from '../chunks/layout.js';
+import { loadObjective, moduleUrl } from '../chunks/objective-loader.js';
+import { softmaxInto } from '../kernels/softmax.js';
 
 /** How long a user objective module may take to load in the pre-flight check. */
 export const MODULE_LOAD_TIMEOUT_MS = 10_000;

@@ -24,9 +24,9 @@ import {
   streamBaseOf,
 } from './gradient-study.js';
 import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
-import { type ObjectiveDescriptor, gradientSumsPerElement } from './layout.js';
+import { type ObjectiveDescriptor, gradientSumsPerElement } from '../chunks/layout.js';
 import { longJobOptions } from './long-job-options.js';
-import { moduleHash } from './objective-loader.js';
+import { moduleHash } from '../chunks/objective-loader.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { type ResumablePart, runResumable } from './resumable.js';
 import { distributionFields } from './dist-params.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { WorkerLoadError } from '../errors.js';
-import type { ChunkResult, Task } from './layout.js';
+import type { ChunkResult, Task } from '../chunks/layout.js';
 
 /** Where the compiled worker lives relative to this compiled module (dist/src/engine -> dist/workers). */
 const DEFAULT_WORKER = new URL('../../workers/worker.js', import.meta.url);

@@ -9,7 +9,7 @@
 import { StateFileError } from '../errors.js';
 import { chunkSequence, listSequence, type ChunkOrder } from './chunk-order.js';
 import { type JobParams, type JobState, describeDifferences, hashParams } from './job-state.js';
-import type { ChunkResult, JobDescriptor } from './layout.js';
+import type { ChunkResult, JobDescriptor } from '../chunks/layout.js';
 import { RangeSet } from './range-set.js';
 import { runChunks, type Progress } from './scheduler.js';
 import { type Shard, shardRange } from './shards.js';

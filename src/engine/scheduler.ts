@@ -10,7 +10,7 @@
 import { AbortError, ChunkError } from '../errors.js';
 import type { WorkerPool } from './pool.js';
 import type { ChunkSequence } from './chunk-order.js';
-import { type ChunkResult, type JobDescriptor, kStopFlag } from './layout.js';
+import { type ChunkResult, type JobDescriptor, kStopFlag } from '../chunks/layout.js';
 
 /** Progress of a running job. */
 export interface Progress {

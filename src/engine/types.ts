@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { ChunkOrder } from './chunk-order.js';
-import type { ObjectiveDescriptor } from './layout.js';
+import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import type { Progress } from './scheduler.js';
 import type { JobState } from './job-state.js';
 import type { Shard } from './shards.js';

@@ -47,7 +47,7 @@ export interface EstimatorSummary {
  * @param K - components.
  * @param n - estimates.
  * @param groups - independent groups (n / estimates per group).
- * @param sums - the `6K + 2` sums of one batch element (layout in `gradient-chunks.ts`), rounded.
+ * @param sums - the `6K + 2` sums of one batch element (layout in `chunks/gradient-chunks.ts`), rounded.
  * @param shift - the K shifts.
  * @param exact - the K components of the exact gradient the bias is measured against.
  * @returns the summary.

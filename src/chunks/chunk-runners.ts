@@ -8,6 +8,7 @@
  */
 import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
+import { drawRowBlocks } from './draw-blocks.js';
 import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
 
 /**
@@ -90,19 +91,15 @@ function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
   const { B, K, seed, covariance } = v.job;
   const [first, end] = chunkRange(v.job, chunk);
   const sums = new Float64Array(B * POWER_SUMS * K + (covariance ? B * K * K : 0));
-  const cross = sums.subarray(B * POWER_SUMS * K);
   const draws = new WasmDraws(B, K, v.logits, v.temperature, v.extra);
   draws.start(seed, chunk);
-  const totalRows = (end - first) * B;
-  let rowStart = first * B;
-  for (let done = 0; done < totalRows;) {
-    if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
-    const n = Math.min(draws.rowsPerBlock, totalRows - done);
-    const y = draws.drawMoments(n, rowStart % B);
-    if (covariance) accumulateCrossSums(n, K, rowStart, B, y, 0, draws.Kp, v.extra, v.scratch, cross);
-    done += n;
-    rowStart += n;
-  }
+  const cross = sums.subarray(B * POWER_SUMS * K);
+  const addCross = covariance
+    ? (y: Float64Array, n: number, rowStart: number): void =>
+        accumulateCrossSums(n, K, rowStart, B, y, 0, draws.Kp, v.extra, v.scratch, cross)
+    : null;
+  if (!drawRowBlocks(draws, first * B, (end - first) * B, 'moments', v.control, addCross))
+    return result(threadId, true);
   draws.readSums(sums);
   return result(threadId, false, sums);
 }
@@ -113,18 +110,14 @@ function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult 
   const [first, end] = chunkRange(v.job, chunk);
   const draws = new WasmDraws(B, K, v.logits, v.temperature, null);
   draws.start(seed, chunk);
-  const totalRows = (end - first) * B;
-  let rowStart = first * B;
-  for (let done = 0; done < totalRows;) {
-    if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
-    const n = Math.min(draws.rowsPerBlock, totalRows - done);
-    const y = draws.draw(n, rowStart % B, logSpace);
+  const Kp = draws.Kp;
+  const write = (y: Float64Array, n: number, rowStart: number): void => {
     const o = rowStart * K;
-    if (draws.Kp === K) out.set(y, o);
-    else for (let r = 0; r < n; r++) out.set(y.subarray(r * draws.Kp, r * draws.Kp + K), o + r * K);
-    done += n;
-    rowStart += n;
-  }
+    if (Kp === K) out.set(y, o);
+    else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
+  };
+  const mode = logSpace ? 'log-simplex' : 'simplex';
+  if (!drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write)) return result(threadId, true);
   return result(threadId, false);
 }
 

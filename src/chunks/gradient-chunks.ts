@@ -22,6 +22,7 @@ import {
   uniformsPerGroup,
 } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
+import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import { type JobViews, chunkRange } from './chunk-runners.js';
 import { type ChunkResult, gradientSumsPerElement, kStopFlag } from './layout.js';
@@ -119,19 +120,4 @@ export function accumulateEstimates(
       sums[g2 + k] += dg * dg;
     }
   }
-}
-
-/**
- * @param logits - K logits.
- * @param out - K probabilities, softmax(logits).
- */
-export function softmaxInto(logits: Float64Array, out: Float64Array): void {
-  let m = -Infinity;
-  for (let k = 0; k < logits.length; k++) if (logits[k] > m) m = logits[k];
-  let s = 0;
-  for (let k = 0; k < logits.length; k++) {
-    out[k] = Math.exp(logits[k] - m);
-    s += out[k];
-  }
-  for (let k = 0; k < logits.length; k++) out[k] /= s;
 }
