@@ -18,6 +18,7 @@
  *   extra: moments   -> shift [B * K] (the per-component shift of the power sums)
  *          logProb   -> constants [B]  (lgamma(K) + (K - 1) log tau + sum l, per element)
  *          gradients -> shift [B * K] (of the gradient estimates)
+ *          sample with a fused log-density -> constants [B], as logProb
  * ```
  *
  * Job data that is large lives in its own SharedArrayBuffer: `output` (sample: `N * B * K`,
@@ -100,6 +101,16 @@ export interface JobDescriptor {
   readonly values: SharedArrayBuffer | null;
   /** sample / logProb: the output. */
   readonly output: SharedArrayBuffer | null;
+  /**
+   * sample: the units `[first, end)` the output holds (one block of a streamed job: unit u is at
+   * row `(u - first) * B` of the output), or null when it holds the whole job.
+   */
+  readonly window: readonly [number, number] | null;
+  /**
+   * sample: where the fused log-density of each row goes (indexed like the output's rows), or
+   * null. The params' extra block then holds the `B` density constants.
+   */
+  readonly logProbOutput: SharedArrayBuffer | null;
   /** gradients: estimator, group size, objective. */
   readonly gradient: GradientJob | null;
 }

@@ -32,6 +32,8 @@ export interface DescriptorData {
   validate?: boolean;
   values?: SharedArrayBuffer;
   output?: SharedArrayBuffer;
+  window?: readonly [number, number];
+  logProbOutput?: SharedArrayBuffer;
   gradient?: GradientJob;
 }
 
@@ -114,6 +116,8 @@ export function makeDescriptor(
     validate: x.validate ?? false,
     values: x.values ?? null,
     output: x.output ?? null,
+    window: x.window ?? null,
+    logProbOutput: x.logProbOutput ?? null,
     gradient: x.gradient ?? null,
   };
 }

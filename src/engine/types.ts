@@ -64,6 +64,53 @@ export interface SampleOptions extends JobOptions {
   seed?: number;
   /** Return log-simplex values `x` (with `exp(x)` the sample) instead of simplex values. */
   logSpace?: boolean;
+  /**
+   * Write into this tensor (shape `[...sample_shape, ...batch_shape, K]`) and return it. A tensor
+   * from `engine.empty(shape)` is written in place, so reusing it across calls costs no fresh
+   * pages; any other tensor costs a copy.
+   */
+  out?: Tensor;
+}
+
+/** Options of `engine.sampleChunks`. */
+export interface SampleChunksOptions extends JobOptions {
+  /** Seed of the job's streams (default: a random one); the same seed gives `engine.sample`'s bits. */
+  seed?: number;
+  /** Blocks of log-simplex values `x` instead of simplex values. */
+  logSpace?: boolean;
+  /** Draws per block (default: one chunk per thread, a few MiB). */
+  rows?: number;
+  /** Also yield each sample's log-density, computed in log space from the draw (finite at any temperature). */
+  logProb?: boolean;
+}
+
+/** One block of `engine.sampleChunks`. */
+export interface SampleBlock {
+  /** Index of the block's first draw along the flattened sample dimensions. */
+  offset: number;
+  /**
+   * `[rows, ...batch_shape, K]`, a view into a buffer the engine reuses: valid until the next
+   * block is requested (copy what must outlive it).
+   */
+  value: Tensor;
+  /** `[rows, ...batch_shape]` fused log-densities when `logProb` was asked (same validity), else null. */
+  logProb: Tensor | null;
+}
+
+/** Options of `engine.logProb`. */
+export interface LogProbOptions extends JobOptions {
+  /** Write into this tensor (the result's shape) and return it; see `SampleOptions.out`. */
+  out?: Tensor;
+  /** The values are log-simplex points x (as `sample` with `logSpace` gives): the density of exp(x), from x. */
+  logSpace?: boolean;
+}
+
+/** One block of `engine.logProbChunks`. */
+export interface LogProbBlock {
+  /** Index of the block's first row along the values' leading dimension. */
+  offset: number;
+  /** The block's log-densities, valid until the block after next is requested. */
+  value: Tensor;
 }
 
 /** A Monte Carlo estimate of the moments. */

@@ -41,6 +41,10 @@ export class WasmDraws {
   private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
   /** Kernel flags: 2 (draw log E) unless every batch element has the POWER form. */
   private readonly logDraws: number;
+  private readonly logits: Float64Array;
+  private readonly temperature: Float64Array;
+  /** Regions of the fused log-density (see {@link WasmDraws.enableLogProb}); 0 until enabled. */
+  private lp = { logits: 0, tau: 0, cst: 0, scratch: 0, x: 0, compact: 0, out: 0 };
 
   /**
    * @param B - batch elements.
@@ -58,6 +62,8 @@ export class WasmDraws {
   ) {
     const Kp = paddedWidth(K);
     this.Kp = Kp;
+    this.logits = logits;
+    this.temperature = temperature;
     this.rowsPerBlock = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
     const a = threadArena();
     a.reset();
@@ -104,6 +110,69 @@ export class WasmDraws {
     const flags = logSpace ? 3 : this.logDraws;
     this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, flags, this.rej);
     return this.a.f64(this.buf, n * this.Kp);
+  }
+
+  /**
+   * Prepares {@link WasmDraws.drawWithLogProb}: the log-density's parameters in kernel memory.
+   *
+   * @param constants - `B` density constants (`logProbConstants`).
+   */
+  enableLogProb(constants: Float64Array): void {
+    const { B, K, Kp, a } = this;
+    const rows = this.rowsPerBlock;
+    const lp = {
+      logits: a.alloc(B * Kp * 8),
+      tau: a.alloc(B * 8),
+      cst: a.alloc(B * 8),
+      scratch: a.alloc(Kp * 8),
+      x: a.alloc(rows * Kp * 8),
+      compact: Kp === K ? 0 : a.alloc(rows * K * 8),
+      out: a.alloc(rows * 8),
+    };
+    const lv = a.f64(lp.logits, B * Kp);
+    for (let b = 0; b < B; b++)
+      for (let k = 0; k < Kp; k++) lv[b * Kp + k] = k < K ? this.logits[b * K + k] : -Infinity;
+    a.f64(lp.tau, B).set(this.temperature.subarray(0, B));
+    a.f64(lp.cst, B).set(constants.subarray(0, B));
+    this.lp = lp;
+  }
+
+  /**
+   * {@link WasmDraws.draw}, plus the log-density of each row's sample computed in log space from
+   * its log-simplex point x (the fused log-density: finite at any temperature, even where a
+   * simplex entry underflowed to 0). The rows are the same bits `draw` gives.
+   *
+   * @param n - rows.
+   * @param b0 - batch element of the first row.
+   * @param logSpace - draw log-simplex values instead.
+   * @returns views of the rows (stride Kp) and of their `n` log-densities (valid until the next call).
+   */
+  drawWithLogProb(n: number, b0: number, logSpace: boolean): { y: Float64Array; logProb: Float64Array } {
+    const { a, K, Kp, lp } = this;
+    const flags = logSpace ? 3 : this.logDraws;
+    a.k.sampleRowsKeepLog(
+      this.st,
+      n,
+      Kp,
+      b0,
+      this.B,
+      this.coef,
+      this.wts,
+      this.buf,
+      flags,
+      this.rej,
+      logSpace ? 0 : lp.x,
+    );
+    let values = logSpace ? this.buf : lp.x;
+    if (Kp !== K) {
+      // The density kernel reads rows of K values: drop the padding lane.
+      const from = a.f64(values, n * Kp);
+      const to = a.f64(lp.compact, n * K);
+      for (let r = 0; r < n; r++) to.set(from.subarray(r * Kp, r * Kp + K), r * K);
+      values = lp.compact;
+    }
+    a.k.logProbRows(n, K, Kp, b0, this.B, lp.logits, lp.tau, lp.cst, values, 1, 1, lp.scratch, lp.out);
+    return { y: a.f64(this.buf, n * Kp), logProb: a.f64(lp.out, n) };
   }
 
   /**

@@ -28,6 +28,19 @@ export interface KernelExports {
     flags: number,
     rej: number,
   ): void;
+  sampleRowsKeepLog(
+    st: number,
+    n: number,
+    Kp: number,
+    b0: number,
+    B: number,
+    coef: number,
+    wts: number,
+    out: number,
+    flags: number,
+    rej: number,
+    xout: number,
+  ): void;
   momentRows(
     st: number,
     n: number,

@@ -1,7 +1,7 @@
 // The engine's WebAssembly kernels. All pointers are byte offsets into this module's memory,
 // laid out by the JavaScript side (src/kernels/wasm/kernels.ts); nothing here allocates.
 
-import { expBelow710, expv, logAny, logv } from './math';
+import { expBelow710, expv, logAny, logPositive, logv } from './math';
 import { fillExponentialPairs, fillUniformPairs, setZigguratTables } from './xoshiro';
 import { fillLogExponentialPairs, setLogZigguratTables } from './log-exponential';
 
@@ -37,20 +37,41 @@ const LOG_DRAWS: i32 = 2;
 // flags: LOG_SPACE for log-simplex rows; LOG_DRAWS unless every batch element is POWER (it
 // must be set with LOG_SPACE).
 export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize): void {
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, 0);
+}
+
+// sampleRows that also writes each row's log-simplex point x (Kp wide) to xout, from the same
+// draws (for the fused log-density): with LOG_SPACE the rows are x already and xout is unused.
+export function sampleRowsKeepLog(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, xout);
+}
+
+// @ts-ignore: decorator
+@inline function drawRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
   // All draws of the block first (the generator's state stays in registers), then each row is
   // transformed in place while it is in L1.
   const logDraws = (flags & LOG_DRAWS) != 0;
   if (logDraws) fillLogExponentialPairs(st, out, (n * Kp) >> 1, rej);
   else fillExponentialPairs(st, out, (n * Kp) >> 1, rej);
   const rowBytes = <usize>Kp << 3;
+  const logSpace = (flags & LOG_SPACE) != 0;
   let b = b0;
   for (let r = 0; r < n; r++) {
     const row = out + <usize>r * rowBytes;
     const c = coef + <usize>b * COEF_BYTES;
     const a = wts + <usize>b * 3 * rowBytes;
-    if ((flags & LOG_SPACE) != 0) {
+    if (logSpace) {
       drawLogRow(Kp, c, a, row);
     } else {
+      if (xout != 0) {
+        // log E of the row's draws (they are E when the block drew Exp(1)), then x.
+        const xr = xout + <usize>r * rowBytes;
+        for (let o: usize = 0; o < rowBytes; o += 16) {
+          const d = v128.load(row + o);
+          v128.store(xr + o, logDraws ? d : logPositive(d));
+        }
+        drawLogRow(Kp, c, a, xr);
+      }
       normalizeRow(Kp, row, drawWeights(Kp, c, a + 2 * rowBytes, a + rowBytes, row, logDraws));
     }
     if (++b == B) b = 0;
