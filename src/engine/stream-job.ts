@@ -39,7 +39,7 @@ export async function* runSampleChunks(
   const o = optionsObject(options, 'sampleChunks options');
   knownKeys(
     o,
-    ['seed', 'logSpace', 'rows', 'logProb', 'onProgress', 'signal', 'chunkSize', 'order'],
+    ['seed', 'logSpace', 'rows', 'start', 'logProb', 'onProgress', 'signal', 'chunkSize', 'order'],
     'sampleChunks options',
   );
   const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
@@ -50,6 +50,8 @@ export async function* runSampleChunks(
   const B = p.rowTemperature.length;
   const K = p.K;
   const N = numelOf(shapeN);
+  const start = o.start === undefined ? 0 : nonNegativeInteger(o.start, 'start');
+  if (start > N) throw new RangeError(`start must be at most the number of draws (${N}), but got ${start}.`);
   const chunkUnits = sampleChunkUnits(B, K, common.chunkSize);
   // Default: whole chunks, one per thread, so no chunk is split between blocks.
   const rows =
@@ -60,14 +62,14 @@ export async function* runSampleChunks(
     SAMPLE_RING * blockBytes,
     `a ring of ${SAMPLE_RING} blocks of ${rows} draws x ${B} batch elements x ${K} categories x 8 bytes`,
   );
-  if (N === 0) return;
+  if (N === start) return;
   const constants = withLogProb ? new Float64Array(B) : undefined;
   if (constants !== undefined) logProbConstants(B, K, p.rowLogits, p.rowTemperature, constants);
-  const ring = Array.from({ length: Math.min(SAMPLE_RING, Math.ceil(N / rows)) }, () => ({
+  const blocks = Math.ceil((N - start) / rows);
+  const ring = Array.from({ length: Math.min(SAMPLE_RING, blocks) }, () => ({
     out: new SharedArrayBuffer(rows * B * K * 8),
     lp: withLogProb ? new SharedArrayBuffer(rows * B * 8) : null,
   }));
-  const blocks = Math.ceil(N / rows);
   // Our own abort: the caller's signal, or the caller leaving the loop early.
   const stopper = new AbortController();
   const signal = common.signal === undefined ? stopper.signal : AbortSignal.any([common.signal, stopper.signal]);
@@ -79,11 +81,11 @@ export async function* runSampleChunks(
     let done = doneBlocks;
     for (const d of doneOf.values()) done += d;
     const secs = (performance.now() - t0) / 1000;
-    common.onProgress({ done, total: N, samplesPerSecond: secs > 0 ? done / secs : 0 });
+    common.onProgress({ done: start + done, total: N, samplesPerSecond: secs > 0 ? done / secs : 0 });
   };
   const inFlight = new Map<number, Promise<void>>();
   const dispatch = (j: number): void => {
-    const w0 = j * rows;
+    const w0 = start + j * rows;
     const w1 = Math.min(N, w0 + rows);
     const slot = ring[j % ring.length];
     const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
@@ -123,7 +125,7 @@ export async function* runSampleChunks(
       await inFlight.get(j);
       inFlight.delete(j);
       doneOf.delete(j);
-      const w0 = j * rows;
+      const w0 = start + j * rows;
       const m = Math.min(N, w0 + rows) - w0;
       doneBlocks += m;
       progress();

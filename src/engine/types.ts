@@ -80,6 +80,8 @@ export interface SampleChunksOptions extends JobOptions {
   logSpace?: boolean;
   /** Draws per block (default: one chunk per thread, a few MiB). */
   rows?: number;
+  /** The first draw to produce (default 0): blocks start there, e.g. to resume a stream. */
+  start?: number;
   /** Also yield each sample's log-density, computed in log space from the draw (finite at any temperature). */
   logProb?: boolean;
 }
