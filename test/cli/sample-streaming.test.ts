@@ -199,3 +199,95 @@ describe('sample beyond the memory budget', () => {
     expect(entries(dir)).toEqual([]);
   });
 });
+
+describe('sample --checkpoint', () => {
+  async function killedThenResumed(format: 'npy' | 'csv', args: string[], samples: number) {
+    const clean = folder();
+    const dir = folder();
+    const out = `s.${format}`;
+    const full = ['sample', ...args, '--samples', String(samples), '--seed', '21', '--out', out, '--quiet'];
+    const a = await relaxedMc(full, clean);
+    expect(a.code).toBe(0);
+    const withCk = [...full, '--checkpoint', 'ck.json'];
+    // Start, wait until the checkpoint records some blocks (not all), then kill -9.
+    const { spawn } = await import('node:child_process');
+    const { MAIN } = await import('./helpers.js');
+    const child = spawn(process.execPath, [MAIN, ...withCk], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
+    let done = 0;
+    for (let i = 0; i < 3000 && done === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      try {
+        done = JSON.parse(readFileSync(join(dir, 'ck.json'), 'utf8')).done;
+      } catch {
+        // not written yet, or being replaced
+      }
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(samples);
+    expect(entries(dir)).toContain(`${out}.partial`);
+    expect(entries(dir)).not.toContain(out);
+    const b = await relaxedMc(withCk, dir);
+    expect(b.stderr).toBe('');
+    expect(b.code).toBe(0);
+    expect(readFileSync(join(dir, out)).equals(readFileSync(join(clean, out)))).toBe(true);
+    expect(entries(dir)).toEqual(['ck.json', out]);
+    // A rerun of the finished job has nothing to do.
+    const c = await relaxedMc(
+      withCk.filter((x) => x !== '--quiet'),
+      dir,
+    );
+    expect(c.code).toBe(0);
+    expect(c.stderr).toMatch(/is complete/);
+  }
+
+  it('killed with kill -9 halfway and resumed: .npy with the bytes of an uninterrupted run', async () => {
+    await killedThenResumed(
+      'npy',
+      ['--temperature', '0.37', '--logits', '0.5,0,-0.5,1', '--block-rows', '20000'],
+      400_000,
+    );
+  });
+
+  it('killed with kill -9 halfway and resumed: CSV truncated to its fsynced length and appended, same bytes', async () => {
+    await killedThenResumed('csv', ['--temperature', '0.5', '--probs', '0.2,0.3,0.5', '--block-rows', '5000'], 100_000);
+  });
+
+  it('a checkpoint of another stream version is refused, naming both versions', async () => {
+    const dir = folder();
+    const args = [
+      'sample',
+      '--temperature',
+      '0.5',
+      '--probs',
+      '0.5,0.5',
+      '--samples',
+      '1000',
+      '--seed',
+      '1',
+      '--out',
+      'a.npy',
+      '--checkpoint',
+      'ck.json',
+      '--quiet',
+    ];
+    expect((await relaxedMc(args, dir)).code).toBe(0);
+    const ck = JSON.parse(readFileSync(join(dir, 'ck.json'), 'utf8'));
+    const { checksum: _c, ...body } = ck;
+    void _c;
+    body.generator = 'xoshiro256plus-x2+spare/philox4x32-10-seeded/ziggurat-exp/v2';
+    const { createHash } = await import('node:crypto');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      join(dir, 'ck.json'),
+      JSON.stringify({ ...body, checksum: createHash('sha256').update(JSON.stringify(body)).digest('hex') }),
+    );
+    const r = await relaxedMc(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /stream version xoshiro256plus-x2\+spare\/philox4x32-10-seeded\/ziggurat-exp\/v2, but this version of relaxed-mc draws with .*\/v3/,
+    );
+  });
+});

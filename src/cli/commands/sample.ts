@@ -12,6 +12,8 @@ import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { asUsage } from '../run-moments.js';
 import { UsageError } from '../errors.js';
+import { AbortError } from '../../index.js';
+import { CheckpointedOutputs, readSampleCheckpoint, type SampleParams } from '../sample-checkpoint.js';
 import { resolve } from 'node:path';
 import { arrayFormatOf } from '../tensor-io.js';
 import { BlockWriter, checkFreeSpace, npyBytes } from '../array-stream.js';
@@ -29,6 +31,10 @@ export interface SampleFlags extends SharedFlags {
   logProb?: string;
   /** Memory budget of the engine's buffers, in bytes. */
   maxBytes?: number;
+  /** Checkpoint file: resume an interrupted run (see sample-checkpoint.ts). */
+  checkpoint?: string;
+  /** Draws per block (default: the engine's, one chunk per thread). */
+  blockRows?: number;
 }
 
 /** The `sample` subcommand. */
@@ -57,6 +63,18 @@ export const sample: CommandSpec<SampleFlags> = {
       ).argParser((p: string) => (arrayFormatOf(p, '--log-prob'), p)),
     );
     cmd.addOption(
+      new Option('--block-rows <n>', "draws per written block (default: the engine's, a few MiB)").argParser(
+        countParser('--block-rows', 1, '65536'),
+      ),
+    );
+    cmd.addOption(
+      new Option(
+        '--checkpoint <file>',
+        'write the output to NAME.partial, record progress in this file after each block, and resume from it when ' +
+          'it exists (the seed too); NAME appears when the run completes',
+      ),
+    );
+    cmd.addOption(
       new Option(
         '--max-bytes <n>',
         'memory budget of the sample buffers in bytes (default: half the free memory); the file may be any size',
@@ -70,8 +88,10 @@ export const sample: CommandSpec<SampleFlags> = {
   },
   async run(flags, ctx) {
     const { dist } = buildDistribution(flags);
+    const saved = flags.checkpoint === undefined ? null : readSampleCheckpoint(flags.checkpoint);
     // The engine would pick a random seed too, but would not say which: pick it here to report it.
-    const seed = flags.seed ?? randomInt(0, 2 ** 48 - 1);
+    // A rerun of a checkpointed command without --seed takes the checkpoint's.
+    const seed = flags.seed ?? saved?.params.seed ?? randomInt(0, 2 ** 48 - 1);
     const K = dist.event_shape[0];
     const batch = dist.batch_shape;
     const shape = [flags.samples, ...batch, K];
@@ -79,63 +99,116 @@ export const sample: CommandSpec<SampleFlags> = {
     if (flags.logProb !== undefined && resolve(flags.logProb) === resolve(flags.out)) {
       throw new UsageError(`--log-prob ${flags.logProb}: must be another file than --out.`);
     }
+    const name = flags.logSpace ? 'x' : 'y';
+    const columns = Array.from({ length: K }, (_, k) => `${name}${k}`);
+    const params: SampleParams = {
+      logits: Array.from(dist._params.rowLogits),
+      temperature: Array.from(dist._params.rowTemperature),
+      batchShape: [...batch],
+      K,
+      seed,
+      samples: flags.samples,
+      logSpace: flags.logSpace ?? false,
+      out: resolve(flags.out),
+      logProb: flags.logProb === undefined ? null : resolve(flags.logProb),
+    };
+    if (flags.checkpoint !== undefined && CheckpointedOutputs.finished(flags.checkpoint, params)) {
+      if (!flags.quiet)
+        ctx.stderr.write(`sample: ${flags.out} is complete (checkpoint ${flags.checkpoint}); nothing to do.\n`);
+      return;
+    }
     // The sizes are known (for .npy exactly; CSV text is at least 2 bytes per value): check the
     // disk before any work.
     const need = (path: string, s: number[]) =>
       arrayFormatOf(path, '--out') === 'npy' ? npyBytes(s) : 2 * s.reduce((a, b) => a * b, 1);
-    await checkFreeSpace(
-      flags.out,
-      need(flags.out, shape) + (flags.logProb === undefined ? 0 : need(flags.logProb, lpShape)),
-      '--out',
-    );
-    const out = await AtomicFile.create(flags.out, '--out');
-    const lpOut =
-      flags.logProb === undefined
-        ? null
-        : await AtomicFile.create(flags.logProb, '--log-prob').catch(async (e) => {
-            await out.discard();
-            throw e;
-          });
+    if (saved === null) {
+      await checkFreeSpace(
+        flags.out,
+        need(flags.out, shape) + (flags.logProb === undefined ? 0 : need(flags.logProb, lpShape)),
+        '--out',
+      );
+    }
     const engine = new Engine({ threads: flags.threads, maxBytes: flags.maxBytes });
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
+    const outputs = [{ path: flags.out, shape, columns }];
+    if (flags.logProb !== undefined) outputs.push({ path: flags.logProb, shape: lpShape, columns: ['log_prob'] });
+    const sink =
+      flags.checkpoint === undefined
+        ? await AtomicSink.open(outputs)
+        : await CheckpointedOutputs.open(flags.checkpoint, params, outputs);
     try {
-      const name = flags.logSpace ? 'x' : 'y';
-      const values = await BlockWriter.start(
-        out,
-        shape,
-        Array.from({ length: K }, (_, k) => `${name}${k}`),
-      );
-      const densities = lpOut === null ? null : await BlockWriter.start(lpOut, lpShape, ['log_prob']);
+      const start = sink.done;
       const blocks = engine.sampleChunks(dist, [flags.samples], {
         seed,
+        start,
+        rows: flags.blockRows,
         logSpace: flags.logSpace ?? false,
-        logProb: lpOut !== null,
+        logProb: flags.logProb !== undefined,
         onProgress: (p) => bar.update(p),
         signal: ctx.signal,
       });
       try {
         // Each block is written before the next is asked for (it lives in a reused buffer).
         for await (const b of blocks) {
-          await values.write(b.value.data);
-          if (densities !== null) await densities.write(b.logProb!.data);
+          await sink.write(0, b.offset, b.value.data);
+          if (b.logProb !== null) await sink.write(1, b.offset, b.logProb.data);
+          await sink.save(b.offset + b.value.shape[0]);
         }
       } catch (err) {
         throw asUsage(err, '--samples');
       }
       bar.stop();
-      await out.commit(ctx.signal);
-      if (lpOut !== null) await lpOut.commit(ctx.signal);
+      if (ctx.signal.aborted) throw new AbortError('sample was interrupted.');
+      await sink.finish(flags.samples);
       if (!flags.quiet) {
         ctx.stderr.write(
           `sample: wrote ${flags.out}, shape [${shape.join(', ')}]` +
-            `${lpOut === null ? '' : ` and ${flags.logProb}, shape [${lpShape.join(', ')}]`}, seed ${seed}\n`,
+            `${flags.logProb === undefined ? '' : ` and ${flags.logProb}, shape [${lpShape.join(', ')}]`}, seed ${seed}\n`,
         );
       }
     } finally {
       bar.stop();
       await engine.close();
-      await out.discard();
-      await lpOut?.discard();
+      await sink.close();
     }
   },
 };
+
+/** Outputs without a checkpoint: temporary files, renamed at the end, removed on failure or signal. */
+class AtomicSink {
+  readonly done = 0;
+  private constructor(
+    private readonly files: AtomicFile[],
+    private readonly writers: BlockWriter[],
+  ) {}
+
+  static async open(outputs: { path: string; shape: number[]; columns: string[] }[]): Promise<AtomicSink> {
+    const files: AtomicFile[] = [];
+    const writers: BlockWriter[] = [];
+    try {
+      for (const [i, o] of outputs.entries()) {
+        const f = await AtomicFile.create(o.path, i === 0 ? '--out' : '--log-prob');
+        files.push(f);
+        writers.push(await BlockWriter.start(f, o.shape, o.columns));
+      }
+    } catch (err) {
+      for (const f of files) await f.discard();
+      throw err;
+    }
+    return new AtomicSink(files, writers);
+  }
+
+  async write(i: number, _first: number, data: Float64Array): Promise<void> {
+    await this.writers[i].write(data);
+  }
+
+  async save(_done: number): Promise<void> {}
+
+  async finish(_total: number): Promise<void> {
+    for (const f of this.files) await f.commit();
+  }
+
+  async close(): Promise<void> {
+    for (const f of this.files) await f.discard();
+  }
+}
