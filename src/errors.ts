@@ -30,6 +30,28 @@ export class ValueError extends Error {
 }
 
 /**
+ * An operation failed at run time for a reason PyTorch reports as `RuntimeError`: a backward
+ * pass that needs a `gradient`, a graph already freed, shapes that cannot be combined.
+ *
+ * @example
+ * ```ts
+ * import { torch, RuntimeError } from 'relaxed-mc';
+ * try {
+ *   torch.ones([2], { requires_grad: true }).mul(2).backward();
+ * } catch (err) {
+ *   console.log(err instanceof RuntimeError); // true
+ * }
+ * ```
+ */
+export class RuntimeError extends Error {
+  /** @param message - says what failed and why. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+  }
+}
+
+/**
  * The operation exists in the PyTorch API but has no implementation here (nor in PyTorch).
  */
 export class NotImplementedError extends Error {
@@ -100,5 +122,37 @@ export class StateFileError extends Error {
   ) {
     super(message);
     this.name = 'StateFileError';
+  }
+}
+
+/**
+ * A user objective returned a non-finite value or gradient. The message names the point `z`
+ * (every coordinate, or the first 10 and the count) so that the case can be reproduced.
+ *
+ * @example
+ * ```ts
+ * import { ObjectiveError } from 'relaxed-mc';
+ * const err = new ObjectiveError('grad', Float64Array.of(1, 0), NaN, 'my-objective.mjs');
+ * err.message; // "my-objective.mjs: grad(z, out) wrote NaN at z = [1, 0] (z[0] ...)"
+ * ```
+ */
+export class ObjectiveError extends Error {
+  /** The point, copied. */
+  readonly point: number[];
+  /**
+   * @param what - `'f'` (the value) or `'grad'` (a partial derivative).
+   * @param z - the point where it happened.
+   * @param got - the non-finite result (for `grad`, the first bad entry).
+   * @param name - how to name the objective.
+   * @param index - for `grad`, the index of the first non-finite entry.
+   */
+  constructor(what: 'f' | 'grad', z: ArrayLike<number>, got: unknown, name: string, index = -1) {
+    const point = Array.from(z);
+    const shown =
+      point.length <= 10 ? point.join(', ') : `${point.slice(0, 10).join(', ')}, ... (${point.length} in all)`;
+    const result = what === 'f' ? `f(z) returned ${String(got)}` : `grad(z, out) wrote out[${index}] = ${String(got)}`;
+    super(`${name}: ${result} at z = [${shown}]; an objective must be finite wherever it is evaluated.`);
+    this.name = 'ObjectiveError';
+    this.point = point;
   }
 }

@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 export * as torch from './torch.js';
-export { ValueError, NotImplementedError, AbortError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError } from './errors.js';
+export { ValueError, NotImplementedError, AbortError, RuntimeError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, ObjectiveError } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
@@ -24,6 +24,7 @@ export type {
   LongJobOptions,
   MomentsOptions,
   SampleOptions,
+  LogProbOptions,
   MomentsEstimate,
   ChunkOrder,
   Progress,

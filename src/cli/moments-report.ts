@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 import type { MomentsEstimate, torch } from '../index.js';
+import { EXACT_MOMENT_ACCURACY } from '../stats/exact-moments.js';
 import { csvTable } from './csv.js';
+import type { ExactValues } from './run-exact.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { formatTable, fixed, signed } from './table.js';
 import { compact } from './progress.js';
@@ -16,6 +18,47 @@ export interface MomentsReport {
   dist: torch.distributions.RelaxedOneHotCategorical;
   /** The engine's estimate. */
   est: MomentsEstimate;
+  /** `false` (`--no-exact`): no exact moments, no z-scores. Default `true`. */
+  exact?: boolean;
+  /** The exact moments when already computed (off the main thread); else the distribution's getters. */
+  exactValues?: ExactValues;
+}
+
+/**
+ * A z-score, or why there is none: `null` where it would mean nothing (see {@link zScore}),
+ * `'const'` where the exact variance is 0 and the Monte Carlo value equals the constant,
+ * `'differs'` where it does not.
+ */
+export type ZCell = number | null | 'const' | 'differs';
+
+/**
+ * The z-score `(mc - exact) / se`, only where it means something.
+ *
+ * A z-score compares the Monte Carlo error with its standard error, so it needs the reference
+ * to be much more accurate than that: it is given only when the reference's error bound
+ * ({@link EXACT_MOMENT_ACCURACY}) is below `0.1 * se`, and every input is finite. Where the exact
+ * variance of the coordinate is 0 (probability 0, K = 1, or a variance below the double range),
+ * the coordinate is a constant: the cell says so, and flags a Monte Carlo value further than the
+ * error bound from the exact one.
+ *
+ * @param mc - the Monte Carlo value.
+ * @param exact - the exact value.
+ * @param se - the standard error of `mc`.
+ * @param exactVariance - the exact variance of the coordinate.
+ * @returns the cell.
+ *
+ * @example
+ * ```ts
+ * zScore(0.61, 0.6, 0.01, 0.2); // 1.0000000000000009
+ * zScore(0, 0, 0, 0); // 'const'
+ * zScore(0.5, 0.5, 1e-16, 0.25); // null (the reference is not that accurate)
+ * ```
+ */
+export function zScore(mc: number, exact: number, se: number, exactVariance: number): ZCell {
+  if (!Number.isFinite(mc) || !Number.isFinite(exact)) return null;
+  if (exactVariance === 0) return Math.abs(mc - exact) <= EXACT_MOMENT_ACCURACY ? 'const' : 'differs';
+  if (!Number.isFinite(se) || !(EXACT_MOMENT_ACCURACY < 0.1 * se)) return null;
+  return (mc - exact) / se;
 }
 
 interface Columns {
@@ -24,18 +67,30 @@ interface Columns {
   temperature: Float64Array;
   probs: Float64Array;
   logits: Float64Array;
-  exactMean: torch.Tensor;
-  exactVariance: torch.Tensor;
-  zMean: Float64Array;
-  zVariance: Float64Array;
+  /** null with `--no-exact`. */
+  exactMean: torch.Tensor | null;
+  exactVariance: torch.Tensor | null;
+  zMean: ZCell[];
+  zVariance: ZCell[];
 }
 
 /** Gathers per-row parameters and exact moments through the public API (cached by the distribution). */
 function columns(r: MomentsReport): Columns {
   const { dist, est } = r;
   const K = dist.event_shape[0];
-  const exactMean = dist.mean;
-  const exactVariance = dist.variance;
+  const withExact = r.exact !== false;
+  const exactMean = withExact ? (r.exactValues?.mean ?? dist.mean) : null;
+  const exactVariance = withExact ? (r.exactValues?.variance ?? dist.variance) : null;
+  const zMean: ZCell[] = [];
+  const zVariance: ZCell[] = [];
+  if (exactMean !== null && exactVariance !== null) {
+    const n = est.mean.numel();
+    for (let i = 0; i < n; i++) {
+      const v = exactVariance.data[i];
+      zMean.push(zScore(est.mean.data[i], exactMean.data[i], est.stderr.data[i], v));
+      zVariance.push(zScore(est.variance.data[i], v, est.varianceStderr.data[i], v));
+    }
+  }
   return {
     B: est.mean.numel() / K,
     K,
@@ -44,9 +99,50 @@ function columns(r: MomentsReport): Columns {
     logits: rowParams(dist, 'logits').data,
     exactMean,
     exactVariance,
-    zMean: est.mean.sub(exactMean).div(est.stderr).data,
-    zVariance: est.variance.sub(exactVariance).div(est.varianceStderr).data,
+    zMean,
+    zVariance,
   };
+}
+
+/** The exact covariance: precomputed, else the distribution's getter. */
+function exactCovariance(r: MomentsReport): torch.Tensor {
+  return r.exactValues?.covariance ?? r.dist.covariance;
+}
+
+/** A number for CSV: empty where it is not finite (a marked cell). */
+function csvNumber(x: number): number | string {
+  return Number.isFinite(x) ? x : '';
+}
+
+/** A z cell for CSV: the number, else empty. */
+function csvZ(z: ZCell | undefined): number | string {
+  return typeof z === 'number' ? csvNumber(z) : '';
+}
+
+/** A z cell for the table. */
+function tableZ(z: ZCell): string {
+  if (z === null) return 'n/a';
+  if (z === 'const') return 'const';
+  if (z === 'differs') return 'differs!';
+  return Number.isFinite(z) ? signed(z) : 'n/a';
+}
+
+/** A number for the table with `digits` decimals, `n/a` where it is not finite. */
+function cell(x: number, digits: number): string {
+  return Number.isFinite(x) ? fixed(x, digits) : 'n/a';
+}
+
+/**
+ * A parameter as given, short: the shortest round-trip form when it is short, else 6 significant
+ * digits (never a mangled exponent: 1e-300 stays `1e-300`).
+ *
+ * @param x - the number.
+ * @returns its text.
+ */
+export function shortNumber(x: number): string {
+  const plain = String(x);
+  if (plain.length <= 10) return plain;
+  return String(Number(x.toPrecision(6)));
 }
 
 /**
@@ -62,11 +158,14 @@ export function momentsJson(r: MomentsReport): string {
     stderr: est.stderr.tolist(),
     varianceStderr: est.varianceStderr.tolist(),
     ...(est.covariance ? { covariance: est.covariance.tolist() } : {}),
-    exact: {
-      mean: c.exactMean.tolist(),
-      variance: c.exactVariance.tolist(),
-      ...(est.covariance ? { covariance: dist.covariance.tolist() } : {}),
-    },
+    exact:
+      c.exactMean === null || c.exactVariance === null
+        ? null
+        : {
+            mean: c.exactMean.tolist(),
+            variance: c.exactVariance.tolist(),
+            ...(est.covariance ? { covariance: exactCovariance(r).tolist() } : {}),
+          },
     samples: est.samples,
     seed: est.seed,
     threads: est.threads,
@@ -88,10 +187,10 @@ export function momentsJson(r: MomentsReport): string {
  * @returns CSV text: a header, then one row per (batch index, category).
  */
 export function momentsCsv(r: MomentsReport): string {
-  const { dist, est } = r;
+  const { est } = r;
   const c = columns(r);
   const cov = est.covariance;
-  const exactCov = cov ? dist.covariance.data : null;
+  const exactCov = cov && c.exactMean !== null ? exactCovariance(r).data : null;
   const k = Array.from({ length: c.K }, (_, j) => j);
   const header = [
     'batch',
@@ -121,20 +220,20 @@ export function momentsCsv(r: MomentsReport): string {
         c.temperature[b],
         c.probs[i],
         c.logits[i],
-        est.mean.data[i],
-        est.stderr.data[i],
-        c.exactMean.data[i],
-        c.zMean[i],
-        est.variance.data[i],
-        est.varianceStderr.data[i],
-        c.exactVariance.data[i],
-        c.zVariance[i],
+        csvNumber(est.mean.data[i]),
+        csvNumber(est.stderr.data[i]),
+        c.exactMean === null ? '' : csvNumber(c.exactMean.data[i]),
+        csvZ(c.zMean[i]),
+        csvNumber(est.variance.data[i]),
+        csvNumber(est.varianceStderr.data[i]),
+        c.exactVariance === null ? '' : csvNumber(c.exactVariance.data[i]),
+        csvZ(c.zVariance[i]),
         est.samples,
         est.seed,
       ];
-      if (cov && exactCov) {
-        for (const m of k) row.push(cov.data[i * c.K + m]);
-        for (const m of k) row.push(exactCov[i * c.K + m]);
+      if (cov) {
+        for (const m of k) row.push(csvNumber(cov.data[i * c.K + m]));
+        for (const m of k) row.push(exactCov === null ? '' : csvNumber(exactCov[i * c.K + m]));
       }
       rows.push(row);
     }
@@ -159,17 +258,16 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   const batched = dist.batch_shape.length > 0;
   const dm = seDigits(est.stderr.data);
   const dv = seDigits(est.varianceStderr.data);
+  const withExact = c.exactMean !== null && c.exactVariance !== null;
   const head = [
     ...(batched && o.batchColumn ? ['batch'] : []),
     ...(batched ? ['temperature'] : []),
     'k',
     'p',
     'mean ± stderr',
-    'exact mean',
-    'z',
+    ...(withExact ? ['exact mean', 'z'] : []),
     'variance ± stderr',
-    'exact variance',
-    'z',
+    ...(withExact ? ['exact variance', 'z'] : []),
   ];
   const rows: string[][] = [];
   for (let b = 0; b < c.B; b++) {
@@ -178,21 +276,19 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
       const i = b * c.K + j;
       rows.push([
         ...(batched && o.batchColumn ? [j === 0 ? `[${unravel(b, dist.batch_shape).join(', ')}]` : ''] : []),
-        ...(batched ? [j === 0 ? String(c.temperature[b]) : ''] : []),
+        ...(batched ? [j === 0 ? shortNumber(c.temperature[b]) : ''] : []),
         String(j),
-        c.probs[i].toPrecision(4).replace(/\.?0+$/, ''),
-        `${fixed(est.mean.data[i], dm)} ± ${fixed(est.stderr.data[i], dm)}`,
-        fixed(c.exactMean.data[i], dm),
-        signed(c.zMean[i]),
-        `${fixed(est.variance.data[i], dv)} ± ${fixed(est.varianceStderr.data[i], dv)}`,
-        fixed(c.exactVariance.data[i], dv),
-        signed(c.zVariance[i]),
+        shortNumber(c.probs[i]),
+        `${cell(est.mean.data[i], dm)} ± ${cell(est.stderr.data[i], dm)}`,
+        ...(c.exactMean !== null ? [cell(c.exactMean.data[i], dm), tableZ(c.zMean[i])] : []),
+        `${cell(est.variance.data[i], dv)} ± ${cell(est.varianceStderr.data[i], dv)}`,
+        ...(c.exactVariance !== null ? [cell(c.exactVariance.data[i], dv), tableZ(c.zVariance[i])] : []),
       ]);
     }
   }
   const title = batched
     ? `RelaxedOneHotCategorical, batch shape [${dist.batch_shape.join(', ')}], K = ${c.K}`
-    : `RelaxedOneHotCategorical(temperature ${c.temperature[0]}, probs [${Array.from(c.probs, (p) => p.toPrecision(4).replace(/\.?0+$/, '')).join(', ')}])`;
+    : `RelaxedOneHotCategorical(temperature ${shortNumber(c.temperature[0])}, probs [${Array.from(c.probs, shortNumber).join(', ')}])`;
   const secs = est.elapsedMs / 1000;
   const draws = est.samples * c.B;
   const summary = [
@@ -209,17 +305,34 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
     formatTable(head, rows, { left: new Set(['batch']) }),
     '',
     ...(est.covariance ? [covarianceTable(r, c, dv), ''] : []),
-    'z = (Monte Carlo - exact) / stderr; |z| > 3 is rare (0.3% of rows) when the estimate is right.',
-    '',
+    ...(withExact ? [...zNotes(c), ''] : []),
     ...summary.map(([k, v]) => `${left(k)}${v}`),
     '',
   ].join('\n');
 }
 
+/** The legend of the z columns: the formula, and what each kind of marked cell means (when there is one). */
+function zNotes(c: Columns): string[] {
+  const cells = [...c.zMean, ...c.zVariance];
+  const notes = ['z = (Monte Carlo - exact) / stderr; |z| > 3 is rare (0.3% of rows) when the estimate is right.'];
+  if (cells.some((z) => z === null || (typeof z === 'number' && !Number.isFinite(z)))) {
+    notes.push(
+      `n/a: no z where a value is not finite or the exact value's error bound (${EXACT_MOMENT_ACCURACY}) is not below 0.1 x stderr.`,
+    );
+  }
+  if (cells.some((z) => z === 'const' || z === 'differs')) {
+    notes.push('const: the exact variance is 0, the coordinate is constant and the Monte Carlo value equals it.');
+  }
+  if (cells.some((z) => z === 'differs')) {
+    notes.push('differs!: the exact variance is 0 but the Monte Carlo value differs from the constant: a bug.');
+  }
+  return notes;
+}
+
 /** Monte Carlo covariance entries with the exact ones in parentheses, one block per batch element. */
 function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
   const cov = r.est.covariance as torch.Tensor;
-  const exact = r.dist.covariance.data;
+  const exact = c.exactMean === null ? null : exactCovariance(r).data;
   const batched = r.dist.batch_shape.length > 0;
   const head = [...(batched ? ['batch'] : []), 'covariance', ...Array.from({ length: c.K }, (_, m) => `k = ${m}`)];
   const rows: string[][] = [];
@@ -229,7 +342,9 @@ function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
       const cells: string[] = [];
       for (let m = 0; m < c.K; m++) {
         const i = (b * c.K + j) * c.K + m;
-        cells.push(`${fixed(cov.data[i], digits)} (${fixed(exact[i], digits)})`);
+        cells.push(
+          exact === null ? cell(cov.data[i], digits) : `${cell(cov.data[i], digits)} (${cell(exact[i], digits)})`,
+        );
       }
       rows.push([
         ...(batched ? [j === 0 ? `[${unravel(b, r.dist.batch_shape).join(', ')}]` : ''] : []),
@@ -238,7 +353,8 @@ function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
       ]);
     }
   }
-  return `${formatTable(head, rows, { left: new Set(['batch', 'covariance']) })}\n(Monte Carlo, exact in parentheses)`;
+  const legend = exact === null ? '(Monte Carlo)' : '(Monte Carlo, exact in parentheses)';
+  return `${formatTable(head, rows, { left: new Set(['batch', 'covariance']) })}\n${legend}`;
 }
 
 /** Decimals that show the smallest standard error with two significant digits: 6 at least, 10 at most. */

@@ -110,3 +110,14 @@ export function addRunFlags(cmd: Command): Command {
     )
     .addOption(new Option('--quiet', 'no progress on stderr'));
 }
+
+/**
+ * Adds `--no-exact` (estimate and sweep): skip the exact moments, so the report has no exact or
+ * z columns (JSON `exact: null`, empty CSV cells).
+ *
+ * @param cmd - the subcommand.
+ * @returns the subcommand.
+ */
+export function addExactFlag(cmd: Command): Command {
+  return cmd.addOption(new Option('--no-exact', 'skip the exact moments (no exact or z columns; JSON exact: null)'));
+}

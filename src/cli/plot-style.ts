@@ -43,6 +43,7 @@ export const FIGURE_CONFIG = {
   },
   legend: {
     labelLimit: 400,
+    titleLimit: 400,
     labelFont: FONT,
     labelFontSize: 11,
     titleFont: FONT,

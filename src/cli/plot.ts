@@ -17,7 +17,7 @@ import { FIGURE_CONFIG, OKABE_ITO, PANEL_H, PANEL_W, SHAPES, ticks125 } from './
 export interface SweepPoint {
   /** Temperature. */
   t: number;
-  /** Category index. */
+  /** Position of the category in {@link SweepFigure.categories}. */
   k: number;
   /** Mean. */
   mean: number;
@@ -31,8 +31,10 @@ export interface SweepPoint {
 
 /** What the figure shows. */
 export interface SweepFigure {
-  /** Legend label of each category, such as `k = 0 (p = 0.7)`. */
+  /** Legend label of each drawn category, such as `k = 0 (p = 0.7)`; points refer to them by position. */
   categories: string[];
+  /** Legend title (default `Category`), such as `Category (8 of 1000, most probable)`. */
+  categoryTitle?: string;
   /** The exact moments on a fine temperature grid. */
   exact: SweepPoint[];
   /** The Monte Carlo estimates at the swept temperatures. */
@@ -82,7 +84,7 @@ export function sweepSpec(f: SweepFigure): Spec {
       {
         stroke: 'color',
         shape: 'shape',
-        title: 'Category',
+        title: f.categoryTitle ?? 'Category',
         orient: 'right',
         symbolStrokeWidth: 1.5,
         symbolSize: 50,

@@ -11,8 +11,17 @@ import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
 import { wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type Constraint, positive, real_vector, simplex } from './constraints.js';
 import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
-import { type ConcreteOptions, type ConcreteParams, buildConcreteParams } from './concrete-params.js';
+import {
+  type ConcreteOptions,
+  type ConcreteParams,
+  buildConcreteParams,
+  expandConcreteParamsChecked,
+  readConcreteArgs,
+} from './concrete-params.js';
+import { formatShape } from '../tensor/shape.js';
 import { planLogProb } from './log-prob-plan.js';
+import { recordLogProb } from './concrete-grad.js';
+import { no_grad } from '../autograd/grad-mode.js';
 
 /** A draw in log space and, optionally, its exponential. */
 export interface ConcreteDraw {
@@ -35,16 +44,66 @@ export abstract class ConcreteDistribution extends Distribution {
 
   /**
    * @param temperature - a number or batch-shaped tensor of positive finite temperatures.
-   * @param options - exactly one of probs/logits, and validate_args.
-   * @param params - already-built parameters (used by `expand`), skipping validation.
+   * @param probsOrOptions - an options object `{ probs | logits, validate_args }`, or the
+   *   probabilities in PyTorch's positional order `(temperature, probs, logits, validate_args)`.
+   * @param logitsOrParams - the logits (positional form), or already-built parameters after an
+   *   options object (used by `expand` and the engine), skipping validation.
+   * @param validateArgs - `validate_args` in the positional form.
    */
-  protected constructor(temperature: TensorLike, options: ConcreteOptions, params?: ConcreteParams) {
-    const validate = options?.validate_args;
+  protected constructor(
+    temperature: TensorLike,
+    probsOrOptions?: ConcreteOptions | TensorLike | null,
+    logitsOrParams?: TensorLike | ConcreteParams | null,
+    validateArgs?: boolean,
+  ) {
+    const { options, params } = readConcreteArgs(probsOrOptions, logitsOrParams, validateArgs);
+    const validate = options.validate_args;
     const p =
       params ??
       buildConcreteParams(temperature, options, validate ?? Distribution.default_validate_args(), new.target.name);
     super(p.batchShape, [p.K], validate);
     this._params = p;
+  }
+
+  /**
+   * Draws without recording a graph (as PyTorch's `sample`).
+   *
+   * @param sample_shape - leading sample dimensions.
+   * @returns a tensor of shape `sample_shape ++ batch_shape ++ [K]`.
+   */
+  override sample(sample_shape: SampleShape = []): Tensor {
+    return no_grad(() => this.rsample(sample_shape));
+  }
+
+  /**
+   * PyTorch's `Distribution.__repr__`: the class name and each parameter, its value when it has
+   * one element, else its size.
+   *
+   * @returns e.g. `RelaxedOneHotCategorical(temperature: tensor(0.5), logits: torch.Size([3]))`.
+   */
+  override toString(): string {
+    const p = this._params;
+    const show = (t: Tensor): string => (t.numel() === 1 ? String(t) : `torch.Size(${formatShape(t.shape)})`);
+    const param = p.probs !== null ? `probs: ${show(p.probs)}` : `logits: ${show(p.logits)}`;
+    return `${this.constructor.name}(temperature: ${show(p.temperature)}, ${param})`;
+  }
+
+  /**
+   * Builds an instance of this distribution's own class (a subclass stays a subclass, as
+   * PyTorch's `_get_checked_instance`) around expanded parameters, without running a subclass
+   * constructor.
+   *
+   * @param make - builds a base-class instance from the parameters.
+   * @param batch_shape - the new batch shape.
+   * @returns the expanded distribution.
+   */
+  protected _expandAs<D extends ConcreteDistribution>(
+    make: (p: ConcreteParams) => D,
+    batch_shape: readonly number[],
+  ): this {
+    const inst = make(expandConcreteParamsChecked(this._params, batch_shape));
+    Object.setPrototypeOf(inst, Object.getPrototypeOf(this));
+    return inst as unknown as this;
   }
 
   /** The temperature as a tensor, in the shape it was given (batch-shaped). */
@@ -89,6 +148,8 @@ export abstract class ConcreteDistribution extends Distribution {
   /**
    * Evaluates the density formula on a shape-checked value.
    *
+   * Records the backward node when the value or the parameters require grad.
+   *
    * @param value - the value tensor (shapes are checked here; the support by the caller).
    * @param logSpace - whether the value holds logarithms.
    * @param jacobian - 1 for the simplex density, 0 for the log-simplex density.
@@ -114,7 +175,17 @@ export abstract class ConcreteDistribution extends Distribution {
       out,
       0,
     );
-    return new Tensor(out, plan.resultShape);
+    return recordLogProb(this._params, {
+      out: new Tensor(out, plan.resultShape),
+      value,
+      values: plan.values,
+      resultShape: plan.resultShape,
+      period: plan.period,
+      logits: plan.logits,
+      temperature: plan.temperature,
+      logSpace,
+      jacobian,
+    });
   }
 
   /**

@@ -39,6 +39,20 @@ export interface ConcreteParams {
   readonly rowLogits: Float64Array;
   /** `numel(batchShape)` temperatures, one per batch element. */
   readonly rowTemperature: Float64Array;
+  /** The tensors the parameters were built from, for gradients (absent when built from rows). */
+  readonly source?: ConcreteSource;
+}
+
+/** The user's tensors behind the parameters: gradients flow back to these very tensors. */
+export interface ConcreteSource {
+  /** The probs or logits tensor as passed (null when it was not a Tensor). */
+  readonly param: Tensor | null;
+  /** Whether `param` holds probabilities. */
+  readonly isProbs: boolean;
+  /** A copy of the parameter's values at construction (before normalisation). */
+  readonly raw: Tensor;
+  /** The temperature tensor as passed (null for a number or nested arrays). */
+  readonly temperature: Tensor | null;
 }
 
 /**
@@ -127,7 +141,14 @@ export function buildConcreteParams(
   const rowLogits = sameShape(paramBatch, batchShape) ? logits : broadcastTo(logitsT, [...batchShape, K]);
   const rowTemperature = sameShape(temp.shape, batchShape) ? temp.data.slice() : broadcastTo(temp, batchShape);
   if (rowTemperature.length !== bn) throw new Error('internal: temperature layout');
-  return { K, batchShape, temperature: temp, logits: logitsT, probs, rowLogits, rowTemperature };
+  const given = hasProbs ? options.probs : options.logits;
+  const source: ConcreteSource = {
+    param: given instanceof Tensor ? given : null,
+    isProbs: hasProbs,
+    raw,
+    temperature: temperature instanceof Tensor ? temperature : null,
+  };
+  return { K, batchShape, temperature: temp, logits: logitsT, probs, rowLogits, rowTemperature, source };
 }
 
 /**
@@ -151,6 +172,7 @@ export function expandConcreteParams(p: ConcreteParams, batchShape: number[]): C
     probs,
     rowLogits,
     rowTemperature,
+    source: p.source,
   };
 }
 
@@ -249,4 +271,68 @@ export function paramsFromRows(
     rowLogits,
     rowTemperature,
   };
+}
+
+/**
+ * {@link expandConcreteParams} after checking the new batch shape.
+ *
+ * @param p - the parameters.
+ * @param batch_shape - the requested batch shape.
+ * @returns the expanded parameters.
+ */
+export function expandConcreteParamsChecked(p: ConcreteParams, batch_shape: readonly number[]): ConcreteParams {
+  if (!Array.isArray(batch_shape) || batch_shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new TypeError(`batch_shape must be an array of non-negative integers, but got ${String(batch_shape)}.`);
+  }
+  const to = batch_shape.slice();
+  const off = to.length - p.batchShape.length;
+  const ok = off >= 0 && p.batchShape.every((d, i) => d === to[i + off] || d === 1);
+  if (!ok) {
+    throw new ValueError(
+      `expand: the batch shape ${formatShape(p.batchShape)} cannot be expanded to ${formatShape(to)} ` +
+        '(each existing size must equal the new one or be 1; new dimensions go in front).',
+    );
+  }
+  return expandConcreteParams(p, to);
+}
+
+/**
+ * Reads the constructor arguments in either form: `(temperature, { probs | logits,
+ * validate_args }, params?)` or PyTorch's positional `(temperature, probs, logits, validate_args)`.
+ *
+ * @param probsOrOptions - the second argument.
+ * @param logitsOrParams - the third argument.
+ * @param validateArgs - the fourth argument.
+ * @returns the options and, when given after an options object, pre-built parameters.
+ */
+export function readConcreteArgs(
+  probsOrOptions: ConcreteOptions | TensorLike | null | undefined,
+  logitsOrParams: TensorLike | ConcreteParams | null | undefined,
+  validateArgs: boolean | undefined,
+): { options: ConcreteOptions; params?: ConcreteParams } {
+  const isOptions =
+    probsOrOptions !== null &&
+    typeof probsOrOptions === 'object' &&
+    !Array.isArray(probsOrOptions) &&
+    !(probsOrOptions instanceof Tensor) &&
+    !(probsOrOptions instanceof Float64Array);
+  if (isOptions) {
+    const params = isConcreteParams(logitsOrParams) ? logitsOrParams : undefined;
+    if (logitsOrParams !== undefined && params === undefined) {
+      throw new TypeError('After an options object no further argument is expected: pass logits inside the options.');
+    }
+    return { options: probsOrOptions as ConcreteOptions, params };
+  }
+  if (isConcreteParams(logitsOrParams)) throw new TypeError('internal: parameters need an options object.');
+  return {
+    options: {
+      probs: (probsOrOptions ?? undefined) as TensorLike | undefined,
+      logits: (logitsOrParams ?? undefined) as TensorLike | undefined,
+      validate_args: validateArgs,
+    },
+  };
+}
+
+function isConcreteParams(v: unknown): v is ConcreteParams {
+  return v !== null && typeof v === 'object' && 'rowLogits' in v && 'rowTemperature' in v;
 }

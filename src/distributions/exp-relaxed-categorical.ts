@@ -11,8 +11,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { type Constraint, real_vector } from './constraints.js';
 import type { SampleShape } from './distribution.js';
 import { ConcreteDistribution } from './concrete-distribution.js';
-import { type ConcreteOptions, type ConcreteParams, expandConcreteParams } from './concrete-params.js';
+import type { ConcreteOptions, ConcreteParams } from './concrete-params.js';
 import { checkValueShape } from './log-prob-plan.js';
+import { recordDraw } from './concrete-grad.js';
 
 /**
  * Distribution of `x = log y` where `y` is RelaxedOneHotCategorical: values on the manifold
@@ -32,11 +33,18 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
   /**
    * @param temperature - a number or a batch-shaped tensor of finite positive temperatures
    *   (one per batch element).
-   * @param options - exactly one of `probs` / `logits` (last dimension = categories), and `validate_args`.
-   * @param _params - internal (used by `expand`).
+   * @param probs - an options object `{ probs | logits, validate_args }`, or the probabilities
+   *   (PyTorch's positional order `(temperature, probs, logits, validate_args)`).
+   * @param logits - the logits in the positional form (internal: parameters after an options object).
+   * @param validate_args - in the positional form.
    */
-  constructor(temperature: TensorLike, options: ConcreteOptions = {}, _params?: ConcreteParams) {
-    super(temperature, options, _params);
+  constructor(
+    temperature: TensorLike,
+    probs?: ConcreteOptions | TensorLike | null,
+    logits?: TensorLike | ConcreteParams | null,
+    validate_args?: boolean,
+  ) {
+    super(temperature, probs, logits, validate_args);
   }
 
   /** `IndependentConstraint(Real(), 1)`, as PyTorch declares it. */
@@ -46,30 +54,30 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
 
   /**
    * @param batch_shape - the new batch shape (the current one must broadcast to it).
-   * @returns the same distribution broadcast to `batch_shape`, temperature included.
+   * @returns the same distribution broadcast to `batch_shape`, temperature included, of the
+   *   same class as this one (a subclass's constructor is not run), keeping the graph.
    */
-  expand(batch_shape: readonly number[]): ExpRelaxedCategorical {
-    return new ExpRelaxedCategorical(
-      0,
-      { validate_args: this._validate_args },
-      expandConcreteParamsChecked(this._params, batch_shape),
-    );
+  expand(batch_shape: readonly number[]): this {
+    return this._expandAs((p) => new ExpRelaxedCategorical(0, { validate_args: this._validate_args }, p), batch_shape);
   }
 
   /**
    * @param sample_shape - leading sample dimensions (`[]`, a number or an array).
-   * @returns log-simplex draws of shape `sample_shape ++ batch_shape ++ [K]`.
+   * @returns log-simplex draws of shape `sample_shape ++ batch_shape ++ [K]`. Differentiable (one fused backward
+   *   loop) with respect to the probs/logits and temperature tensors the distribution was built from, when they
+   *   require grad.
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, false);
-    return new Tensor(d.x, d.shape);
+    return recordDraw(new Tensor(d.x, d.shape), this._params, d.x, null, 'ExpRelaxedCategoricalRsampleBackward0');
   }
 
   /**
    * Log-density of log-simplex values (spec section 4.1), finite however small `exp(x)` is.
    *
    * @param value - log-simplex values, last dimension K, broadcastable with the batch shape.
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`.
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`. Differentiable with respect to the
+   *   value and to the probs/logits and temperature tensors, when they require grad.
    */
   override log_prob(value: TensorLike): Tensor {
     const v = this._asValue(value);
@@ -86,27 +94,4 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
     }
     return this._logDensity(v, true, 0);
   }
-}
-
-/**
- * {@link expandConcreteParams} after checking the new batch shape.
- *
- * @param p - the parameters.
- * @param batch_shape - the requested batch shape.
- * @returns the expanded parameters.
- */
-export function expandConcreteParamsChecked(p: ConcreteParams, batch_shape: readonly number[]): ConcreteParams {
-  if (!Array.isArray(batch_shape) || batch_shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new TypeError(`batch_shape must be an array of non-negative integers, but got ${String(batch_shape)}.`);
-  }
-  const to = batch_shape.slice();
-  const off = to.length - p.batchShape.length;
-  const ok = off >= 0 && p.batchShape.every((d, i) => d === to[i + off] || d === 1);
-  if (!ok) {
-    throw new ValueError(
-      `expand: the batch shape ${formatShape(p.batchShape)} cannot be expanded to ${formatShape(to)} ` +
-        '(each existing size must equal the new one or be 1; new dimensions go in front).',
-    );
-  }
-  return expandConcreteParams(p, to);
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { ValueError } from '../errors.js';
+import { no_grad } from '../autograd/grad-mode.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -13,8 +14,9 @@ import type { SampleShape } from './distribution.js';
 import { ConcreteDistribution } from './concrete-distribution.js';
 import type { ConcreteOptions, ConcreteParams } from './concrete-params.js';
 import { ExactStatistics } from './exact-statistics.js';
-import { ExpRelaxedCategorical, expandConcreteParamsChecked } from './exp-relaxed-categorical.js';
+import { ExpRelaxedCategorical } from './exp-relaxed-categorical.js';
 import { checkValueShape } from './log-prob-plan.js';
+import { recordDraw, recordDrawLogProb } from './concrete-grad.js';
 
 /** A sample with its log-density computed in log space: `{ value, log_prob }`. */
 export interface SampleWithLogProb {
@@ -52,12 +54,19 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
   /**
    * @param temperature - a number or a batch-shaped tensor of finite positive temperatures
    *   (one per batch element).
-   * @param options - exactly one of `probs` / `logits` (last dimension = categories), and
-   *   `validate_args` (default true).
-   * @param _params - internal (used by `expand`).
+   * @param probs - an options object `{ probs | logits, validate_args }` (exactly one of probs /
+   *   logits; last dimension = categories; validate_args default true), or the probabilities in
+   *   PyTorch's positional order `(temperature, probs, logits, validate_args)`.
+   * @param logits - the logits in the positional form (internal: parameters after an options object).
+   * @param validate_args - in the positional form.
    */
-  constructor(temperature: TensorLike, options: ConcreteOptions = {}, _params?: ConcreteParams) {
-    super(temperature, options, _params);
+  constructor(
+    temperature: TensorLike,
+    probs?: ConcreteOptions | TensorLike | null,
+    logits?: TensorLike | ConcreteParams | null,
+    validate_args?: boolean,
+  ) {
+    super(temperature, probs, logits, validate_args);
     this.base_dist = new ExpRelaxedCategorical(0, { validate_args: this._validate_args }, this._params);
   }
 
@@ -68,23 +77,31 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
 
   /**
    * @param batch_shape - the new batch shape (the current one must broadcast to it).
-   * @returns the same distribution broadcast to `batch_shape`, temperature included.
+   * @returns the same distribution broadcast to `batch_shape`, temperature included, of the
+   *   same class as this one (a subclass's constructor is not run), keeping the graph.
    */
-  expand(batch_shape: readonly number[]): RelaxedOneHotCategorical {
-    return new RelaxedOneHotCategorical(
-      0,
-      { validate_args: this._validate_args },
-      expandConcreteParamsChecked(this._params, batch_shape),
+  expand(batch_shape: readonly number[]): this {
+    return this._expandAs(
+      (p) => new RelaxedOneHotCategorical(0, { validate_args: this._validate_args }, p),
+      batch_shape,
     );
   }
 
   /**
    * @param sample_shape - leading sample dimensions (`[]`, a number or an array).
-   * @returns points of the open simplex, shape `sample_shape ++ batch_shape ++ [K]`.
+   * @returns points of the open simplex, shape `sample_shape ++ batch_shape ++ [K]`. Differentiable (one fused
+   *   backward loop) with respect to the probs/logits and temperature tensors the distribution was built from, when
+   *   they require grad.
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, true);
-    return new Tensor(d.y as Float64Array, d.shape);
+    return recordDraw(
+      new Tensor(d.y as Float64Array, d.shape),
+      this._params,
+      d.x,
+      d.y,
+      'RelaxedOneHotCategoricalRsampleBackward0',
+    );
   }
 
   /**
@@ -92,12 +109,16 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    * finite where entries of the value underflow to 0 (spec section 4.4).
    *
    * @param sample_shape - leading sample dimensions.
-   * @returns `{ value, log_prob }`.
+   * @returns `{ value, log_prob }`. Both are differentiable (one fused backward loop) with respect to the
+   *   probs/logits and temperature tensors the distribution was built from, when they require grad.
    */
   rsample_with_log_prob(sample_shape: SampleShape = []): SampleWithLogProb {
     const d = this._draw(sample_shape, true);
-    const x = new Tensor(d.x, d.shape);
-    return { value: new Tensor(d.y as Float64Array, d.shape), log_prob: this._logDensity(x, true, 1) };
+    const y = d.y as Float64Array;
+    const value = recordDraw(new Tensor(y, d.shape), this._params, d.x, y, 'RelaxedOneHotCategoricalRsampleBackward0');
+    // The density is evaluated without recording, then given its own fused node (through x).
+    const lp = no_grad(() => this._logDensity(new Tensor(d.x, d.shape), true, 1));
+    return { value, log_prob: recordDrawLogProb(lp, this._params, d.x, y) };
   }
 
   /**
@@ -105,7 +126,8 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    * K - 1 coordinates. The value is used exactly as given (no renormalisation).
    *
    * @param value - simplex points, last dimension K, broadcastable with the batch shape.
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`.
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)`. Differentiable with respect to the
+   *   value and to the probs/logits and temperature tensors, when they require grad.
    * @throws ValueError for a wrong shape; with validation, for a value off the simplex or
    *   with an exact 0 entry (use `rsample_with_log_prob` or `ExpRelaxedCategorical.log_prob`).
    */
@@ -116,24 +138,24 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
     return this._logDensity(v, false, 1);
   }
 
-  /** Exact mean E[y] per batch element (quadrature, cached). */
+  /** Exact mean E[y] per batch element (quadrature, cached); a tensor without a graph (not differentiable). */
   override get mean(): Tensor {
     return this.exact().mean();
   }
 
-  /** Exact variance of each coordinate per batch element (quadrature, cached). */
+  /** Exact variance of each coordinate per batch element (quadrature, cached); without a graph. */
   override get variance(): Tensor {
     return this.exact().variance();
   }
 
-  /** Exact covariance matrix per batch element, shape `batch_shape ++ [K, K]`. */
+  /** Exact covariance matrix per batch element, shape `batch_shape ++ [K, K]`; without a graph. */
   get covariance(): Tensor {
     return this.exact().covariance();
   }
 
   /**
    * The maximiser of the density when it exists (temperature > K - 1), else NaN; never the
-   * one-hot argmax, which is not a mode of this density (spec section 7).
+   * one-hot argmax, which is not a mode of this density (spec section 7). A tensor without a graph.
    */
   override get mode(): Tensor {
     return this.exact().mode();

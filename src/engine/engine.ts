@@ -8,7 +8,8 @@
  * @packageDocumentation
  */
 import { availableParallelism } from 'node:os';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { checkShape, formatShape, numelOf } from '../tensor/shape.js';
 import type { TensorLike } from '../tensor/create.js';
 import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import type { SampleShape } from '../distributions/distribution.js';
@@ -18,8 +19,6 @@ import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from '.
 import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
 import { runLogProbChunks, runSampleChunks } from './stream-job.js';
-import { Tensor as TensorClass } from '../tensor/tensor.js';
-import { checkShape, numelOf } from '../tensor/shape.js';
 import { runGradients } from './gradients-job.js';
 import type {
   EngineOptions,
@@ -125,8 +124,18 @@ export class Engine {
    *
    * @param dist - the distribution.
    * @param sample_shape - `[]`, a number or an array, as for `dist.sample`.
-   * @param options - seed, logSpace, out (a tensor to write into, e.g. from {@link Engine.empty}), progress and abort.
-   * @returns a tensor `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer (`out` when given).
+   * @param options - seed, logSpace, progress and abort; `out` (a tensor of the result's shape,
+   *   best from {@link Engine.empty}) to write into instead of a new tensor. When the job fails
+   *   or is aborted it rejects, and `out` holds unspecified values.
+   * @returns a tensor `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer, or `out`.
+   * @throws TypeError / RangeError when `out` is not a Tensor or not of the result's shape.
+   *
+   * @example
+   * ```ts
+   * const buf = engine.empty([4096, 3]); // reused: no fresh pages per call
+   * for (let i = 0; i < 10; i++) await engine.sample(dist, [4096], { seed: i, out: buf });
+   * console.log(buf.shape); // [ 4096, 3 ]
+   * ```
    */
   async sample(
     dist: RelaxedOneHotCategorical,
@@ -143,9 +152,10 @@ export class Engine {
    *
    * @param dist - the distribution.
    * @param value - simplex values, last dimension K, broadcastable with the batch shape.
-   * @param options - progress and abort; `out`, a tensor to write into; `logSpace`, the values are
-   *   log-simplex points x and the density of exp(x) is computed from x (finite at any temperature).
-   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
+   * @param options - progress and abort; `out` to write into, as for {@link Engine.sample} (it must
+   *   not share its storage with `value`); `logSpace`, the values are log-simplex points x and the
+   *   density of exp(x) is computed from x (finite at any temperature).
+   * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `out`.
    */
   async logProb(dist: RelaxedOneHotCategorical, value: TensorLike, options: LogProbOptions = {}): Promise<Tensor> {
     this.checkOpen();
@@ -205,21 +215,6 @@ export class Engine {
   }
 
   /**
-   * A zero-filled tensor over a SharedArrayBuffer, for the `out` option of {@link Engine.sample}
-   * and {@link Engine.logProb}: reused across calls, it is written in place (no copy, no fresh pages).
-   *
-   * @param shape - the sizes.
-   * @returns the tensor.
-   * @throws RangeError when it would exceed the engine's memory budget.
-   */
-  empty(shape: readonly number[]): Tensor {
-    const s = checkShape(shape, 'shape');
-    const n = numelOf(s);
-    this.ctx.checkBudget('empty', n * 8, `${n} doubles`);
-    return new TensorClass(new Float64Array(new SharedArrayBuffer(n * 8)), s);
-  }
-
-  /**
    * A variance-of-estimator study: single-sample gradient estimates of
    * d/d logits E[f(onehot(b))], b ~ Categorical(softmax(logits)), by each estimator, reported
    * against the exact gradients (mean, bias, variance, MSE, SNR with standard errors).
@@ -232,6 +227,29 @@ export class Engine {
     this.checkOpen();
     checkDist(dist);
     return runGradients(this.ctx, dist, options);
+  }
+
+  /**
+   * A zero-filled tensor whose storage is a whole SharedArrayBuffer: the `out` of
+   * {@link Engine.sample} and {@link Engine.logProb} that the workers write in place. Reused
+   * across calls it spares each call the first-touch page faults of fresh memory, which cost
+   * more than the draws themselves on some machines.
+   *
+   * @param shape - the sizes (non-negative integers).
+   * @returns the tensor.
+   * @throws TypeError / ValueError for a malformed shape; RangeError beyond the memory budget.
+   *
+   * @example
+   * ```ts
+   * const out = engine.empty([2, 3]);
+   * console.log(out.data.buffer instanceof SharedArrayBuffer, out.shape); // true [ 2, 3 ]
+   * ```
+   */
+  empty(shape: readonly number[]): Tensor {
+    const s = checkShape(shape, 'shape');
+    const bytes = numelOf(s) * 8;
+    this.ctx.checkBudget('empty', bytes, `${formatShape(s)} x 8 bytes`);
+    return new Tensor(new Float64Array(new SharedArrayBuffer(bytes)), s);
   }
 
   /** Stops the worker threads. The engine cannot be used afterwards. */

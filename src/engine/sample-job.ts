@@ -6,7 +6,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
-import { numelOf } from '../tensor/shape.js';
+import { formatShape, numelOf, shapesEqual } from '../tensor/shape.js';
 import {
   type RelaxedOneHotCategorical,
   offSimplexError,
@@ -19,15 +19,7 @@ import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, ra
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
 import { ValueError } from '../errors.js';
-
-/** @returns the error for log-space values that are not log-simplex points. */
-function offLogSimplexError(): ValueError {
-  return new ValueError(
-    'Expected log-space values x with logsumexp(x) = 0 (the logarithm of a simplex point, as sample --log-space writes), ' +
-      'but a row is NaN, +Infinity, or its exponentials do not sum to 1 (within 1e-6).',
-  );
-}
-import type { JobOptions, SampleOptions } from './types.js';
+import type { LogProbOptions, SampleOptions } from './types.js';
 
 /**
  * Draws per chunk of a sample job: it fixes which stream each draw comes from, so `sample` and
@@ -42,35 +34,20 @@ export function sampleChunkUnits(B: number, K: number, chunkSize: number | undef
   return chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
 }
 
-/**
- * The shared buffer a job can write `bytes` into directly: the caller's `out` when its data is a
- * whole SharedArrayBuffer of that size, else null (the job writes a buffer of its own and copies).
- *
- * @param out - the caller's tensor, or undefined.
- * @param shape - the shape the result has.
- * @param what - the option's name in messages.
- * @returns the buffer, or null.
- * @throws TypeError when out is not a Tensor; RangeError when its shape differs.
- */
-export function outputBuffer(out: unknown, shape: readonly number[], what: string): SharedArrayBuffer | null {
-  if (out === undefined) return null;
-  if (!(out instanceof Tensor))
-    throw new TypeError(`${what} must be a Tensor (engine.empty(shape) makes one), but got ${typeof out}.`);
-  if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
-    throw new RangeError(`${what} must have shape [${shape.join(', ')}], but got [${out.shape.join(', ')}].`);
-  }
-  const d = out.data;
-  return d.buffer instanceof SharedArrayBuffer && d.byteOffset === 0 && d.buffer.byteLength === d.byteLength
-    ? d.buffer
-    : null;
+/** @returns the error for log-space values that are not log-simplex points. */
+function offLogSimplexError(): ValueError {
+  return new ValueError(
+    'Expected log-space values x with logsumexp(x) = 0 (the logarithm of a simplex point, as sample --log-space ' +
+      'writes), but a row is NaN, +Infinity, or its exponentials do not sum to 1 (within 1e-6).',
+  );
 }
 
 /**
  * @param ctx - the engine.
  * @param dist - the distribution.
  * @param sample_shape - as for `dist.sample`.
- * @param options - seed, logSpace, out (a tensor to write into), progress and abort.
- * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer (`out` itself when given).
+ * @param options - seed, logSpace, out, progress and abort.
+ * @returns `[...sample_shape, ...batch_shape, K]` over a SharedArrayBuffer, or `options.out`.
  */
 export async function runSample(
   ctx: EngineContext,
@@ -90,18 +67,11 @@ export async function runSample(
   const N = numelOf(shapeN);
   const shape = [...shapeN, ...p.batchShape, K];
   const bytes = N * B * K * 8;
-  const direct = outputBuffer(o.out, shape, 'out');
-  // A caller's buffer that is already shared is written in place (no fresh pages); any other
-  // tensor gets a copy at the end.
-  if (direct === null) ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
-  const out = direct ?? new SharedArrayBuffer(bytes);
-  const result = (): Tensor => {
-    if (o.out === undefined) return new Tensor(new Float64Array(out), shape);
-    const t = o.out as Tensor;
-    if (direct === null) t.data.set(new Float64Array(out));
-    return t;
-  };
-  if (bytes === 0) return result();
+  const target = outputTarget(o.out, shape);
+  if (target.buffer === null)
+    ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
+  const out = target.buffer ?? new SharedArrayBuffer(bytes);
+  if (bytes === 0) return target.finish(out);
   const chunkUnits = sampleChunkUnits(B, K, common.chunkSize);
   const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
     logSpace,
@@ -118,18 +88,50 @@ export async function runSample(
     chunks: chunkSequence(Math.ceil(N / chunkUnits), common.order),
     // Fresh memory is mapped on first touch, and the kernel serialises those page faults: touched
     // by both workers at once they cost each several times what one thread pays. This thread
-    // touches each chunk's pages just before handing it out, so the workers only write. (A
-    // caller's buffer is already mapped.)
-    beforeDispatch:
-      direct === null
-        ? (c) => touchPages(view, c * chunkUnits * rowElems, Math.min(N, (c + 1) * chunkUnits) * rowElems)
-        : undefined,
+    // touches each chunk's pages just before handing it out, so the workers only write.
+    beforeDispatch: (c) => touchPages(view, c * chunkUnits * rowElems, Math.min(N, (c + 1) * chunkUnits) * rowElems),
     onResult: (_c, r) => ctx.noteThread(r.threadId),
     onProgress: common.onProgress,
     signal: common.signal,
     retries: ctx.retries,
   });
-  return result();
+  return target.finish(out);
+}
+
+/** Where a job writes, and how its result is handed back. */
+interface OutputTarget {
+  /** The caller's storage when the workers can write there directly; null to allocate one. */
+  buffer: SharedArrayBuffer | null;
+  /** @returns the result over `written`: the caller's tensor (copied into when not written in place), or a new one. */
+  finish(written: SharedArrayBuffer): Tensor;
+}
+
+/**
+ * Checks a job's `out` option and decides where the workers write. A tensor whose storage is a
+ * whole SharedArrayBuffer (as `engine.empty` makes) is written in place: reused across calls, it
+ * costs no fresh pages. Any other tensor gets a copy of a fresh shared result at the end.
+ *
+ * @param out - the option's value (undefined when not given).
+ * @param shape - the result's shape.
+ * @returns the target.
+ * @throws TypeError when `out` is not a Tensor; RangeError when its shape is not the result's.
+ */
+function outputTarget(out: unknown, shape: readonly number[]): OutputTarget {
+  if (out === undefined) return { buffer: null, finish: (w) => new Tensor(new Float64Array(w), shape) };
+  if (!(out instanceof Tensor)) {
+    throw new TypeError(`out must be a Tensor of this package (engine.empty gives one), but got ${describe(out)}.`);
+  }
+  if (!shapesEqual(out.shape, shape)) {
+    throw new RangeError(`out must have the result's shape ${formatShape(shape)}, but got ${formatShape(out.shape)}.`);
+  }
+  const d = out.data;
+  const inPlace = d.buffer instanceof SharedArrayBuffer && d.byteOffset === 0 && d.buffer.byteLength === d.byteLength;
+  if (inPlace) return { buffer: d.buffer as SharedArrayBuffer, finish: () => out };
+  return { buffer: null, finish: (w) => (d.set(new Float64Array(w)), out) };
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : typeof x === 'object' ? Object.prototype.toString.call(x) : typeof x;
 }
 
 /** Doubles per 4 KiB page. */
@@ -151,19 +153,19 @@ function touchPages(view: Float64Array, from: number, to: number): void {
  * @param ctx - the engine.
  * @param dist - the distribution.
  * @param value - simplex values, last dimension K, broadcastable with the batch shape.
- * @param options - progress and abort; `out`, a tensor to write into; `logSpace`, values are
- *   log-simplex points x (the density of exp(x) is computed from x: finite at any temperature).
- *   (`reuse`: internal, a previous result whose buffer may be written again.)
- * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer.
+ * @param options - out, progress and abort; `logSpace`: the values are log-simplex points x and the
+ *   density of exp(x) is computed from x (finite at any temperature). (`reuse`, internal: a previous
+ *   result of `logProbChunks` whose buffer may be written again.)
+ * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `options.out`.
  */
 export async function runLogProb(
   ctx: EngineContext,
   dist: RelaxedOneHotCategorical,
   value: TensorLike,
-  options: JobOptions & { out?: Tensor; logSpace?: boolean; reuse?: Tensor | null },
+  options: LogProbOptions & { reuse?: Tensor | null },
 ): Promise<Tensor> {
   const o = optionsObject(options, 'logProb options');
-  knownKeys(o, ['onProgress', 'signal', 'chunkSize', 'order', 'out', 'logSpace', 'reuse'], 'logProb options');
+  knownKeys(o, ['out', 'logSpace', 'reuse', 'onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
   const logSpace = optionalBoolean(o.logSpace, 'logSpace', false);
   const common = commonOptions(o);
   const v = value instanceof Tensor ? value : tensor(value, 'value');
@@ -174,11 +176,17 @@ export async function runLogProb(
     v.data.buffer instanceof SharedArrayBuffer &&
     v.data.byteOffset === 0 &&
     v.data.buffer.byteLength === v.data.byteLength;
+  const target = outputTarget(o.out, plan.resultShape);
+  if (target.buffer !== null && target.buffer === v.data.buffer) {
+    throw new RangeError(
+      'out must not share its storage with value: the workers would overwrite values still to be read.',
+    );
+  }
   const inBytes = zeroCopy ? 0 : plan.rows * K * 8;
-  const direct = outputBuffer(o.out, plan.resultShape, 'out');
+  // logProbChunks hands back the buffer of the result before last to be written again.
   const reuse = o.reuse instanceof Tensor ? (o.reuse.data.buffer as SharedArrayBuffer) : null;
-  const reusable = reuse !== null && reuse.byteLength >= plan.rows * 8 ? reuse : null;
-  const outBytes = direct !== null || reusable !== null ? 0 : plan.rows * 8;
+  const reusable = target.buffer === null && reuse !== null && reuse.byteLength >= plan.rows * 8 ? reuse : null;
+  const outBytes = target.buffer === null && reusable === null ? plan.rows * 8 : 0;
   ctx.checkBudget(
     'logProb',
     inBytes + outBytes,
@@ -190,14 +198,12 @@ export async function runLogProb(
     values = new SharedArrayBuffer(inBytes);
     new Float64Array(values).set(plan.values);
   }
-  const out = direct ?? reusable ?? new SharedArrayBuffer(plan.rows * 8);
-  const result = (): Tensor => {
-    const t = new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
-    if (o.out === undefined) return t;
-    if (direct === null) (o.out as Tensor).data.set(t.data);
-    return o.out as Tensor;
-  };
-  if (plan.rows === 0) return result();
+  const out = target.buffer ?? reusable ?? new SharedArrayBuffer(outBytes);
+  const finish = (): Tensor =>
+    reusable === null
+      ? target.finish(out)
+      : new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
+  if (plan.rows === 0) return finish();
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
   const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
     logSpace,
@@ -227,5 +233,5 @@ export async function runLogProb(
   // The same errors, in the same precedence, as dist.log_prob.
   if (simplexBad) throw logSpace ? offLogSimplexError() : offSimplexError(v);
   if (zeroBad) throw zeroEntryError(v);
-  return result();
+  return finish();
 }

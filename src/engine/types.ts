@@ -65,9 +65,9 @@ export interface SampleOptions extends JobOptions {
   /** Return log-simplex values `x` (with `exp(x)` the sample) instead of simplex values. */
   logSpace?: boolean;
   /**
-   * Write into this tensor (shape `[...sample_shape, ...batch_shape, K]`) and return it. A tensor
-   * from `engine.empty(shape)` is written in place, so reusing it across calls costs no fresh
-   * pages; any other tensor costs a copy.
+   * Write the draws into this tensor (of exactly the result's shape) and return it. A tensor from
+   * `engine.empty` is written in place, so a buffer reused across calls costs no fresh pages; any
+   * other tensor costs a copy at the end.
    */
   out?: Tensor;
 }
@@ -99,9 +99,12 @@ export interface SampleBlock {
   logProb: Tensor | null;
 }
 
-/** Options of `engine.logProb`. */
+/** Options of `Engine.logProb`. */
 export interface LogProbOptions extends JobOptions {
-  /** Write into this tensor (the result's shape) and return it; see `SampleOptions.out`. */
+  /**
+   * Write the log-densities into this tensor (of exactly the result's shape) and return it; as
+   * for {@link SampleOptions.out}, a tensor from `engine.empty` is written in place.
+   */
   out?: Tensor;
   /** The values are log-simplex points x (as `sample` with `logSpace` gives): the density of exp(x), from x. */
   logSpace?: boolean;

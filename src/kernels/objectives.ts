@@ -8,7 +8,8 @@
  * categories). A user objective is any module exporting `f(z)` and `grad(z, out)`.
  *
  * Objects here are made once (per job, per thread) and then called in hot loops: `f` and `grad`
- * allocate nothing and never throw; `z` and `out` may be subarray views of a larger buffer.
+ * allocate nothing and never throw (except a user objective's, which throws an `ObjectiveError`
+ * on a non-finite result); `z` and `out` may be subarray views of a larger buffer.
  *
  * ## References
  *
@@ -19,6 +20,8 @@
  *
  * @packageDocumentation
  */
+
+import { ObjectiveError } from '../errors.js';
 
 /**
  * A differentiable function on the simplex of dimension K.
@@ -168,10 +171,12 @@ export function objectiveFromSpec(spec: BuiltinObjectiveSpec): BuiltinObjective 
 /**
  * Wraps a user module as an {@link Objective} of dimension K, after checking its shape once.
  *
- * The module's functions are called as they are (no wrapper per call), so they must follow the
- * {@link Objective} contract themselves: no allocation (for speed only), no throwing, `z` left
- * unmodified. The check calls `f` and `grad` once at the centre of the simplex and requires a
- * finite value and K finite partial derivatives.
+ * The module's functions must follow the {@link Objective} contract themselves: no allocation
+ * (for speed only), no throwing, `z` left unmodified. The check calls `f` and `grad` once at the
+ * centre of the simplex and requires a finite value and K finite partial derivatives; after
+ * that every call is checked the same way (a thin wrapper: one comparison for `f`, K for
+ * `grad`), and a non-finite result throws an `ObjectiveError` naming the point `z`, so that a
+ * NaN near a vertex fails the job instead of turning the statistics into NaN.
  *
  * @param K - the number of categories (a positive integer).
  * @param mod - the imported module (e.g. `await import(url)`).
@@ -179,7 +184,7 @@ export function objectiveFromSpec(spec: BuiltinObjectiveSpec): BuiltinObjective 
  * @returns the objective.
  * @throws TypeError - if `mod.f` or `mod.grad` is not a function.
  * @throws RangeError - if K is not a positive integer, or the trial call gives a non-finite value
- *   or gradient.
+ *   or gradient. The returned objective's `f` and `grad` throw `ObjectiveError` on a non-finite result.
  */
 export function objectiveFromModule(K: number, mod: unknown, name = 'objective module'): Objective {
   if (!Number.isSafeInteger(K) || K < 1) {
@@ -211,5 +216,20 @@ export function objectiveFromModule(K: number, mod: unknown, name = 'objective m
       );
     }
   }
-  return { K, f, grad };
+  return {
+    K,
+    f(point: Float64Array): number {
+      const v = f(point);
+      // v - v is 0 for a finite number, NaN for NaN, +-Infinity and anything not a number.
+      if (v - v !== 0) throw new ObjectiveError('f', point, v, name);
+      return v;
+    },
+    grad(point: Float64Array, into: Float64Array): void {
+      grad(point, into);
+      for (let k = 0; k < K; k++) {
+        const g = into[k];
+        if (g - g !== 0) throw new ObjectiveError('grad', point, g, name, k);
+      }
+    },
+  };
 }

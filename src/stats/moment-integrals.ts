@@ -1,30 +1,46 @@
 /**
- * The outer one-dimensional integrals of the exact moments (spec sections 6.2 and 6.3).
- *
- * With `a_j = sigma + c_j`,
- *
- *     E[y_k]     = int Phi1(a_k) prod_{j != k} Lambda(a_j) dsigma
- *     E[y_k^2]   = int Phi2(a_k) prod_{j != k} Lambda(a_j) dsigma
- *     E[y_j y_k] = int Phi1(a_j) Phi1(a_k) prod_{i != j,k} Lambda(a_i) dsigma
+ * The outer one-dimensional integrals of the exact moments.
  *
  * ## Method
  *
- * Trapezoidal rule with step `H = 0.25` on the nodes `sigma_n = n H` (anchored at 0, so the
- * nodes do not move with the logits), every integrand formed in log space as
- * `S - log Lambda(a_k) + log Phi_m(a_k)` with `S = sum_j log Lambda(a_j)`. Each integrand is a
- * product of log-concave functions of `sigma`, hence unimodal: starting near the bulk, the
- * walk goes right, then left, and stops on a side once every integrand is falling and below
- * `e^-48` of its own largest value. A node therefore enters or leaves the sum only when its
- * contribution is ~1e-21 of that integrand: the result has no jumps above that level when a
- * logit moves.
+ * Spec section 6.2 writes the moments as integrals over `sigma` of `Lambda`, `Phi1`, `Phi2` at
+ * `a_j = sigma + logit_j / tau`. With `s = -tau sigma` and the laws of `noise-laws.ts`
+ * (`Lambda = F(-v)`, `Phi_m = tau f_m(-v)`, `v = tau a`), `ds = tau dsigma` cancels the
+ * factors `tau` and, on the scale `x = s / kappa` (`kappa = max(1, tau)`, `c_j = logit_j / kappa`),
  *
- * Classes with equal logits are one group: their transforms are evaluated once and enter `S`
- * with their multiplicity.
+ *     E[y_k]     = int f(x - c_k)  prod_{j != k} F(x - c_j) dx
+ *     E[y_k^2]   = int f2(x - c_k) prod_{j != k} F(x - c_j) dx
+ *     E[y_j y_k] = min(tau, 1) int f(x - c_j) f(x - c_k) prod_{i != j,k} F(x - c_i) dx.
+ *
+ * (The first line says that `E[y_k]` is the probability that `k` wins the Gumbel-max race
+ * with noise `G + tau G'`, which is another way to see it.) The integrands are analytic in
+ * `|Im x| < pi/2` whatever `tau` (spec section 6.3 has `pi/2` in `sigma`, which on the scale
+ * `x` is `pi / (2 min(tau, 1))` before the change of variables above widens it), decay doubly
+ * exponentially on the left and like `x e^-x` at worst on the right. So the trapezoidal rule
+ * with the fixed step `H = 1/4` has error `~exp(-pi^2 / H) = e^-39` relative, and its window,
+ * about 60 units wide, does not depend on `tau`: this is the change of variables that
+ * follows the peak as `tau -> 0` (the old variable `sigma` needed `~1/tau` nodes).
+ *
+ * Nodes are `x_n = n H` (anchored at 0, so they do not move with the logits). Each integrand
+ * is a product of log-concave functions of `x`, hence unimodal: starting at the bulk
+ * (`x = log sum_j e^(c_j)`), the walk goes right, then left, and stops on a side once every
+ * integrand is falling and below `e^-48` of its own largest value. A node enters or leaves the
+ * sum only when its contribution is ~1e-21 of that integrand, so the result is smooth in the
+ * logits to that level. Classes with equal logits are one group, evaluated once.
  *
  * @packageDocumentation
  */
-import { createConcreteTransforms, OUTER_STEP, type ConcreteTransforms } from './concrete-transforms.js';
-import { WINDOW_LEVEL } from './log-concave-sum.js';
+import { LOG_CDF, LOG_DENSITY, LOG_DENSITY2, NoiseLaws } from './noise-laws.js';
+import { NoiseTable, TABLE_MIN_POINTS } from './noise-table.js';
+
+/** Outer step `H` on the scale `x`. */
+export const OUTER_STEP = 0.25;
+
+/** Integrands further than this many nats below their largest value are dropped. */
+export const WINDOW_LEVEL = 48;
+
+/** The walk gives up (a bug, not an input) after this many nodes on one side. */
+const MAX_NODES = 20000;
 
 /** Moments per group of equal logits. */
 export interface GroupMoments {
@@ -39,17 +55,27 @@ export interface GroupMoments {
   readonly cross?: Float64Array;
 }
 
-/** How many times the a-priori node range may be doubled before giving up. */
-const MAX_WIDENINGS = 6;
+/**
+ * Sees every node the walk visits (and sums): the logs of `f`, `F`, `f2` per group and
+ * `S = sum_g counts_g log F_g`. The arrays are reused: read them, do not keep them.
+ */
+export type NodeObserver = (logF1: Float64Array, logF: Float64Array, logF2: Float64Array, S: number) => void;
+
+/** Values of `log f`, `log F`, `log f2` of one group at one node. */
+interface NodeValues {
+  evaluate(group: number, n: number, out: Float64Array): void;
+}
 
 /**
  * Exact first and second moments of the Concrete distribution by the outer quadrature.
  *
  * @param gaps - `logit_j - max logit` per group (all `<= 0`, finite, the largest is 0).
  * @param counts - number of classes in each group.
- * @param temperature - `tau > 0`.
+ * @param temperature - `tau > 0`, finite.
  * @param withCross - whether to compute the cross moments `E[y_j y_k]`.
  * @param outerStep - the outer step `H` (smaller only to check convergence).
+ * @param interpolate - `true`/`false` forces the tabulated/direct inner functions (default: by cost).
+ * @param observer - called at every node that enters the sums (for integrals beyond the moments).
  * @returns the moments per group.
  */
 export function integrateGroupMoments(
@@ -58,39 +84,46 @@ export function integrateGroupMoments(
   temperature: number,
   withCross: boolean,
   outerStep: number = OUTER_STEP,
+  interpolate?: boolean,
+  observer?: NodeObserver,
 ): GroupMoments {
   const tau = temperature;
-  const rate = Math.min(tau, 1);
-  // Where the mass of the integrands sits: the transforms leave their a -> -infinity
-  // asymptotics (1 - Lambda ~ e^(rate a)) once sum_j e^(rate a_j) ~ 1.
-  let weight = 0;
-  for (let g = 0; g < gaps.length; g++) weight += counts[g] * Math.exp((rate * gaps[g]) / tau);
-  const sigma0 = -Math.log(weight) / rate;
-  // Left: the integrands decay like e^(rate sigma), e^-48 after 48 / rate. Right: Lambda of
-  // the largest class decays like exp(-C e^(tau a / (1 + tau))).
-  let nLo = Math.floor((sigma0 - 70 / rate - 10) / outerStep);
-  let nHi = Math.ceil((sigma0 + (tau < 1 ? 6 * (1 + 1 / tau) + 5 : 15)) / outerStep);
-  const nStart = Math.round(sigma0 / outerStep);
-
-  for (let attempt = 0; attempt <= MAX_WIDENINGS; attempt++) {
-    const transforms = createConcreteTransforms(tau, gaps, nLo, nHi, outerStep);
-    const result = walk(transforms, counts, nStart, withCross);
-    if (result !== 'left' && result !== 'right') return result;
-    const width = nHi - nLo;
-    if (result === 'left') nLo -= width;
-    else nHi += width;
+  const G = gaps.length;
+  const laws = new NoiseLaws(tau);
+  const kappa = laws.scale;
+  const c = new Float64Array(G);
+  let cMin = 0;
+  for (let j = 0; j < G; j++) {
+    c[j] = gaps[j] / kappa;
+    if (c[j] < cMin) cMin = c[j];
   }
-  throw new Error(
-    `exactMoments: the quadrature window did not close within [${nLo}, ${nHi}] * ${outerStep} (temperature ${tau})`,
-  );
+  // The bulk: prod_j F(x - c_j) leaves its doubly exponential left tail once sum_j e^(c_j - x) ~ 1.
+  let weight = 0;
+  for (let g = 0; g < G; g++) weight += counts[g] * Math.exp(c[g]);
+  const x0 = Math.log(weight);
+  const nStart = Math.round(x0 / outerStep);
+
+  // Tabulating pays when the groups need more points than the table holds (about 64 per unit).
+  const points = G * (70 / outerStep);
+  const useTable = interpolate ?? (points > TABLE_MIN_POINTS && points > (75 - cMin) * 64);
+  let values: NodeValues;
+  if (useTable) {
+    const table = new NoiseTable(laws, x0 - 10, x0 + 70 - cMin);
+    values = {
+      evaluate: (j, n, out) => table.evaluate(n * outerStep - c[j], out),
+    };
+  } else {
+    values = {
+      evaluate: (j, n, out) => laws.evaluate(n * outerStep - c[j], out),
+    };
+  }
+  return walk(values, counts, nStart, withCross, outerStep, Math.min(tau, 1), observer);
 }
 
 /**
  * Per-node logs of the integrands, their running maxima and previous values, and their sums.
  *
- * The sums are compensated (Neumaier): at small temperatures the window holds thousands of
- * nodes, and plain accumulation then drifts by ~1e-14 (seen as `sum_k E[y_k] - 1`); with the
- * compensation it stays at one or two ulps.
+ * The sums are compensated (Neumaier), so `sum_k E[y_k] - 1` stays at one or two ulps.
  */
 class Integrands {
   readonly value: Float64Array;
@@ -139,18 +172,21 @@ class Integrands {
 }
 
 function walk(
-  transforms: ConcreteTransforms,
+  values: NodeValues,
   counts: Float64Array,
   nStart: number,
   withCross: boolean,
-): GroupMoments | 'left' | 'right' {
+  H: number,
+  crossFactor: number,
+  observer: NodeObserver | undefined,
+): GroupMoments {
   const G = counts.length;
-  const logLambda = new Float64Array(G);
-  const logPhi1 = new Float64Array(G);
-  const logPhi2 = new Float64Array(G);
+  const logF = new Float64Array(G);
+  const logF1 = new Float64Array(G);
+  const logF2 = new Float64Array(G);
   const ratio = new Float64Array(G);
   const scaled = new Float64Array(G);
-  const values = new Float64Array(3);
+  const out = new Float64Array(3);
   // Layout: [0, G) mean integrands, [G, 2G) second moments, then the cross moments of the
   // group pairs j <= k, row by row (the upper triangle, packed).
   const all = new Integrands(2 * G + (withCross ? (G * (G + 1)) / 2 : 0));
@@ -159,27 +195,28 @@ function walk(
   const visit = (n: number): void => {
     let S = 0;
     for (let j = 0; j < G; j++) {
-      transforms.evaluate(j, n, values);
-      logLambda[j] = values[0];
-      logPhi1[j] = values[1];
-      logPhi2[j] = values[2];
-      S += counts[j] * values[0];
+      values.evaluate(j, n, out);
+      logF1[j] = out[LOG_DENSITY];
+      logF[j] = out[LOG_CDF];
+      logF2[j] = out[LOG_DENSITY2];
+      S += counts[j] * out[LOG_CDF];
     }
+    observer?.(logF1, logF, logF2, S);
     for (let j = 0; j < G; j++) {
-      // Lambda underflows only far right, where Phi1, Phi2 of that class underflow as well.
-      const finite = logLambda[j] > -Infinity;
-      const m = finite ? S - logLambda[j] + logPhi1[j] : -Infinity;
-      const q = finite ? S - logLambda[j] + logPhi2[j] : -Infinity;
-      ratio[j] = finite ? logPhi1[j] - logLambda[j] : -Infinity;
+      // F underflows only far left, where f and f2 of that group and the whole product do too.
+      const finite = S > -Infinity;
+      const m = finite ? S - logF[j] + logF1[j] : -Infinity;
+      const q = finite ? S - logF[j] + logF2[j] : -Infinity;
+      ratio[j] = finite ? logF1[j] - logF[j] : -Infinity;
       value[j] = m;
       value[G + j] = q;
       all.add(j, Math.exp(m));
       all.add(G + j, Math.exp(q));
     }
     if (withCross) {
-      // Phi1_j Phi1_k prod_{i != j,k} Lambda_i = u_j u_k with u_j = exp(S/2 + log(Phi1_j/Lambda_j)).
+      // f_j f_k prod_{i != j,k} F_i = u_j u_k with u_j = exp(S/2 + log(f_j / F_j)).
       const half = S / 2;
-      for (let j = 0; j < G; j++) scaled[j] = Math.exp(half + ratio[j]);
+      for (let j = 0; j < G; j++) scaled[j] = S > -Infinity ? Math.exp(half + ratio[j]) : 0;
       let at = 2 * G;
       for (let j = 0; j < G; j++) {
         const rj = S + ratio[j];
@@ -197,20 +234,19 @@ function walk(
   all.start.set(value);
   all.prev.set(value);
   for (let n = nStart + 1; ; n++) {
-    if (n > transforms.nHi) return 'right';
+    if (n > nStart + MAX_NODES) throw new Error('exactMoments: the quadrature window did not close on the right');
     visit(n);
     if (all.closed()) break;
     all.prev.set(value);
   }
   all.prev.set(all.start);
   for (let n = nStart - 1; ; n--) {
-    if (n < transforms.nLo) return 'left';
+    if (n < nStart - MAX_NODES) throw new Error('exactMoments: the quadrature window did not close on the left');
     visit(n);
     if (all.closed()) break;
     all.prev.set(value);
   }
 
-  const H = transforms.outerStep;
   const mean = new Float64Array(G);
   const secondMoment = new Float64Array(G);
   for (let j = 0; j < G; j++) {
@@ -221,7 +257,7 @@ function walk(
   const cross = new Float64Array(G * G);
   let at = 2 * G;
   for (let j = 0; j < G; j++) {
-    for (let k = j; k < G; k++, at++) cross[j * G + k] = H * all.total(at);
+    for (let k = j; k < G; k++, at++) cross[j * G + k] = crossFactor * H * all.total(at);
   }
   return { mean, secondMoment, cross };
 }

@@ -8,8 +8,9 @@ import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
+import { checkExactCovariance, runExact } from '../run-exact.js';
 import { resolve } from 'node:path';
 import { writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
@@ -27,6 +28,8 @@ export interface EstimateFlags extends SharedFlags, LongJobFlags {
   format: 'table' | 'json' | 'csv';
   /** Write the result to this file instead of stdout. */
   out?: string;
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `estimate` subcommand. */
@@ -38,6 +41,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
     addSamplesFlag(cmd, 1e7, 'draws per batch element');
     addRunFlags(cmd);
     addLongJobFlags(cmd);
+    addExactFlag(cmd);
     cmd
       .addOption(new Option('--covariance', 'also estimate the covariance matrix'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
@@ -58,6 +62,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
       probs: flags.logits === undefined ? (flags.probs ?? DEFAULT_PROBS) : undefined,
       logits: flags.logits,
     });
+    if (flags.exact) checkExactCovariance(dist.event_shape[0], flags.covariance === true);
     const long = longJobOptions(flags, flags.seed);
     if (flags.shard !== undefined) {
       const { shard } = flags;
@@ -96,7 +101,10 @@ export const estimate: CommandSpec<EstimateFlags> = {
         },
         ctx,
       );
-      const report = { dist, est };
+      const exactValues = flags.exact
+        ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
+        : undefined;
+      const report = { dist, est, exact: flags.exact, exactValues };
       const text =
         flags.format === 'json'
           ? `${momentsJson(report)}\n`

@@ -11,18 +11,20 @@ import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
-import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
+import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
 import { plotPath, resultPath } from '../output-paths.js';
 import { runMoments } from '../run-moments.js';
+import { type ExactValues, runExact } from '../run-exact.js';
+import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
 /** Flags of `sweep`. */
-export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
+export interface SweepFlags extends Omit<SharedFlags, 'temperature'>, CategoryFlags {
   /** The temperatures. */
   temperatures: number[];
   /** Draws per temperature. */
@@ -33,6 +35,8 @@ export interface SweepFlags extends Omit<SharedFlags, 'temperature'> {
   out?: string;
   /** Figure files, `.svg` or `.png`. */
   plot?: string[];
+  /** `false` with `--no-exact`. */
+  exact: boolean;
 }
 
 /** The `sweep` subcommand. */
@@ -48,6 +52,8 @@ export const sweep: CommandSpec<SweepFlags> = {
     addDistributionFlags(cmd, { temperature: false, defaultProbs: DEFAULT_PROBS.join(',') });
     addSamplesFlag(cmd, 1e6, 'draws per temperature');
     addRunFlags(cmd);
+    addExactFlag(cmd);
+    addCategoryFlags(cmd);
     cmd
       .addOption(
         new Option('--format <format>', 'format of the result on stdout')
@@ -76,6 +82,8 @@ export const sweep: CommandSpec<SweepFlags> = {
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
     const { dist } = buildDistribution({ temperature: flags.temperatures, ...which });
+    // Checked before any work, so a bad --categories fails at once.
+    const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
     // Open every output first: an unwritable path fails before the sampling, not after.
     const out = flags.out === undefined ? null : await AtomicFile.create(flags.out, '--out');
     const plots: AtomicFile[] = [];
@@ -85,7 +93,8 @@ export const sweep: CommandSpec<SweepFlags> = {
         { label: 'sweep', dist, samples: flags.samples, seed: flags.seed, threads: flags.threads, quiet: flags.quiet },
         ctx,
       );
-      const report = { dist, est };
+      const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
+      const report = { dist, est, exact: flags.exact, exactValues };
       const text = (format: string) =>
         format === 'json'
           ? `${momentsJson(report)}\n`
@@ -98,7 +107,15 @@ export const sweep: CommandSpec<SweepFlags> = {
         await out.commit(ctx.signal);
       }
       if (plots.length > 0) {
-        const spec = sweepSpec(figureData(report, which, flags.temperatures));
+        const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
+        const curves = flags.exact
+          ? await runExact(
+              buildDistribution({ temperature: grid, ...which }).dist,
+              { label: 'sweep curves', quiet: flags.quiet },
+              ctx,
+            )
+          : undefined;
+        const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves));
         const svg = await renderSvg(spec);
         for (const f of plots) {
           await f.write(extname(f.path).toLowerCase() === '.png' ? await renderPng(svg) : svg);
@@ -112,36 +129,47 @@ export const sweep: CommandSpec<SweepFlags> = {
   },
 };
 
-/** Exact curves on a fine log-spaced grid (plus the swept temperatures), and the estimates. */
-function figureData(
+/**
+ * The data of sweep's figure: exact curves on a fine log-spaced grid (plus the swept
+ * temperatures) and the estimates, for the drawn categories only.
+ *
+ * @param report - the estimate and its distribution.
+ * @param which - the parameter as given (probs or logits), to build the fine grid.
+ * @param temperatures - the swept temperatures.
+ * @param withExact - false with `--no-exact` (no curves).
+ * @param drawn - the categories to draw (see `plot-categories.ts`).
+ * @param curves - the exact moments on {@link curveGrid} when already computed (else computed here).
+ * @returns what `sweepSpec` draws.
+ */
+export function figureData(
   report: MomentsReport,
   which: { probs?: Nested; logits?: Nested },
   temperatures: number[],
+  withExact: boolean,
+  drawn: { shown: number[]; byRank: boolean },
+  curves?: ExactValues,
 ): SweepFigure {
   const { dist, est } = report;
   const K = dist.event_shape[0];
   const probs = rowParams(dist, 'probs').data;
-  const lo = Math.min(...temperatures);
-  const hi = Math.max(...temperatures);
-  // Quadrature costs grow with K and at low temperature: fewer grid points for many categories.
-  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
-  const grid = [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
-    (a, b) => a - b,
-  );
-  const fine = buildDistribution({ temperature: grid, ...which }).dist;
-  const fm = fine.mean.data;
-  const fv = fine.variance.data;
+  const { shown } = drawn;
   const exact: SweepPoint[] = [];
-  grid.forEach((t, i) => {
-    for (let k = 0; k < K; k++) exact.push({ t, k, mean: fm[i * K + k], variance: fv[i * K + k] });
-  });
+  if (withExact) {
+    const grid = curveGrid(temperatures, K);
+    const fine = curves ?? buildDistribution({ temperature: grid, ...which }).dist;
+    const fm = fine.mean.data;
+    const fv = fine.variance.data;
+    grid.forEach((t, i) => {
+      shown.forEach((k, at) => exact.push({ t, k: at, mean: fm[i * K + k], variance: fv[i * K + k] }));
+    });
+  }
   const estimates: SweepPoint[] = [];
   temperatures.forEach((t, i) => {
-    for (let k = 0; k < K; k++) {
+    for (const [at, k] of shown.entries()) {
       const j = i * K + k;
       estimates.push({
         t,
-        k,
+        k: at,
         mean: est.mean.data[j],
         variance: est.variance.data[j],
         stderr: est.stderr.data[j],
@@ -149,8 +177,26 @@ function figureData(
       });
     }
   });
-  const categories = Array.from({ length: K }, (_, k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
-  return { categories, exact, estimates, samples: est.samples };
+  const categories = shown.map((k) => `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`);
+  const title =
+    shown.length === K ? 'Category' : `Category (${shown.length} of ${K}${drawn.byRank ? ', most probable' : ''})`;
+  return { categories, categoryTitle: title, exact, estimates, samples: est.samples };
+}
+
+/**
+ * Temperatures of the exact curves: the swept ones plus a log-spaced grid between them.
+ *
+ * @param temperatures - the swept temperatures.
+ * @param K - the number of categories (fewer grid points for many: each costs ~K / 20 ms).
+ * @returns the grid, sorted.
+ */
+export function curveGrid(temperatures: number[], K: number): number[] {
+  const lo = Math.min(...temperatures);
+  const hi = Math.max(...temperatures);
+  const n = hi > lo ? Math.max(16, Math.min(48, Math.round(200 / K))) : 0;
+  return [...temperatures, ...Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)))].sort(
+    (a, b) => a - b,
+  );
 }
 
 function checkTemperatures(ts: number[]): number[] {

@@ -1,0 +1,102 @@
+/**
+ * The exact moments of many rows off the main thread, with progress and cancellation: what the
+ * command line runs for its exact columns and curves (each row takes up to ~1 s at K = 10^4,
+ * and a sweep's figure needs dozens of rows).
+ *
+ * @packageDocumentation
+ */
+import { Worker } from 'node:worker_threads';
+import { AbortError } from '../errors.js';
+import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from './exact-worker.js';
+
+/** One row's exact moments. */
+export interface ExactRow {
+  /** `E[y_k]`. */
+  mean: Float64Array;
+  /** `Var[y_k]`. */
+  variance: Float64Array;
+  /** K*K row-major, when asked for. */
+  covariance?: Float64Array;
+}
+
+/** Options of {@link computeExactRows}. */
+export interface ExactJobOptions {
+  /** Also the covariance (K at most `MAX_COVARIANCE_CATEGORIES`). */
+  covariance?: boolean;
+  /** Stops the job: the worker thread is terminated and the promise rejects with `AbortError`. */
+  signal?: AbortSignal;
+  /** Rows done so far (distinct rows: equal rows are computed once). */
+  onProgress?: (p: { done: number; total: number; samplesPerSecond: number }) => void;
+}
+
+/**
+ * Computes the exact moments of `rows` in a worker thread.
+ *
+ * @param rows - logits and temperature per row (equal rows are computed once).
+ * @param options - covariance, abort signal, progress.
+ * @returns one result per row, in order.
+ * @throws AbortError when `options.signal` fires (the thread is terminated at once); the
+ *   computation's own error (a `RangeError` for invalid input) otherwise.
+ *
+ * @example
+ * ```ts
+ * const [row] = await computeExactRows([{ logits: Float64Array.of(0, 1), temperature: 0.5 }]);
+ * row.mean; // Float64Array(2) [0.2849..., 0.7150...]
+ * ```
+ */
+export async function computeExactRows(rows: ExactRowRequest[], options: ExactJobOptions = {}): Promise<ExactRow[]> {
+  const { signal } = options;
+  if (signal?.aborted) throw new AbortError('relaxed-mc: the exact moments were interrupted before they started.');
+  const keyOf = (r: ExactRowRequest) => `${r.temperature}|${Array.from(r.logits).join(',')}`;
+  const distinct = new Map<string, number>();
+  const unique: ExactRowRequest[] = [];
+  const slot = rows.map((r) => {
+    const key = keyOf(r);
+    let at = distinct.get(key);
+    if (at === undefined) {
+      at = unique.length;
+      distinct.set(key, at);
+      unique.push({ logits: Float64Array.from(r.logits), temperature: r.temperature });
+    }
+    return at;
+  });
+  const results = new Array<ExactRow>(unique.length);
+  const started = performance.now();
+  const worker = new Worker(new URL('./exact-worker.js', import.meta.url));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let done = 0;
+      const onAbort = () => {
+        reject(
+          new AbortError(`relaxed-mc: the exact moments were interrupted (${done} of ${unique.length} rows done).`),
+        );
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (err?: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      worker.on('message', (msg: ExactJobMessage) => {
+        if ('error' in msg) {
+          const e = msg.error.name === 'RangeError' ? new RangeError(msg.error.message) : new Error(msg.error.message);
+          finish(e);
+          return;
+        }
+        results[msg.index] = { mean: msg.mean, variance: msg.variance, covariance: msg.covariance };
+        done++;
+        const secs = (performance.now() - started) / 1000;
+        options.onProgress?.({ done, total: unique.length, samplesPerSecond: secs > 0 ? done / secs : 0 });
+        if (done === unique.length) finish();
+      });
+      worker.on('error', (err) => finish(err));
+      worker.on('exit', (code) => {
+        if (done < unique.length) finish(new Error(`relaxed-mc: the exact-moments worker exited (code ${code}).`));
+      });
+      worker.postMessage({ rows: unique, covariance: options.covariance === true } satisfies ExactJobRequest);
+    });
+  } finally {
+    await worker.terminate();
+  }
+  return slot.map((at) => results[at]);
+}
