@@ -200,9 +200,7 @@ export async function runLogProb(
   }
   const out = target.buffer ?? reusable ?? new SharedArrayBuffer(outBytes);
   const finish = (): Tensor =>
-    reusable === null
-      ? target.finish(out)
-      : new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
+    reusable === null ? target.finish(out) : new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
   if (plan.rows === 0) return finish();
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
   const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {

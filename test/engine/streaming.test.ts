@@ -169,7 +169,7 @@ describe('out tensors and logProbChunks', () => {
     expect(await e.sample(dist, [5000], { seed: 9, out: plain })).toBe(plain);
     expect(bits(plain.data).equals(bits(want.data))).toBe(true);
     await expect(e.sample(dist, [5000], { seed: 9, out: e.empty([4999, 4]) })).rejects.toThrow(
-      /out must have shape \[5000, 4\], but got \[4999, 4\]/,
+      /out must have the result's shape \[5000, 4\], but got \[4999, 4\]/,
     );
     const lpOut = e.empty([5000]);
     expect(await e.logProb(dist, want, { out: lpOut })).toBe(lpOut);
