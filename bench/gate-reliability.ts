@@ -1,20 +1,30 @@
 /**
  * How reliable is the performance-regression gate on this machine? Runs the real gate (the
- * `relaxed-mc bench` CLI, baseline then candidate, as a CI job would) many times:
- * `--detect` trials with `RELAXED_MC_BENCH_SLOWDOWN=0.3` on the candidate side (the gate should
- * exit 1) and `--false` trials without it (the gate should exit 0), each against a baseline
- * measured just before it in the same job. The two kinds of trial are interleaved, so both see
- * the same spells of load. Prints one line per trial and the counts, with the load averages.
+ * `relaxed-mc bench` CLI, as a CI job would) many times, in three kinds of trial, interleaved so
+ * that all see the same spells of load:
  *
- * The baseline comes from the build in `--base DIR` (default: this one) and the candidate from
- * this build, as a CI job with two checkouts would run them; the candidate's gate re-measures
- * the baseline build beside itself (a paired run) unless `--recorded` is given.
+ * - `--false N` trials without any slowdown: the gate should exit 0 (a failure is a false alarm);
+ * - `--detect N` trials with `RELAXED_MC_BENCH_SLOWDOWN=<--slowdown, 0.3>` on the candidate side
+ *   (every benchmark slower): the gate should exit 1;
+ * - `--detect-group N` trials with `RELAXED_MC_BENCH_SLOWDOWN=<--group, 0.25@moments/K16/*>`
+ *   (one group of benchmarks slower, the shape of a real regression): the gate should exit 1
+ *   and name only benchmarks of that group.
  *
- * Run: `npm run build && node dist/bench/gate-reliability.js [--suite ci] [--detect 10] [--false 30]
- * [--slowdown 0.3] [--threshold 0.15] [--base DIR] [--recorded] [--keep DIR]`
- * (about 45 s per trial with the ci suite on 2 cores).
+ * The baseline report comes from the build in `--base DIR` (default: this one). In the paired
+ * mode (the default) the candidate's gate re-measures the baseline build beside itself, so the
+ * baseline report only supplies the suite, the settings and the build's folder: it is made once
+ * and reused by every trial (`--baseline-each` makes a fresh one per trial, as a CI job would).
+ * With `--recorded` the candidate is compared with the recorded numbers, and a fresh baseline
+ * report is made for every trial. `--hog` runs one busy CPU loop beside the trials (a second
+ * process, stopped at the end), the "loaded" condition of the README's table.
+ *
+ * Prints one line per trial and the counts, with the 1-minute load average sampled every 10 s.
+ *
+ * Run: `npm run build && node dist/bench/gate-reliability.js [--suite ci|default] [--false 30] [--detect 10]
+ * [--detect-group 10] [--slowdown 0.3] [--group '0.25@moments/K16/*'] [--threshold 0.15] [--base DIR]
+ * [--recorded] [--baseline-each] [--hog] [--keep DIR]` (about 30 s per ci trial on 2 idle cores).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,14 +38,23 @@ function arg(name: string, fallback: string): string {
 }
 
 const suite = arg('suite', 'ci');
-const detectTrials = Number(arg('detect', '10'));
-const falseTrials = Number(arg('false', '30'));
+const counts = {
+  false: Number(arg('false', '30')),
+  uniform: Number(arg('detect', '10')),
+  group: Number(arg('detect-group', '10')),
+};
 const slowdown = arg('slowdown', '0.3');
+const group = arg('group', '0.25@moments/K16/*');
 const threshold = arg('threshold', '0.15');
 const keep = process.argv.includes('--keep') ? arg('keep', '') : null;
 const baseMain = process.argv.includes('--base') ? join(resolve(arg('base', '.')), 'dist/src/cli/main.js') : MAIN;
 const recorded = process.argv.includes('--recorded');
+const baselineEach = recorded || process.argv.includes('--baseline-each');
+const hog = process.argv.includes('--hog');
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'relaxed-mc-gate-'));
+for (const [k, v] of Object.entries(counts))
+  if (!(Number.isInteger(v) && v >= 0))
+    throw new RangeError(`the ${k} trial count must be a whole number, but got ${v}.`);
 
 /** Runs `relaxed-mc bench ...` and returns its exit status and output. */
 function gate(
@@ -57,63 +76,109 @@ function gate(
   });
 }
 
-/** Detection trials spread evenly among the false-alarm trials. */
-const plan: boolean[] = [];
-for (let i = 0, d = 0; i < detectTrials + falseTrials; i++) {
-  const slowed = d < detectTrials && (i + 1) * detectTrials >= (d + 1) * (detectTrials + falseTrials);
-  plan.push(slowed);
-  if (slowed) d++;
+type Kind = keyof typeof counts;
+/** The trials in an order that spreads each kind evenly over the run. */
+function plan(): Kind[] {
+  const total = counts.false + counts.uniform + counts.group;
+  const keyed: [number, Kind][] = [];
+  for (const kind of Object.keys(counts) as Kind[])
+    for (let j = 0; j < counts[kind]; j++) keyed.push([(j + 0.5) / counts[kind], kind]);
+  return keyed
+    .sort((a, b) => a[0] - b[0])
+    .map(([, k]) => k)
+    .slice(0, total);
 }
 
-const loads: number[] = [];
-let detected = 0;
-let falseAlarms = 0;
+const envOf: Record<Kind, Record<string, string>> = {
+  false: {},
+  uniform: { RELAXED_MC_BENCH_SLOWDOWN: slowdown },
+  group: { RELAXED_MC_BENCH_SLOWDOWN: group },
+};
+const groupPattern = group.includes('@') ? group.slice(group.indexOf('@') + 1) : '*';
+const groupTest = new RegExp(
+  `^${groupPattern
+    .replace(/[.\-/]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')}$`,
+);
+
+const loads: number[] = [loadavg()[0]];
+const sampler = setInterval(() => loads.push(loadavg()[0]), 10_000);
+let hogProcess: ChildProcess | null = null;
+if (hog) hogProcess = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+
+const result: Record<Kind, { failed: number; passed: number; wrongNames: number }> = {
+  false: { failed: 0, passed: 0, wrongNames: 0 },
+  uniform: { failed: 0, passed: 0, wrongNames: 0 },
+  group: { failed: 0, passed: 0, wrongNames: 0 },
+};
 let errors = 0;
 const t0 = performance.now();
 console.log(
-  `gate reliability: suite ${suite}, threshold ${threshold}, ${detectTrials} trials with RELAXED_MC_BENCH_SLOWDOWN=${slowdown}, ${falseTrials} without, ` +
-    `${recorded ? 'against the recorded baseline numbers (--recorded)' : 'paired with the baseline build'} (node ${process.version})`,
+  `gate reliability: suite ${suite}, threshold ${threshold}; ${counts.false} trials without a slowdown, ${counts.uniform} with ` +
+    `RELAXED_MC_BENCH_SLOWDOWN=${slowdown}, ${counts.group} with RELAXED_MC_BENCH_SLOWDOWN=${group}; ` +
+    `${recorded ? 'against the recorded baseline numbers (--recorded)' : 'paired with the baseline build'}; ` +
+    `${baselineEach ? 'a fresh baseline report per trial' : 'one baseline report for all trials'}; ${hog ? 'one CPU hog beside it' : 'no hog'} ` +
+    `(node ${process.version}, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(2)})`,
 );
-for (const [i, slowed] of plan.entries()) {
-  const base = join(dir, `base-${i + 1}.json`);
-  const cand = join(dir, `cand-${i + 1}.json`);
-  loads.push(loadavg()[0]);
-  const b = await gate(baseMain, ['--suite', suite, '--json', base, '--quiet'], {});
-  if (b.code !== 0) throw new Error(`baseline run ${i + 1} failed (exit ${b.code}): ${b.stderr}`);
-  const args = [
-    '--compare',
-    base,
-    '--threshold',
-    threshold,
-    '--json',
-    cand,
-    '--quiet',
-    ...(recorded ? ['--recorded'] : []),
-  ];
-  const c = await gate(MAIN, args, slowed ? { RELAXED_MC_BENCH_SLOWDOWN: slowdown } : {});
-  loads.push(loadavg()[0]);
-  const lines = c.stdout.split('\n');
-  const flagged = lines.filter((l) => / regression$/.test(l)).map((l) => l.split(/\s+/)[0]);
-  // The smallest ratio of the table (4th column): how close an unchanged build came to the line.
-  const ratios = lines.map((l) => Number(l.split(/\s+/)[3])).filter((x) => Number.isFinite(x) && x > 0);
-  const least = ratios.length > 0 ? Math.min(...ratios) : NaN;
-  if (c.code === 1 && slowed) detected++;
-  else if (c.code === 1) falseAlarms++;
-  else if (c.code !== 0) errors++;
-  const what = slowed ? 'slowed  ' : 'unchanged';
-  const verdict = c.code === 1 ? 'FAIL' : c.code === 0 ? 'pass' : `error ${c.code}`;
-  console.log(
-    `trial ${String(i + 1).padStart(2)} ${what} -> ${verdict.padEnd(4)} (smallest ratio ${least.toFixed(3)}; ${flagged.length} flagged${flagged.length ? `: ${flagged.join(' ')}` : ''}; ` +
-      `load ${loadavg()[0].toFixed(2)}; ${((performance.now() - t0) / 60000).toFixed(1)} min)`,
-  );
-  if (c.code !== 0 && c.code !== 1) console.log(c.stderr);
+try {
+  const shared = join(dir, 'base.json');
+  if (!baselineEach) {
+    const b = await gate(baseMain, ['--suite', suite, '--json', shared, '--quiet'], {});
+    if (b.code !== 0) throw new Error(`the baseline run failed (exit ${b.code}): ${b.stderr}`);
+  }
+  for (const [i, kind] of plan().entries()) {
+    const base = baselineEach ? join(dir, `base-${i + 1}.json`) : shared;
+    if (baselineEach) {
+      const b = await gate(baseMain, ['--suite', suite, '--json', base, '--quiet'], {});
+      if (b.code !== 0) throw new Error(`baseline run ${i + 1} failed (exit ${b.code}): ${b.stderr}`);
+    }
+    const cand = join(dir, `cand-${i + 1}.json`);
+    const args = [
+      '--compare',
+      base,
+      '--threshold',
+      threshold,
+      '--json',
+      cand,
+      '--quiet',
+      // Paired: keep the re-measured baseline too, so the per-round ratios can be read back from the reports.
+      ...(recorded ? ['--recorded'] : ['--baseline-json', join(dir, `base-again-${i + 1}.json`)]),
+    ];
+    const c = await gate(MAIN, args, envOf[kind]);
+    const lines = c.stdout.split('\n');
+    const flagged = lines.filter((l) => /^regressed: /.test(l)).map((l) => l.split(/\s+/)[1].replace(/:$/, ''));
+    const table = lines.filter((l) => !/^regressed: /.test(l));
+    const suspects = table.filter((l) => /\s(regression \(|cleared \(|suspect$)/.test(l)).length;
+    // The most confirmation rounds below the line among the confirmed: how near the decision came.
+    const most = Math.max(0, ...table.map((l) => Number(/\((\d+)\/\d+ below\)$/.exec(l)?.[1] ?? 0)));
+    // The smallest first-pass ratio of the table (4th column): how close an unchanged build came to the line.
+    const ratios = table.map((l) => Number(l.split(/\s+/)[3])).filter((x) => Number.isFinite(x) && x > 0);
+    const least = ratios.length > 0 ? Math.min(...ratios) : NaN;
+    if (c.code === 1) result[kind].failed++;
+    else if (c.code === 0) result[kind].passed++;
+    else errors++;
+    const wrong = kind === 'group' ? flagged.filter((id) => !groupTest.test(id)) : kind === 'false' ? flagged : [];
+    if (wrong.length > 0) result[kind].wrongNames++;
+    const verdict = c.code === 1 ? 'FAIL' : c.code === 0 ? 'pass' : `error ${c.code}`;
+    console.log(
+      `trial ${String(i + 1).padStart(2)} ${kind.padEnd(7)} -> ${verdict.padEnd(4)} (smallest ratio ${least.toFixed(3)}; ${suspects} suspect(s), at most ${most} confirmation rounds below the line; ` +
+        `${flagged.length} regressed${flagged.length ? `: ${flagged.join(' ')}` : ''}${wrong.length ? ` [outside the slowed group: ${wrong.join(' ')}]` : ''}; ` +
+        `load ${loadavg()[0].toFixed(2)}; ${((performance.now() - t0) / 60000).toFixed(1)} min)`,
+    );
+    if (c.code !== 0 && c.code !== 1) console.log(c.stderr);
+  }
+} finally {
+  clearInterval(sampler);
+  hogProcess?.kill();
 }
 loads.sort((a, b) => a - b);
 console.log(
-  `detected ${detected}/${detectTrials} slowdowns of ${slowdown}; false alarms ${falseAlarms}/${falseTrials}; errors ${errors}`,
+  `false alarms ${result.false.failed}/${counts.false}; detected ${result.uniform.failed}/${counts.uniform} slowdowns of ${slowdown} (all benchmarks); ` +
+    `detected ${result.group.failed}/${counts.group} slowdowns of ${group} (${result.group.wrongNames} trial(s) also named a benchmark outside the group); errors ${errors}`,
 );
 console.log(
-  `1-minute load average during the trials: min ${loads[0].toFixed(2)}, median ${loads[loads.length >> 1].toFixed(2)}, max ${loads[loads.length - 1].toFixed(2)} ` +
-    `on ${availableParallelism()} cores; reports in ${keep ?? '(deleted)'}`,
+  `1-minute load average every 10 s during the trials: min ${loads[0].toFixed(2)}, median ${loads[loads.length >> 1].toFixed(2)}, max ${loads[loads.length - 1].toFixed(2)} ` +
+    `on ${availableParallelism()} cores (${hog ? 'with' : 'without'} the hog); ${((performance.now() - t0) / 60000).toFixed(1)} min; reports in ${keep ?? '(deleted)'}`,
 );
 if (keep === null) rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@
  * (`--quick` shortens the timing windows).
  */
 import { Bench } from 'tinybench';
-import { PhiloxStream } from '../src/rng/philox.js';
+import { PhiloxStream } from '../test/helpers/philox-uniforms.js';
 import {
   ESTIMATORS,
   createGradientWorkspace,

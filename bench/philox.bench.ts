@@ -1,5 +1,7 @@
 /**
- * Cost per uniform double of the Philox4x32-10 chunk stream, against `Math.random` filling the
+ * Cost per uniform double of Philox4x32-10 read as uniforms (the engine's stream before stream
+ * version 2, which is why it now only seeds xoshiro; the uniform reader lives in
+ * test/helpers/philox-uniforms.ts), against `Math.random` filling the
  * same buffer in the same process (V8's xorshift128+, the cheapest baseline there is; it is not
  * counter-based, so it cannot serve the engine, but it bounds what a generator can cost).
  *
@@ -10,7 +12,8 @@
  * Run: `npx tsc -p tsconfig.json && node dist/bench/philox.bench.js [--quick]`
  */
 import { Bench } from 'tinybench';
-import { PhiloxStream, philox4x32_10 } from '../src/rng/philox.js';
+import { philox4x32_10 } from '../src/rng/philox.js';
+import { PhiloxStream } from '../test/helpers/philox-uniforms.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [64, 4096] : [64, 1024, 16384, 262144];

@@ -12,12 +12,20 @@
  * @packageDocumentation
  */
 export * as torch from './torch.js';
-export { ValueError, NotImplementedError, AbortError, RuntimeError } from './errors.js';
-export { ChunkError, WorkerLoadError, StateFileError, ObjectiveError } from './errors.js';
+export { ValueError, TypeError, RangeError, RuntimeError, NotImplementedError, AbortError } from './errors.js';
+export { ChunkError, WorkerLoadError, StateFileError, QueueError, ObjectiveError, InternalError } from './errors.js';
+export { ERROR_CLASSES, Rule, isCodedError, toErrorData, fromErrorData, isErrorData } from './errors.js';
+export type { ErrorCode, ErrorData, ErrorDetails, CodedError } from './errors.js';
 export { Engine } from './engine/engine.js';
+export { ESTIMATORS, UNBIASED_ESTIMATORS, minimumM } from './kernels/gradient-estimators.js';
+export type { EstimatorName } from './kernels/gradient-estimators.js';
+export { DEFAULT_GROUP_SIZE } from './engine/gradient-study.js';
+export { EXACT_MOMENT_ACCURACY, MAX_COVARIANCE_CATEGORIES } from './stats/exact-moments.js';
+export { computeExactRows } from './stats/exact-job.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
+export { ENGINE_STREAM_VERSION } from './rng/chunk-stream.js';
 export type {
   EngineOptions,
   JobOptions,
@@ -32,6 +40,6 @@ export type {
   GradientStudy,
   EstimatorReport,
 } from './engine/engine.js';
-export type { JobState, JobParams, PartState } from './engine/job-state.js';
+export type { JobState, MomentsState, GradientsState, JobParams, PartState } from './engine/job-state.js';
 export type { Shard } from './engine/shards.js';
 export type { MergedResult, NamedState } from './engine/merge.js';

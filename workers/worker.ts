@@ -18,8 +18,10 @@ import { runInNewContext } from 'node:vm';
 import { makeJobViews, runChunk } from '../src/chunks/chunk-runners.js';
 import { gradientChunk } from '../src/chunks/gradient-chunks.js';
 import { loadObjective } from '../src/chunks/objective-loader.js';
-import type { ChunkResult, JobDescriptor, Task } from '../src/chunks/layout.js';
+import { checkTask } from '../src/chunks/check-task.js';
+import type { ChunkResult, GradientsJob, JobDescriptor, Task } from '../src/chunks/layout.js';
 import type { Objective } from '../src/kernels/objectives.js';
+import { toErrorData } from '../src/errors.js';
 
 /** The objective of the most recent gradients job (its chunks arrive back to back). */
 let objective: { jobId: number; value: Promise<Objective> } | null = null;
@@ -30,9 +32,9 @@ const LARGE_BUFFER_BYTES = 16 * 2 ** 20;
 const IDLE_COLLECT_MS = 200;
 let idleTimer: NodeJS.Timeout | undefined;
 
-function objectiveFor(job: JobDescriptor): Promise<Objective> {
+function objectiveFor(job: GradientsJob): Promise<Objective> {
   if (objective === null || objective.jobId !== job.id) {
-    objective = { jobId: job.id, value: loadObjective(job.gradient!.objective, job.K) };
+    objective = { jobId: job.id, value: loadObjective(job.gradient.objective, job.K) };
   }
   return objective.value;
 }
@@ -48,7 +50,9 @@ const gc = ((): (() => void) | undefined => {
 })();
 
 function collectWhenIdle(job: JobDescriptor): void {
-  const bytes = (job.output?.byteLength ?? 0) + (job.values?.byteLength ?? 0);
+  const bytes =
+    (job.kind === 'sample' || job.kind === 'logProb' ? job.output.byteLength : 0) +
+    (job.kind === 'logProb' ? job.values.byteLength : 0);
   if (gc === undefined || bytes < LARGE_BUFFER_BYTES) return;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(gc, IDLE_COLLECT_MS);
@@ -58,15 +62,22 @@ function collectWhenIdle(job: JobDescriptor): void {
 /**
  * @param task - a chunk to run, or a start-up check.
  * @returns the chunk's result (or the thread id for a check).
+ * @throws ErrorData (`{ code, argument, rule, message }`) when the chunk fails.
  */
 export default async function run(task: Task): Promise<ChunkResult | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
   clearTimeout(idleTimer);
-  const v = makeJobViews(task.job);
   try {
-    if (task.job.gradient !== null) return gradientChunk(v, task.chunk, threadId, await objectiveFor(task.job));
-    return runChunk(v, task.chunk, threadId);
+    const t = checkTask(task);
+    if (t.kind === 'ping') return { threadId };
+    const v = makeJobViews(t.job);
+    if (t.job.kind === 'gradients') return gradientChunk(v, t.job, t.chunk, threadId, await objectiveFor(t.job));
+    return runChunk(v, t.chunk, threadId);
+  } catch (err) {
+    // Structured cloning keeps only an error's name and message; as data, its code, argument
+    // and rule reach the coordinator too.
+    throw toErrorData(err);
   } finally {
-    collectWhenIdle(task.job);
+    if (task.job?.kind !== undefined) collectWhenIdle(task.job);
   }
 }

@@ -13,10 +13,13 @@
  *             slowdown, runId, role },
  *   calibration: { version, loops: [ { id, threads, iterationsPerCall, throughput, best, cpu } ] },
  *   benchmarks: [ { id, settings: { kind, api, K, tau, N, threads, ... }, unit, unitsPerCall,
- *                   calibration, iterations, throughput, best, cpu, normalized, checksum } ] }
+ *                   calibration, iterations, throughput, best, cpu, normalized, checksum,
+ *                   confirmation? } ] }
  * ```
  *
- * where `throughput`, `best`, `cpu` and `normalized` are summaries `{ median, mad, rounds }`.
+ * where `throughput`, `best`, `cpu`, `normalized` and `confirmation` are summaries
+ * `{ median, mad, rounds }`. Optional fields (`method.slowdownPattern`, `confirmation`) were
+ * added without a version change: a reader that ignores them still reads the rest right.
  *
  * @packageDocumentation
  */
@@ -67,6 +70,11 @@ export interface BenchmarkResult {
   normalized: Summary;
   /** Sum of values read from every result, so nothing could be optimised away (finite). */
   checksum: number;
+  /**
+   * Paired runs only, for the benchmarks the gate re-measured to confirm a suspected regression:
+   * per confirmation round, units / fastest call (the same rounds in both reports of the run).
+   */
+  confirmation?: Summary;
 }
 
 /** One calibration loop of a run. */
@@ -99,8 +107,10 @@ export interface Method {
   minIterations: number;
   /** How throughputs are normalised (a sentence). */
   normalization: string;
-  /** `RELAXED_MC_BENCH_SLOWDOWN` applied to this report's tasks (0 for a normal run). */
+  /** `RELAXED_MC_BENCH_SLOWDOWN` applied to this report's tasks (0 for a normal run): the fraction. */
   slowdown: number;
+  /** The benchmark-id pattern of a targeted slowdown (absent when every benchmark was slowed, or none). */
+  slowdownPattern?: string;
   /** Random id of the run; two reports with the same id were measured in the same rounds (paired). */
   runId: string;
   /** `single` (one build measured), or `baseline` / `candidate` (two builds measured side by side). */
@@ -169,6 +179,7 @@ export function parseReport(text: string, name: string): BenchReport {
   const m = v.object(r.method, 'method');
   v.positiveInteger(m.rounds, 'method.rounds');
   v.number(m.slowdown, 'method.slowdown');
+  if (m.slowdownPattern !== undefined) v.string(m.slowdownPattern, 'method.slowdownPattern');
   v.string(m.runId, 'method.runId');
   if (m.role !== 'single' && m.role !== 'baseline' && m.role !== 'candidate')
     v.fail('method.role', "'single', 'baseline' or 'candidate'", m.role);
@@ -200,6 +211,7 @@ export function parseReport(text: string, name: string): BenchReport {
       v.fail(`${at}.calibration`, `the id of one of calibration.loops (${[...loops].join(', ')})`, cal);
     v.summary(o.throughput, `${at}.throughput`);
     v.summary(o.normalized, `${at}.normalized`);
+    if (o.confirmation !== undefined) v.summary(o.confirmation, `${at}.confirmation`);
   });
   return data as BenchReport;
 }

@@ -11,6 +11,11 @@
  * the fastest-call throughput over the median fastest-call throughput of the matching
  * calibration loop in the same run (see `calibration.ts`).
  *
+ * A paired run can then confirm: the benchmarks the gate suspects (see `compare.ts`) are timed
+ * again on both builds, alone, in fresh rounds (no calibration needed: a per-round ratio of two
+ * builds timed back to back cancels the machine's speed), and each report keeps those rounds
+ * as the benchmark's `confirmation`.
+ *
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
@@ -30,6 +35,7 @@ import {
 import { Slowdown } from './slowdown.js';
 import { mad, median } from './stats.js';
 import type { BenchTask } from './tasks.js';
+import { InternalError, RuntimeError } from '../index.js';
 
 /** How to run. */
 export interface RunOptions {
@@ -47,6 +53,18 @@ export interface RunOptions {
   onRound?: (done: number, total: number) => void;
   /** Stops between two measurements. */
   signal?: AbortSignal;
+  /** Paired runs: re-measure some benchmarks after the rounds (see {@link Confirmation}). */
+  confirm?: Confirmation;
+}
+
+/** The confirmation step of a paired run. */
+export interface Confirmation {
+  /** Rounds of the confirmation. */
+  rounds: number;
+  /** Given the run's reports (one per side), the ids of the benchmarks to re-measure (none: no confirmation). */
+  select(reports: readonly BenchReport[]): string[];
+  /** Called when the confirmation starts, and after each of its rounds. */
+  onRound?: (done: number, total: number, ids: readonly string[]) => void;
 }
 
 /** One build's tasks in a run. */
@@ -63,6 +81,8 @@ export interface Side {
 /** What one entry of a round measures, and its per-round results. */
 interface Entry {
   name: string;
+  /** Index of the side it times (-1 for a calibration). */
+  side: number;
   units: number;
   fn: () => Promise<void>;
   median: number[];
@@ -110,8 +130,9 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
   const calibrations = await startCalibrations(sides.flatMap((s) => s.tasks));
   try {
     let calibrationSum = 0;
-    const entry = (name: string, units: number, fn: () => Promise<void>): Entry => ({
+    const entry = (name: string, side: number, units: number, fn: () => Promise<void>): Entry => ({
       name,
+      side,
       units,
       fn,
       median: [],
@@ -120,17 +141,17 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       calls: 0,
     });
     const calEntries = calibrations.map((c) =>
-      entry(`calibration ${c.id}`, c.iterationsPerCall, async () => {
+      entry(`calibration ${c.id}`, -1, c.iterationsPerCall, async () => {
         calibrationSum += await c.run();
       }),
     );
-    const sideData = sides.map((side) => {
+    const sideData = sides.map((side, s) => {
       const slowdown = side.slowdown ?? new Slowdown(0);
       const checksums = side.tasks.map(() => 0);
       const entries = side.tasks.map((t, i) => {
         // The slowdown wraps the task only: the calibrations above are never slowed.
-        const slowed = slowdown.wrap(() => t.run());
-        return entry(t.id, t.unitsPerCall, async () => {
+        const slowed = slowdown.wrap(() => t.run(), t.id);
+        return entry(t.id, s, t.unitsPerCall, async () => {
           checksums[i] += await slowed();
         });
       });
@@ -146,7 +167,10 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       o.onRound?.(round, o.rounds);
     }
     if (!Number.isFinite(calibrationSum))
-      throw new Error(`the calibration loop returned ${calibrationSum}; it must be finite.`);
+      throw new RuntimeError(`the calibration loop returned ${calibrationSum}; it must be finite.`, {
+        argument: 'calibration',
+        rule: 'finite',
+      });
     const calResults: CalibrationResult[] = calibrations.map((c, i) => ({
       id: c.id,
       threads: c.threads,
@@ -156,7 +180,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       cpu: summary(calEntries[i].cpu),
     }));
     const environment = finishEnvironment(env);
-    return sideData.map(({ side, slowdown, checksums, entries }) => ({
+    const reports = sideData.map(({ side, slowdown, checksums, entries }): BenchReport => ({
       schema: REPORT_SCHEMA,
       version: REPORT_VERSION,
       createdAt: new Date().toISOString(),
@@ -175,6 +199,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         minIterations: o.minIterations,
         normalization: NORMALIZATION,
         slowdown: slowdown.fraction,
+        ...(slowdown.pattern === null || slowdown.fraction === 0 ? {} : { slowdownPattern: slowdown.pattern }),
         runId,
         role: side.role,
       },
@@ -182,7 +207,10 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
       benchmarks: side.tasks.map((t, i): BenchmarkResult => {
         const e = entries[i];
         if (!Number.isFinite(checksums[i]))
-          throw new Error(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`);
+          throw new RuntimeError(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`, {
+            argument: t.id,
+            rule: 'finite',
+          });
         const cal = calResults.find((c) => c.id === t.calibration)!;
         return {
           id: t.id,
@@ -199,6 +227,8 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         };
       }),
     }));
+    if (o.confirm !== undefined && sides.length > 1) await confirm(reports, groups, o.confirm, o, random);
+    return reports;
   } finally {
     await Promise.all(calibrations.map((c) => c.close()));
   }
@@ -207,6 +237,30 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
 /** How `normalized` is computed, for the report. */
 const NORMALIZATION =
   'per round: units / fastest call, divided by the median over the rounds of the same for the matching calibration loop (main thread, or T worker threads) of the same run';
+
+/**
+ * Re-measures the selected benchmarks on every side, back to back in a random order, for
+ * `c.rounds` fresh rounds, and stores each side's rounds in its report as `confirmation`.
+ */
+async function confirm(
+  reports: BenchReport[],
+  groups: ReadonlyMap<string, Entry[]>,
+  c: Confirmation,
+  o: RunOptions,
+  random: () => number,
+): Promise<void> {
+  const ids = c.select(reports).filter((id) => groups.has(id));
+  if (ids.length === 0) return;
+  // Fresh entries: the main rounds' arrays are already in the reports.
+  const fresh = new Map(ids.map((id) => [id, groups.get(id)!.map((e) => ({ ...e, median: [], best: [], cpu: [] }))]));
+  c.onRound?.(0, c.rounds, ids);
+  for (let round = 1; round <= c.rounds; round++) {
+    for (const id of shuffle(ids, random)) for (const e of shuffle(fresh.get(id)!, random)) await measure(e, o, true);
+    c.onRound?.(round, c.rounds, ids);
+  }
+  for (const [id, entries] of fresh)
+    for (const e of entries) reports[e.side].benchmarks.find((b) => b.id === id)!.confirmation = summary(e.best);
+}
 
 /** Times one entry for one round with tinybench, with the process's CPU time around it. */
 async function measure(e: Entry, o: RunOptions, keep: boolean): Promise<void> {
@@ -234,7 +288,7 @@ async function startCalibrations(tasks: readonly BenchTask[]): Promise<Calibrati
   try {
     for (const id of [...ids].filter((x) => x !== 'main').sort()) {
       const m = /^workers-(\d+)$/.exec(id);
-      if (m === null) throw new Error(`unknown calibration '${id}': expected 'main' or 'workers-T'.`);
+      if (m === null) throw new InternalError(`unknown calibration '${id}': expected 'main' or 'workers-T'.`);
       out.push(await workerCalibration(Number(m[1])));
     }
   } catch (err) {

@@ -19,6 +19,8 @@ import {
   engineSample,
   inProcessLogProb,
   inProcessSample,
+  type OutputMode,
+  canReuseOutputs,
 } from './tasks.js';
 
 /** The jobs of a suite. */
@@ -127,13 +129,15 @@ export function suiteNamed(name: string): SuiteDefinition {
  * Starts the engines and prepares every task (the log-density inputs are drawn here, untimed).
  *
  * @param suite - the definition.
- * @param o - `threads`: the N of the N-thread benchmarks; `api`: the build to time.
+ * @param o - `threads`: the N of the N-thread benchmarks; `api`: the build to time; `outputs`:
+ *   how the sample / logProb tasks get their outputs (default `reused`; `fresh` when this build,
+ *   or the one it is compared with, cannot reuse them, so both sides measure alike).
  * @returns the tasks and a `close` for the engines. A build without `Engine.gradients` (older
  *   than the gradients job) simply has no gradients tasks.
  */
 export async function instantiateSuite(
   suite: SuiteDefinition,
-  o: { threads: number; api: PackageApi },
+  o: { threads: number; api: PackageApi; outputs?: OutputMode },
 ): Promise<SuiteInstance> {
   const counts = !suite.multiThread || o.threads === 1 ? [1] : [1, o.threads];
   const engines = counts.map((threads) => new o.api.Engine({ threads }));
@@ -141,9 +145,10 @@ export async function instantiateSuite(
     const tasks: BenchTask[] = [];
     const p = suite.plan;
     for (const engine of engines) {
+      const outputs = canReuseOutputs(engine) ? (o.outputs ?? 'reused') : 'fresh';
       for (const s of p.moments) tasks.push(engineMoments(o.api, engine, s));
-      for (const s of p.sample) tasks.push(engineSample(o.api, engine, s));
-      for (const s of p.logProb) tasks.push(await engineLogProb(o.api, engine, s));
+      for (const s of p.sample) tasks.push(engineSample(o.api, engine, s, outputs));
+      for (const s of p.logProb) tasks.push(await engineLogProb(o.api, engine, s, outputs));
       if (typeof engine.gradients === 'function')
         for (const s of p.gradients) tasks.push(engineGradients(o.api, engine, s));
     }

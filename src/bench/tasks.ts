@@ -3,6 +3,16 @@
  * call (`dist.sample`, `dist.log_prob`) per call, on fixed, seeded inputs. Every task returns a
  * number read from its result, which the runner adds to a checksum, so no work can be skipped.
  *
+ * The `sample` and `logProb` tasks write into an output made once and reused by every call
+ * (`engine.empty`, `{ out }`). A fresh multi-MiB output per call costs first-touch page faults
+ * (1-10 us per 4 KiB page, more than the draws on some virtual machines), and whether a call
+ * gets fresh or recycled pages depends on the allocator and on when the isolates holding the
+ * previous outputs (the main thread and that engine's workers) collect them: state that differs
+ * between the two sides of a paired run, so one side of a build compared with itself ran 4-7
+ * times slower than the other. With reused outputs both sides measure the code. A build without
+ * `engine.empty` (older than reusable outputs) is measured with fresh outputs, and so is the
+ * other side of its comparison (`outputs: 'fresh'`), so the two sides still measure alike.
+ *
  * @packageDocumentation
  */
 import type { Engine, torch } from '../index.js';
@@ -33,6 +43,21 @@ export interface JobShape {
   tau: number;
   /** Draws, rows or estimates per call. */
   N: number;
+}
+
+/**
+ * How the `sample` / `logProb` tasks get their outputs: `reused` (one per task, made with
+ * `engine.empty` and passed as `out`; recorded in the settings as `output: 'reused'`) or `fresh`
+ * (a new one per call, as builds without `engine.empty` do; no `output` setting, as before).
+ */
+export type OutputMode = 'reused' | 'fresh';
+
+/**
+ * @param engine - an engine of the build.
+ * @returns whether the build can write into reused outputs (`engine.empty` and `{ out }`).
+ */
+export function canReuseOutputs(engine: Engine): boolean {
+  return typeof (engine as Partial<Engine>).empty === 'function';
 }
 
 /** Estimators of the gradients benchmark: a score-function one and a Rao-Blackwellised straight-through one. */
@@ -82,17 +107,28 @@ export function engineMoments(api: PackageApi, engine: Engine, s: JobShape): Ben
  * @param api - the build to time.
  * @param engine - one of its engines.
  * @param s - shape of the job.
+ * @param output - `reused` (one output for every call) or `fresh` (see {@link OutputMode}).
  * @returns a task running `engine.sample` of `N` draws into shared memory.
  */
-export function engineSample(api: PackageApi, engine: Engine, s: JobShape): BenchTask {
+export function engineSample(api: PackageApi, engine: Engine, s: JobShape, output: OutputMode): BenchTask {
   const dist = distOf(api, s);
+  const out = output === 'reused' ? engine.empty([s.N, s.K]) : undefined;
   return {
     id: engineId('sample', s, engine.threads),
-    settings: { kind: 'sample', api: 'engine', K: s.K, tau: s.tau, N: s.N, threads: engine.threads, seed: 1 },
+    settings: {
+      kind: 'sample',
+      api: 'engine',
+      K: s.K,
+      tau: s.tau,
+      N: s.N,
+      threads: engine.threads,
+      seed: 1,
+      ...(out === undefined ? {} : { output }),
+    },
     unit: 'draws',
     unitsPerCall: s.N,
     calibration: `workers-${engine.threads}`,
-    run: async () => touch(await engine.sample(dist, [s.N], { seed: 1 })),
+    run: async () => touch(await engine.sample(dist, [s.N], out === undefined ? { seed: 1 } : { seed: 1, out })),
   };
 }
 
@@ -100,19 +136,35 @@ export function engineSample(api: PackageApi, engine: Engine, s: JobShape): Benc
  * @param api - the build to time.
  * @param engine - one of its engines.
  * @param s - shape of the job.
+ * @param output - `reused` (one output for every call) or `fresh` (see {@link OutputMode}).
  * @returns a task running `engine.logProb` on `N` rows drawn once beforehand (seed 99),
  *   with argument validation on, as a user gets it by default.
  */
-export async function engineLogProb(api: PackageApi, engine: Engine, s: JobShape): Promise<BenchTask> {
+export async function engineLogProb(
+  api: PackageApi,
+  engine: Engine,
+  s: JobShape,
+  output: OutputMode,
+): Promise<BenchTask> {
   const dist = distOf(api, s);
   const values = await engine.sample(dist, [s.N], { seed: 99 });
+  const out = output === 'reused' ? engine.empty([s.N]) : undefined;
   return {
     id: engineId('logProb', s, engine.threads),
-    settings: { kind: 'logProb', api: 'engine', K: s.K, tau: s.tau, N: s.N, threads: engine.threads, valuesSeed: 99 },
+    settings: {
+      kind: 'logProb',
+      api: 'engine',
+      K: s.K,
+      tau: s.tau,
+      N: s.N,
+      threads: engine.threads,
+      valuesSeed: 99,
+      ...(out === undefined ? {} : { output }),
+    },
     unit: 'rows',
     unitsPerCall: s.N,
     calibration: `workers-${engine.threads}`,
-    run: async () => touch(await engine.logProb(dist, values)),
+    run: async () => touch(await engine.logProb(dist, values, out === undefined ? {} : { out })),
   };
 }
 

@@ -7,9 +7,20 @@
  * @packageDocumentation
  */
 import { accumulateCrossSums, POWER_SUMS } from '../kernels/moment-sums.js';
+import { SIMPLEX_SUM_TOLERANCE } from '../kernels/log-prob.js';
 import { WasmDraws, wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { drawRowBlocks } from './draw-blocks.js';
-import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatureOffset } from './layout.js';
+import {
+  type ChunkResult,
+  type JobDescriptor,
+  type LogProbJob,
+  type MomentsJob,
+  type SampleJob,
+  extraOffset,
+  kStopFlag,
+  temperatureOffset,
+} from './layout.js';
+import { bug } from '../errors.js';
 
 /**
  * Values per step of the logProb loop, between two looks at the stop flag. Large, because each
@@ -18,7 +29,7 @@ import { type JobDescriptor, type ChunkResult, extraOffset, kStopFlag, temperatu
  */
 export const LOG_PROB_STEP_ELEMENTS = 2 ** 18;
 
-/** Typed views of a job's buffers, made once per job per thread. */
+/** Typed views of a job's buffers, made afresh for each task. */
 export interface JobViews {
   readonly job: JobDescriptor;
   readonly control: Int32Array;
@@ -44,8 +55,8 @@ export function makeJobViews(job: JobDescriptor): JobViews {
     logits: params.subarray(0, B * K),
     temperature: params.subarray(temperatureOffset(B, K), temperatureOffset(B, K) + B),
     extra: params.subarray(extraOffset(B, K), extraOffset(B, K) + extraLen),
-    values: job.values === null ? null : new Float64Array(job.values),
-    output: job.output === null ? null : new Float64Array(job.output),
+    values: job.kind === 'logProb' ? new Float64Array(job.values) : null,
+    output: job.kind === 'logProb' || job.kind === 'sample' ? new Float64Array(job.output) : null,
     scratch: new Float64Array(K),
   };
 }
@@ -71,15 +82,16 @@ export function chunkRange(job: JobDescriptor, chunk: number): [number, number] 
  * @returns the chunk's result.
  */
 export function runChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  switch (v.job.kind) {
+  const job = v.job;
+  switch (job.kind) {
     case 'gradients':
-      throw new Error('internal: gradients chunks need their objective (see workers/worker.ts)');
+      return bug('gradients chunks need their objective (see workers/worker.ts)');
     case 'moments':
-      return momentsChunk(v, chunk, threadId);
+      return momentsChunk(v, job, chunk, threadId);
     case 'sample':
-      return sampleChunk(v, chunk, threadId);
+      return sampleChunk(v, job, chunk, threadId);
     case 'logProb':
-      return logProbChunk(v, chunk, threadId);
+      return logProbChunk(v, job, chunk, threadId);
   }
 }
 
@@ -87,9 +99,9 @@ function result(threadId: number, stopped: boolean, sums: Float64Array | null = 
   return { threadId, stopped, sums, invalidRow: -1, invalidReason: null };
 }
 
-function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, seed, covariance } = v.job;
-  const [first, end] = chunkRange(v.job, chunk);
+function momentsChunk(v: JobViews, job: MomentsJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, covariance } = job;
+  const [first, end] = chunkRange(job, chunk);
   const sums = new Float64Array(B * POWER_SUMS * K + (covariance ? B * K * K : 0));
   const draws = new WasmDraws(B, K, v.logits, v.temperature, v.extra);
   draws.start(seed, chunk);
@@ -98,17 +110,21 @@ function momentsChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
     ? (y: Float64Array, n: number, rowStart: number): void =>
         accumulateCrossSums(n, K, rowStart, B, y, 0, draws.Kp, v.extra, v.scratch, cross)
     : null;
-  if (!drawRowBlocks(draws, first * B, (end - first) * B, 'moments', v.control, addCross))
-    return result(threadId, true);
-  draws.readSums(sums);
+  try {
+    if (!drawRowBlocks(draws, first * B, (end - first) * B, 'moments', v.control, addCross))
+      return result(threadId, true);
+    draws.readSums(sums);
+  } finally {
+    draws.release();
+  }
   return result(threadId, false, sums);
 }
 
-function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, seed, logSpace, window } = v.job;
+function sampleChunk(v: JobViews, job: SampleJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, seed, logSpace, window } = job;
   const out = v.output as Float64Array;
-  const lpOut = v.job.logProbOutput === null ? null : new Float64Array(v.job.logProbOutput);
-  const [chunkFirst, chunkEnd] = chunkRange(v.job, chunk);
+  const lpOut = job.logProbOutput === null ? null : new Float64Array(job.logProbOutput);
+  const [chunkFirst, chunkEnd] = chunkRange(job, chunk);
   // A streamed block holds units [w0, w1): the chunk writes only its part of them, at rows
   // counted from w0. Units of the chunk before the block are drawn and dropped, so the stream
   // (and every value) is the one the whole job draws.
@@ -116,32 +132,37 @@ function sampleChunk(v: JobViews, chunk: number, threadId: number): ChunkResult 
   const first = Math.max(chunkFirst, w0);
   const end = window === null ? chunkEnd : Math.min(chunkEnd, window[1]);
   const draws = new WasmDraws(B, K, v.logits, v.temperature, null);
-  draws.start(seed, chunk);
-  // The skipped rows consume the stream as the kept ones do (the fused modes draw exactly what
-  // their plain counterparts draw).
-  const skipMode = logSpace ? 'log-simplex' : 'simplex';
-  if (first > chunkFirst && !drawRowBlocks(draws, chunkFirst * B, (first - chunkFirst) * B, skipMode, v.control, null))
-    return result(threadId, true);
-  const Kp = draws.Kp;
-  const base = w0 * B;
-  const write = (y: Float64Array, n: number, rowStart: number, lp?: Float64Array): void => {
-    const o = (rowStart - base) * K;
-    if (Kp === K) out.set(y, o);
-    else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
-    if (lp !== undefined && lpOut !== null) lpOut.set(lp, rowStart - base);
-  };
-  if (lpOut !== null) draws.enableLogProb(v.extra);
-  const mode =
-    lpOut === null ? (logSpace ? 'log-simplex' : 'simplex') : logSpace ? 'log-simplex+log-prob' : 'simplex+log-prob';
-  if (!drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write)) return result(threadId, true);
-  return result(threadId, false);
+  try {
+    draws.start(seed, chunk);
+    // The skipped rows consume the stream as the kept ones do (the fused modes draw exactly what
+    // their plain counterparts draw).
+    const skipMode = logSpace ? 'log-simplex' : 'simplex';
+    const skip = (first - chunkFirst) * B;
+    if (skip > 0 && !drawRowBlocks(draws, chunkFirst * B, skip, skipMode, v.control, null))
+      return result(threadId, true);
+    const Kp = draws.Kp;
+    const base = w0 * B;
+    const write = (y: Float64Array, n: number, rowStart: number, lp?: Float64Array): void => {
+      const o = (rowStart - base) * K;
+      if (Kp === K) out.set(y, o);
+      else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
+      if (lp !== undefined && lpOut !== null) lpOut.set(lp, rowStart - base);
+    };
+    if (lpOut !== null) draws.enableLogProb(v.extra);
+    const mode =
+      lpOut === null ? (logSpace ? 'log-simplex' : 'simplex') : logSpace ? 'log-simplex+log-prob' : 'simplex+log-prob';
+    const finished = drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write);
+    return result(threadId, !finished);
+  } finally {
+    draws.release();
+  }
 }
 
-function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult {
-  const { B, K, validate, logSpace } = v.job;
+function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: number): ChunkResult {
+  const { B, K, validate, logSpace } = job;
   const values = v.values as Float64Array;
   const out = v.output as Float64Array;
-  const [first, end] = chunkRange(v.job, chunk);
+  const [first, end] = chunkRange(job, chunk);
   if (validate) {
     // The whole chunk is checked before anything is computed, as log_prob checks the whole value.
     const bad = logSpace
@@ -162,7 +183,7 @@ function logProbChunk(v: JobViews, chunk: number, threadId: number): ChunkResult
 
 /**
  * The support check of log-space values: each row is the logarithm of a simplex point
- * (no NaN or +Infinity, logsumexp within 1e-6 of 0). -Infinity entries (a 0 of the simplex)
+ * (no NaN or +Infinity, logsumexp within {@link SIMPLEX_SUM_TOLERANCE} of 0). -Infinity entries (a 0 of the simplex)
  * are allowed: the density is computed from x, where they are harmless.
  *
  * @param n - rows.
@@ -188,13 +209,14 @@ export function firstInvalidLogRow(
     }
     let s = 0;
     if (ok) for (let k = 0; k < K; k++) s += Math.exp(values[o + k] - m);
-    if (!ok || !(Math.abs(m + Math.log(s)) < 1e-6)) return { row: r, reason: 'simplex' };
+    if (!ok || !(Math.abs(m + Math.log(s)) < SIMPLEX_SUM_TOLERANCE)) return { row: r, reason: 'simplex' };
   }
   return { row: -1, reason: null };
 }
 
 /**
- * The support checks of `log_prob` on `n` rows: the simplex (entries >= 0, |sum - 1| < 1e-6),
+ * The support checks of `log_prob` on `n` rows: the simplex (entries >= 0, |sum - 1| <
+ * {@link SIMPLEX_SUM_TOLERANCE}),
  * which takes precedence, then the open simplex (no exact 0).
  *
  * @param n - rows.
@@ -220,7 +242,7 @@ export function firstInvalidRow(
       else if (x === 0 && zeroRow < 0) zeroRow = r;
       s += x;
     }
-    if (!ok || !(Math.abs(s - 1) < 1e-6)) return { row: r, reason: 'simplex' };
+    if (!ok || !(Math.abs(s - 1) < SIMPLEX_SUM_TOLERANCE)) return { row: r, reason: 'simplex' };
   }
   return zeroRow >= 0 ? { row: zeroRow, reason: 'zero' } : { row: -1, reason: null };
 }

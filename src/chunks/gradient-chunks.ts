@@ -15,7 +15,6 @@
  * @packageDocumentation
  */
 import {
-  type EstimatorName,
   createGradientWorkspace,
   estimateGradientGroups,
   estimatesPerGroup,
@@ -25,7 +24,7 @@ import type { Objective } from '../kernels/objectives.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import { type JobViews, chunkRange } from './chunk-runners.js';
-import { type ChunkResult, gradientSumsPerElement, kStopFlag } from './layout.js';
+import { type ChunkResult, type GradientsJob, gradientSumsPerElement, kStopFlag } from './layout.js';
 
 /** Uniforms per block: 32 KiB, so a block's uniforms and estimates stay in cache. */
 const BLOCK_UNIFORMS = 4096;
@@ -34,18 +33,25 @@ const BLOCK_UNIFORMS = 4096;
  * Runs one chunk of a gradients job.
  *
  * @param v - the job's views (`extra` holds the `B * K` shifts).
+ * @param job - the job (`v.job`, as a gradients job).
  * @param chunk - chunk index (groups `[chunk * chunkUnits, ...)` of every batch element).
  * @param threadId - reported back.
  * @param objective - the job's objective, built in this thread.
  * @returns the chunk's sums, or a stopped result.
  */
-export function gradientChunk(v: JobViews, chunk: number, threadId: number, objective: Objective): ChunkResult {
-  const { B, K, seed } = v.job;
-  const g = v.job.gradient!;
-  const name = g.estimator as EstimatorName;
+export function gradientChunk(
+  v: JobViews,
+  job: GradientsJob,
+  chunk: number,
+  threadId: number,
+  objective: Objective,
+): ChunkResult {
+  const { B, K, seed } = job;
+  const g = job.gradient;
+  const name = g.estimator;
   const U = uniformsPerGroup(name, K, g.m);
   const E = estimatesPerGroup(name, g.m);
-  const [first, end] = chunkRange(v.job, chunk);
+  const [first, end] = chunkRange(job, chunk);
   const groups = end - first;
   const per = gradientSumsPerElement(K);
   const sums = new Float64Array(B * per);

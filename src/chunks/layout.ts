@@ -53,71 +53,18 @@ export function extraOffset(B: number, K: number): number {
   return B * K + B;
 }
 
-/** The kinds of job a worker runs. */
-export type JobKind = 'moments' | 'sample' | 'logProb' | 'gradients' | 'ping';
-
-/** The objective of a gradients job, as data a worker can rebuild it from. */
-export type ObjectiveDescriptor =
-  | { readonly kind: 'linear'; readonly c: readonly number[] }
-  | { readonly kind: 'quadratic'; readonly target: readonly number[] }
-  | { readonly module: string };
-
-/** What a gradients job adds to its descriptor. */
-export interface GradientJob {
-  readonly estimator: string;
-  /** Group size m (reinforce-loo: estimates per group; gumbel-rao: conditional draws). */
-  readonly m: number;
-  readonly objective: ObjectiveDescriptor;
-  /** Added to the chunk index to form the stream index, so estimators draw from disjoint streams. */
-  readonly streamBase: number;
-}
-
-/** What every task carries to describe its job (structured-cloned; buffers are shared, not copied). */
-export interface JobDescriptor {
-  /** Unique per engine; workers cache their views of the buffers by it. */
-  readonly id: number;
-  readonly kind: Exclude<JobKind, 'ping'>;
-  /** Control flags, see the diagram. */
-  readonly control: SharedArrayBuffer;
-  /** Parameters, see the diagram. */
-  readonly params: SharedArrayBuffer;
-  /** Categories. */
-  readonly K: number;
-  /** Batch elements (period of the rows). */
-  readonly B: number;
-  /** Seed of the job's random streams. */
-  readonly seed: number;
-  /** Units of work: draws (moments, sample) or result rows (logProb). */
-  readonly units: number;
-  /** Units per chunk (independent of the thread count). */
-  readonly chunkUnits: number;
-  /** moments: also accumulate cross sums. */
-  readonly covariance: boolean;
-  /** sample: write log-simplex values instead of simplex values. */
-  readonly logSpace: boolean;
-  /** logProb: check each value lies in the simplex (the distribution's validate_args). */
-  readonly validate: boolean;
-  /** logProb: `R * K` input values. */
-  readonly values: SharedArrayBuffer | null;
-  /** sample / logProb: the output. */
-  readonly output: SharedArrayBuffer | null;
-  /**
-   * sample: the units `[first, end)` the output holds (one block of a streamed job: unit u is at
-   * row `(u - first) * B` of the output), or null when it holds the whole job.
-   */
-  readonly window: readonly [number, number] | null;
-  /**
-   * sample: where the fused log-density of each row goes (indexed like the output's rows), or
-   * null. The params' extra block then holds the `B` density constants.
-   */
-  readonly logProbOutput: SharedArrayBuffer | null;
-  /** gradients: estimator, group size, objective. */
-  readonly gradient: GradientJob | null;
-}
-
-/** One task: a chunk of a job, or a start-up check. */
-export type Task =
-  { readonly kind: 'ping' } | { readonly kind: 'chunk'; readonly job: JobDescriptor; readonly chunk: number };
+// The descriptors themselves are data with one schema per kind, in `src/jobs/task-schema.ts`.
+export type {
+  GradientJob,
+  GradientsJob,
+  JobDescriptor,
+  JobKind,
+  LogProbJob,
+  MomentsJob,
+  ObjectiveDescriptor,
+  SampleJob,
+  Task,
+} from '../jobs/index.js';
 
 /** Doubles of a gradients chunk's sums per batch element (see `gradient-chunks.ts`). */
 export function gradientSumsPerElement(K: number): number {

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, closeSync, fsyncSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AbortError } from '../index.js';
+import { AbortError, InternalError } from '../index.js';
 import { UsageError, fsReason } from './errors.js';
 
 /** Temporary files not yet committed or discarded, for the synchronous clean-up on a signal. */
@@ -89,7 +89,7 @@ export class AtomicFile {
    * @param signal - when already aborted, the file is discarded instead and an `AbortError` thrown.
    */
   async commit(signal?: AbortSignal): Promise<void> {
-    if (this.done) throw new Error(`${this.label} ${this.path}: already committed or discarded.`);
+    if (this.done) throw new InternalError(`${this.label} ${this.path}: already committed or discarded.`);
     await this.handle.sync();
     await this.handle.close();
     if (signal?.aborted) {

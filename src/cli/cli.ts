@@ -6,10 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AbortError } from '../index.js';
 import type { Context } from './command.js';
 import { commands } from './commands/index.js';
-import { ExitCode, UsageError, oneLine } from './errors.js';
+import { ExitCode, exitCodeOf, oneLine } from './errors.js';
 import { Interrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
 
@@ -98,13 +97,14 @@ function report(err: unknown, stderr: NodeJS.WritableStream): number {
     // Commander has already printed its message (or the help / version, with exit code 0).
     return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (err instanceof UsageError) {
-    stderr.write(`relaxed-mc: error: ${oneLine(err.message, 600)}\n`);
-    return ExitCode.usage;
+  const status = exitCodeOf(err);
+  if (status === ExitCode.usage) {
+    stderr.write(`relaxed-mc: error: ${oneLine((err as Error).message, 600)}\n`);
+    return status;
   }
-  if (err instanceof AbortError) {
-    stderr.write(`relaxed-mc: ${oneLine(err.message)}\n`);
-    return ExitCode.interrupted;
+  if (status === ExitCode.interrupted) {
+    stderr.write(`relaxed-mc: ${oneLine((err as Error).message)}\n`);
+    return status;
   }
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   stderr.write(`relaxed-mc: failed: ${oneLine(message, 600)}\n`);

@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+import { type ErrorCode, isCodedError } from '../index.js';
 
 /** Exit statuses of `relaxed-mc`. */
 export const ExitCode = {
@@ -39,6 +40,37 @@ export class UsageError extends Error {
 }
 
 /**
+ * The exit status of each error of the library's list (by its stable `code`) when it reaches the
+ * top of a command: an abort is an interrupt, an unusable state file is bad usage (the user
+ * named it), the rest are failures. Commands turn the library errors that are the user's to fix
+ * (a memory budget, a failed objective module) into a {@link UsageError} naming the flag first.
+ */
+const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  ERR_VALUE: ExitCode.failure,
+  ERR_TYPE: ExitCode.failure,
+  ERR_RANGE: ExitCode.failure,
+  ERR_RUNTIME: ExitCode.failure,
+  ERR_NOT_IMPLEMENTED: ExitCode.failure,
+  ABORT_ERR: ExitCode.interrupted,
+  ERR_CHUNK: ExitCode.failure,
+  ERR_STATE_FILE: ExitCode.usage,
+  ERR_WORKER_LOAD: ExitCode.failure,
+  ERR_QUEUE: ExitCode.failure,
+  ERR_OBJECTIVE: ExitCode.failure,
+  ERR_INTERNAL: ExitCode.failure,
+};
+
+/**
+ * @param err - what a command threw.
+ * @returns its exit status: 2 for a {@link UsageError}, the table above for the library's errors, else 1.
+ */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof UsageError) return ExitCode.usage;
+  if (isCodedError(err)) return EXIT_BY_CODE[err.code];
+  return ExitCode.failure;
+}
+
+/**
  * Squeezes a (possibly multi-line) message onto one line and caps its length, so that an error
  * from the library that prints a whole tensor still reads as one line on a terminal.
  *
@@ -52,6 +84,15 @@ export function oneLine(message: string, max = 400): string {
     .replace(/\s+/g, ' ')
     .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
+}
+
+/**
+ * @param message - a message.
+ * @param prefix - a prefix it may start with.
+ * @returns the message without that prefix.
+ */
+export function withoutPrefix(message: string, prefix: string): string {
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 /**

@@ -8,9 +8,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GradientsOptions } from '../index.js';
-import { ESTIMATORS, type EstimatorName, minimumM } from '../kernels/gradient-estimators.js';
-import { UsageError, fsReason, oneLine, quote } from './errors.js';
+import { ESTIMATORS, type EstimatorName, type GradientsOptions, Rule, isCodedError, minimumM } from '../index.js';
+import { UsageError, fsReason, oneLine, quote, withoutPrefix } from './errors.js';
 
 /** The built-in objectives, by the word `--objective` takes. */
 export const BUILTIN_OBJECTIVES = ['linear', 'quadratic'] as const;
@@ -132,13 +131,12 @@ function modulePath(spec: string, cwd: string): string {
  *
  * @param err - what `engine.gradients` threw.
  * @param spec - the `--objective` value as typed.
- * @returns a UsageError for a failed module check, else `err` unchanged.
+ * @returns a UsageError for a failed module check (rule `objective-module-check`), else `err` unchanged.
  */
 export function moduleCheckAsUsage(err: unknown, spec: string): unknown {
-  if (!(err instanceof Error)) return err;
-  const m = /^relaxed-mc: objective module .* failed its check: ([\s\S]*)$/.exec(err.message);
-  if (m === null) return err;
-  const why = m[1].replace(/^objectiveFromModule: /, '');
+  if (!isCodedError(err) || err.rule !== Rule.objectiveModuleCheck) return err;
+  const cause = err.cause instanceof Error ? err.cause.message : String(err.cause);
+  const why = withoutPrefix(cause, 'objectiveFromModule: ');
   return new UsageError(
     `--objective ${spec}: the module failed its check (import, then f and grad at the centre of the simplex): ${oneLine(why, 300)}`,
   );

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import type { EstimatorReport, GradientStudy, torch } from '../index.js';
-import { UNBIASED_ESTIMATORS } from '../kernels/gradient-estimators.js';
+import { UNBIASED_ESTIMATORS } from '../index.js';
 import { csvTable } from './csv.js';
 import { rowParams } from './distribution.js';
 import { compact } from './progress.js';

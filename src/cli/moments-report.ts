@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { MomentsEstimate, torch } from '../index.js';
-import { EXACT_MOMENT_ACCURACY } from '../stats/exact-moments.js';
+import { EXACT_MOMENT_ACCURACY, type MomentsEstimate, type torch } from '../index.js';
 import { csvTable } from './csv.js';
 import type { ExactValues } from './run-exact.js';
 import { rowParams, rowTemperatures } from './distribution.js';

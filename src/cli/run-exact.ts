@@ -4,9 +4,7 @@
  *
  * @packageDocumentation
  */
-import { torch } from '../index.js';
-import { computeExactRows } from '../stats/exact-job.js';
-import { MAX_COVARIANCE_CATEGORIES } from '../stats/exact-moments.js';
+import { MAX_COVARIANCE_CATEGORIES, computeExactRows, torch } from '../index.js';
 import type { Context } from './command.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { UsageError } from './errors.js';

@@ -3,9 +3,9 @@
  *
  * @packageDocumentation
  */
-import { Engine, type MomentsEstimate, type torch } from '../index.js';
+import { Engine, Rule, isCodedError, type MomentsEstimate, type torch } from '../index.js';
 import type { Context } from './command.js';
-import { UsageError, oneLine } from './errors.js';
+import { UsageError, oneLine, withoutPrefix } from './errors.js';
 import { asStateUsage } from './long-job.js';
 
 /** What to estimate. */
@@ -66,10 +66,10 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
  *
  * @param err - what the engine threw.
  * @param flag - the flag most likely at fault.
- * @returns a UsageError for a size refusal, else `err` unchanged.
+ * @returns a UsageError for a size refusal (rule `memory-budget`), else `err` unchanged.
  */
 export function asUsage(err: unknown, flag: string): unknown {
-  if (err instanceof RangeError && /memory budget/.test(err.message))
-    return new UsageError(`${flag}: ${oneLine(err.message.replace(/^relaxed-mc: /, ''))}`);
+  if (isCodedError(err) && err.rule === Rule.memoryBudget)
+    return new UsageError(`${flag}: ${oneLine(withoutPrefix(err.message, 'relaxed-mc: '))}`);
   return err;
 }

@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
+import { ENGINE_STREAM_VERSION } from '../index.js';
 import { csvBlocks } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyHeader } from './npy.js';

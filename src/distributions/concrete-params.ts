@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { ValueError, bug } from '../errors.js';
 import { type TensorLike, tensor } from '../tensor/create.js';
 import { formatShape, numelOf, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';
@@ -140,7 +140,7 @@ export function buildConcreteParams(
   const bn = numelOf(batchShape);
   const rowLogits = sameShape(paramBatch, batchShape) ? logits : broadcastTo(logitsT, [...batchShape, K]);
   const rowTemperature = sameShape(temp.shape, batchShape) ? temp.data.slice() : broadcastTo(temp, batchShape);
-  if (rowTemperature.length !== bn) throw new Error('internal: temperature layout');
+  if (rowTemperature.length !== bn) bug('temperature layout');
   const given = hasProbs ? options.probs : options.logits;
   const source: ConcreteSource = {
     param: given instanceof Tensor ? given : null,

@@ -5,9 +5,9 @@
  * @packageDocumentation
  */
 import { Tensor } from '../tensor/tensor.js';
+import { SIMPLEX_SUM_TOLERANCE } from '../kernels/log-prob.js';
 
-/** Tolerance of the simplex sum check, PyTorch's `1e-6` (strict). */
-export const SIMPLEX_SUM_TOLERANCE = 1e-6;
+export { SIMPLEX_SUM_TOLERANCE };
 
 /** A set of valid values. */
 export abstract class Constraint {

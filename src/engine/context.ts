@@ -5,16 +5,11 @@
  * @packageDocumentation
  */
 import { randomInt } from 'node:crypto';
-import { AbortError } from '../errors.js';
+import { AbortError, RangeError, Rule } from '../errors.js';
 import { memoryBudget } from './budget.js';
 import type { ChunkOrder } from './chunk-order.js';
-import {
-  type GradientJob,
-  type JobDescriptor,
-  extraOffset,
-  kControlLength,
-  temperatureOffset,
-} from '../chunks/layout.js';
+import { type JobDescriptor, extraOffset, kControlLength, temperatureOffset } from '../chunks/layout.js';
+import type { JobKindFields } from '../jobs/index.js';
 import { formatBytes, optionalFunction, optionalSignal, positiveInteger } from './options.js';
 import type { WorkerPool } from './pool.js';
 import type { Progress } from './scheduler.js';
@@ -22,19 +17,11 @@ import type { Progress } from './scheduler.js';
 /** Elements a chunk aims at: large enough to amortise a task round trip, small enough for prompt progress. */
 export const TARGET_CHUNK_ELEMENTS = 2 ** 20;
 
-/** The data of a job descriptor besides its shape. */
+/** The parameters a job descriptor's shared `params` buffer is filled with. */
 export interface DescriptorData {
   logits: Float64Array;
   temperature: Float64Array;
   extra?: Float64Array;
-  covariance?: boolean;
-  logSpace?: boolean;
-  validate?: boolean;
-  values?: SharedArrayBuffer;
-  output?: SharedArrayBuffer;
-  window?: readonly [number, number];
-  logProbOutput?: SharedArrayBuffer;
-  gradient?: GradientJob;
 }
 
 /** The engine as its jobs see it. */
@@ -48,7 +35,7 @@ export interface EngineContext {
   checkBudget(kind: string, bytes: number, what: string): void;
   /** Makes a job descriptor, copying the parameters into a new shared buffer. */
   describe(
-    kind: JobDescriptor['kind'],
+    own: JobKindFields,
     B: number,
     K: number,
     seed: number,
@@ -70,24 +57,25 @@ export function checkBudget(maxBytes: number | undefined, kind: string, bytes: n
     throw new RangeError(
       `relaxed-mc: the ${kind} job needs ${formatBytes(bytes)} (${what}) but the memory budget is ${formatBytes(budget.bytes)} ` +
         `(${budget.source}). Draw fewer samples per call, or use moments() which keeps no samples.`,
+      { argument: 'maxBytes', rule: Rule.memoryBudget },
     );
   }
 }
 
 /**
  * @param id - the job id.
- * @param kind - the job kind.
+ * @param own - the job's kind and the fields of that kind (see `jobs/task-schema.ts`).
  * @param B - batch elements.
  * @param K - categories.
  * @param seed - the seed.
  * @param units - units of work.
  * @param chunkUnits - units per chunk.
- * @param x - parameters and buffers.
+ * @param x - the parameters.
  * @returns the descriptor.
  */
 export function makeDescriptor(
   id: number,
-  kind: JobDescriptor['kind'],
+  own: JobKindFields,
   B: number,
   K: number,
   seed: number,
@@ -101,25 +89,8 @@ export function makeDescriptor(
   pv.set(x.logits, 0);
   pv.set(x.temperature, temperatureOffset(B, K));
   if (x.extra) pv.set(x.extra, extraOffset(B, K));
-  return {
-    id,
-    kind,
-    control: new SharedArrayBuffer(kControlLength * 4),
-    params,
-    K,
-    B,
-    seed,
-    units,
-    chunkUnits,
-    covariance: x.covariance ?? false,
-    logSpace: x.logSpace ?? false,
-    validate: x.validate ?? false,
-    values: x.values ?? null,
-    output: x.output ?? null,
-    window: x.window ?? null,
-    logProbOutput: x.logProbOutput ?? null,
-    gradient: x.gradient ?? null,
-  };
+  const base = { id, control: new SharedArrayBuffer(kControlLength * 4), params, K, B, seed, units, chunkUnits };
+  return { ...base, ...own } as JobDescriptor;
 }
 
 /** The parsed options every job shares. */

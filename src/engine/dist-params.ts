@@ -7,16 +7,8 @@
 import { broadcastTo } from '../tensor/tensor.js';
 import { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { paramsFromRows } from '../distributions/concrete-params.js';
-import { type JobParams, encodeNumbers } from './job-state.js';
-
-/** The distribution's part of a job's parameters. */
-export interface DistributionFields {
-  batchShape: number[];
-  K: number;
-  temperature: (number | string)[];
-  logits: (number | string)[];
-  probs: (number | string)[] | null;
-}
+import type { DistributionFields, JobParams } from '../jobs/index.js';
+import { encodeNumbers } from './job-state.js';
 
 /**
  * @param dist - a distribution.
@@ -40,7 +32,7 @@ export function distributionFields(dist: RelaxedOneHotCategorical): Distribution
  * @returns the distribution.
  */
 export function distributionFromParams(params: JobParams): RelaxedOneHotCategorical {
-  const q = params as unknown as DistributionFields;
+  const q = params;
   const decode = (v: readonly (number | string)[]) => Float64Array.from(v, Number);
   const rows = paramsFromRows(
     q.batchShape,

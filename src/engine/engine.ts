@@ -33,6 +33,7 @@ import type {
   SampleChunksOptions,
   SampleOptions,
 } from './types.js';
+import { RuntimeError } from '../errors.js';
 
 export type { Progress } from './scheduler.js';
 export type { ChunkOrder } from './chunk-order.js';
@@ -89,8 +90,8 @@ export class Engine {
       retries,
       noteThread: (id) => this.seenThreads.add(id),
       checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
-      describe: (kind, B, K, seed, units, chunkUnits, x) =>
-        makeDescriptor(nextJobId++, kind, B, K, seed, units, chunkUnits, x),
+      describe: (own, B, K, seed, units, chunkUnits, x) =>
+        makeDescriptor(nextJobId++, own, B, K, seed, units, chunkUnits, x),
     };
   }
 
@@ -265,7 +266,11 @@ export class Engine {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new Error('relaxed-mc: this Engine is closed; create a new one.');
+    if (this.closed)
+      throw new RuntimeError('relaxed-mc: this Engine is closed; create a new one.', {
+        argument: 'engine',
+        rule: 'open',
+      });
   }
 }
 

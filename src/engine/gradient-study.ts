@@ -21,6 +21,7 @@ import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import { loadObjective, moduleUrl } from '../chunks/objective-loader.js';
 import { softmaxInto } from '../kernels/softmax.js';
+import { Rule, RuntimeError, ValueError } from '../errors.js';
 
 /** How long a user objective module may take to load in the pre-flight check. */
 export const MODULE_LOAD_TIMEOUT_MS = 10_000;
@@ -86,14 +87,20 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
  * @param d - the objective.
  * @param K - categories.
  * @returns the objective.
- * @throws Error carrying the module's own error message, or a timeout.
+ * @throws ValueError (rule `objective-module-check`) carrying the module's own error (its `cause`), or a timeout.
  */
 export async function preflightObjective(d: ObjectiveDescriptor, K: number): Promise<Objective> {
   if (!('module' in d)) return loadObjective(d, K);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`)),
+      () =>
+        reject(
+          new RuntimeError(`objective module ${d.module} did not load within ${MODULE_LOAD_TIMEOUT_MS / 1000} s.`, {
+            argument: 'objective.module',
+            rule: 'loads-in-time',
+          }),
+        ),
       MODULE_LOAD_TIMEOUT_MS,
     );
   });
@@ -101,9 +108,11 @@ export async function preflightObjective(d: ObjectiveDescriptor, K: number): Pro
     return await Promise.race([loadObjective(d, K), timeout]);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    const e = new Error(`relaxed-mc: objective module ${d.module} failed its check: ${why}`, { cause: err });
-    e.name = err instanceof Error && err.name !== 'Error' ? err.name : 'ObjectiveModuleError';
-    throw e;
+    throw new ValueError(`relaxed-mc: objective module ${d.module} failed its check: ${why}`, {
+      argument: 'objective.module',
+      rule: Rule.objectiveModuleCheck,
+      cause: err,
+    });
   } finally {
     clearTimeout(timer);
   }

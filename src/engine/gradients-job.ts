@@ -23,7 +23,7 @@ import {
   preflightObjective,
   streamBaseOf,
 } from './gradient-study.js';
-import { type JobParams, type JobState, type ParamValue, encodeNumbers } from './job-state.js';
+import { type GradientPartSums, type GradientsState, type GradientsParams, encodeNumbers } from './job-state.js';
 import { type ObjectiveDescriptor, gradientSumsPerElement } from '../chunks/layout.js';
 import { longJobOptions } from './long-job-options.js';
 import { moduleHash } from '../chunks/objective-loader.js';
@@ -47,12 +47,6 @@ const KEYS = [
   'shard',
   'retries',
 ];
-
-/** The saved form of one estimator's sums. */
-interface GradientPartSums {
-  shift: (number | string)[];
-  sums: string[];
-}
 
 /** One estimator's plan. */
 interface Plan {
@@ -112,12 +106,12 @@ export async function runGradients(
     gradientPilotShift(plan.name, seed, B, K, m, p.rowLogits, p.rowTemperature, objective),
   );
   const sums = plans.map(() => new ExactVector(B * per));
-  const parts: ResumablePart[] = plans.map((plan, i) => {
-    const job = ctx.describe('gradients', B, K, seed, plan.groups, plan.chunkUnits, {
+  const parts: ResumablePart<GradientPartSums>[] = plans.map((plan, i) => {
+    const gradient = { estimator: plan.name, m, objective: objectiveSpec, streamBase: streamBaseOf(plan.name) };
+    const job = ctx.describe({ kind: 'gradients', gradient }, B, K, seed, plan.groups, plan.chunkUnits, {
       logits: p.rowLogits,
       temperature: p.rowTemperature,
       extra: shifts[i],
-      gradient: { estimator: plan.name, m, objective: objectiveSpec, streamBase: streamBaseOf(plan.name) },
     });
     return {
       name: plan.name,
@@ -129,15 +123,17 @@ export async function runGradients(
         sums[i].add(r.sums as Float64Array);
       },
       saveSums: (): GradientPartSums => ({ shift: encodeNumbers(shifts[i]), sums: sums[i].toJSON() }),
-      loadSums: (saved) => {
-        const s = saved as GradientPartSums;
-        if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shifts[i])))
-          throw new Error(`the shift of ${plan.name} differs from this job's`);
+      loadSums: (s) => {
+        if (JSON.stringify(s.shift) !== JSON.stringify(encodeNumbers(shifts[i])))
+          throw new StateFileError(`the shift of ${plan.name} differs from this job's`, '', {
+            argument: 'sums.shift',
+            rule: 'same-shift',
+          });
         sums[i] = ExactVector.fromJSON(s.sums, B * per);
       },
     };
   });
-  const state = await runResumable(parts, {
+  const state = await runResumable<GradientsState>(parts, {
     pool: ctx.pool,
     start: () => ctx.pool.start(),
     params,
@@ -169,7 +165,7 @@ function gradientsParams(
   groupSize: number,
   plans: readonly Plan[],
   objective: ObjectiveDescriptor,
-): JobParams {
+): GradientsParams {
   return {
     kind: 'gradients',
     generator: ENGINE_STREAM_VERSION,
@@ -179,7 +175,7 @@ function gradientsParams(
     groupSize,
     estimators: plans.map((q) => q.name),
     chunkSizes: plans.map((q) => q.chunkUnits),
-    objective: objective as unknown as ParamValue,
+    objective,
     objectiveModuleHash: 'module' in objective ? moduleHash(objective.module) : null,
   };
 }
@@ -197,7 +193,7 @@ function study(
     seed: number;
     threads: number;
     elapsedMs: number;
-    state: JobState;
+    state: GradientsState;
   },
 ): GradientStudy {
   const B = batchShape.reduce((a, b) => a * b, 1);
@@ -275,37 +271,40 @@ function study(
  * @param elapsedMs - reported.
  * @returns the study: the same bits as the single run it stands for.
  */
-export async function gradientsFromState(state: JobState, threads: number, elapsedMs: number): Promise<GradientStudy> {
-  const q = state.params as Record<string, unknown>;
-  const batchShape = q.batchShape as number[];
-  const K = q.K as number;
+export async function gradientsFromState(
+  state: GradientsState,
+  threads: number,
+  elapsedMs: number,
+): Promise<GradientStudy> {
+  const q = state.params;
+  const { batchShape, K } = q;
   const B = batchShape.reduce((a, b) => a * b, 1);
-  const m = q.groupSize as number;
-  const objectiveSpec = q.objective as unknown as ObjectiveDescriptor;
+  const m = q.groupSize;
+  const objectiveSpec = q.objective;
   if ('module' in objectiveSpec && moduleHash(objectiveSpec.module) !== q.objectiveModuleHash) {
     throw new StateFileError(
       `the objective module ${objectiveSpec.module} has changed (or is missing) since the study ran: its exact gradients would not match the estimates.`,
       objectiveSpec.module,
     );
   }
-  const logits = Float64Array.from(q.logits as (number | string)[], Number);
-  const temperature = Float64Array.from(q.temperature as (number | string)[], Number);
+  const logits = Float64Array.from(q.logits, Number);
+  const temperature = Float64Array.from(q.temperature, Number);
   const objective: Objective = await preflightObjective(objectiveSpec, K);
   const exact = exactGradients(B, K, logits, temperature, objectiveSpec, objective);
-  const names = q.estimators as EstimatorName[];
-  const chunkSizes = q.chunkSizes as number[];
+  const names = q.estimators;
+  const chunkSizes = q.chunkSizes;
   const plans = names.map((name, i) => {
     const E = estimatesPerGroup(name, m);
-    const groups = Math.ceil((q.samples as number) / E);
+    const groups = Math.ceil(q.samples / E);
     return { name, E, groups, chunkUnits: chunkSizes[i], chunks: Math.ceil(groups / chunkSizes[i]) };
   });
   const per = gradientSumsPerElement(K);
-  const shifts = state.parts.map((p) => Float64Array.from((p.sums as GradientPartSums).shift, Number));
-  const sums = state.parts.map((p) => ExactVector.fromJSON((p.sums as GradientPartSums).sums, B * per));
+  const shifts = state.parts.map((p) => Float64Array.from(p.sums.shift, Number));
+  const sums = state.parts.map((p) => ExactVector.fromJSON(p.sums.sums, B * per));
   return study(batchShape, K, exact, plans, shifts, sums, {
     objective: objectiveSpec,
     groupSize: m,
-    seed: q.seed as number,
+    seed: q.seed,
     threads,
     elapsedMs,
     state,
@@ -320,14 +319,15 @@ export async function gradientsFromState(state: JobState, threads: number, elaps
  * @param b - another's.
  * @returns the merged sums, in their saved form.
  */
-export function mergeGradientSums(state: JobState, a: unknown, b: unknown): unknown {
-  const q = state.params as Record<string, unknown>;
-  const B = (q.batchShape as number[]).reduce((x, y) => x * y, 1);
-  const len = B * gradientSumsPerElement(q.K as number);
-  const sa = a as GradientPartSums;
-  const sb = b as GradientPartSums;
+export function mergeGradientSums(state: GradientsState, sa: GradientPartSums, sb: GradientPartSums): GradientPartSums {
+  const q = state.params;
+  const B = q.batchShape.reduce((x, y) => x * y, 1);
+  const len = B * gradientSumsPerElement(q.K);
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
-    throw new Error('the parts were taken about different shifts');
+    throw new StateFileError('the parts were taken about different shifts', '', {
+      argument: 'sums.shift',
+      rule: 'same-shift',
+    });
   const v = ExactVector.fromJSON(sa.sums, len);
   v.addVector(ExactVector.fromJSON(sb.sums, len));
   return { shift: sa.shift, sums: v.toJSON() };

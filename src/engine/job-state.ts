@@ -16,45 +16,71 @@
  */
 import { createHash } from 'node:crypto';
 import { StateFileError } from '../errors.js';
+import {
+  type EncodedNumberValue,
+  type GradientPartSums,
+  type GradientsParams,
+  JOB_STATE_FORMAT,
+  JOB_STATE_VERSION,
+  type JobParams,
+  type MomentPartSums,
+  type MomentsParams,
+  STATE_FILE_SCHEMAS,
+  type SchemaIssue,
+  type StateFile,
+  firstIssue,
+  stateSizeIssue,
+} from '../jobs/index.js';
 import { RangeSet } from './range-set.js';
 import type { Shard } from './shards.js';
 
-/** Identifies the file type. */
-export const JOB_STATE_FORMAT = 'relaxed-mc/job-state';
-/** Version of the layout; other versions are refused. */
-export const JOB_STATE_VERSION = 1;
-
-/** A JSON value whose numbers are finite (non-finite numbers are encoded as strings). */
-export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
-
-/** Every parameter that changes a job's answer, in a fixed key order. */
-export type JobParams = { readonly kind: 'moments' | 'gradients' } & { readonly [k: string]: ParamValue };
+export { JOB_STATE_FORMAT, JOB_STATE_VERSION };
+export type { JobParams, MomentsParams, GradientsParams, MomentPartSums, GradientPartSums };
 
 /** One independently chunked part of a job (gradients: one per estimator). */
-export interface PartState {
+export interface PartState<S = MomentPartSums | GradientPartSums> {
   readonly name: string;
   /** Chunks of the whole job (not of a shard). */
   readonly chunks: number;
   /** Completed chunks. */
   readonly completed: RangeSet;
   /** The exact merged sums of the completed chunks (the part's own lossless form). */
-  readonly sums: unknown;
+  readonly sums: S;
 }
 
-/** A job's state in memory. */
-export interface JobState {
-  readonly params: JobParams;
+/** A moments job's state in memory. */
+export interface MomentsState {
+  readonly params: MomentsParams;
   readonly paramsHash: string;
   readonly shard: Shard | null;
-  readonly parts: PartState[];
+  readonly parts: PartState<MomentPartSums>[];
+}
+
+/** A gradients study's state in memory. */
+export interface GradientsState {
+  readonly params: GradientsParams;
+  readonly paramsHash: string;
+  readonly shard: Shard | null;
+  readonly parts: PartState<GradientPartSums>[];
+}
+
+/** A job's state in memory: its kind is `params.kind`. */
+export type JobState = MomentsState | GradientsState;
+
+/**
+ * @param state - a job's state.
+ * @returns whether it is a moments job's (else a gradients study's).
+ */
+export function isMomentsState(state: JobState): state is MomentsState {
+  return state.params.kind === 'moments';
 }
 
 /**
  * @param values - numbers, possibly non-finite.
  * @returns them as JSON values (NaN and the infinities as strings), exact for finite doubles.
  */
-export function encodeNumbers(values: ArrayLike<number>): (number | string)[] {
-  return Array.from(values, (x) => (Number.isFinite(x) ? x : String(x)));
+export function encodeNumbers(values: ArrayLike<number>): EncodedNumberValue[] {
+  return Array.from(values, (x) => (Number.isFinite(x) ? x : (String(x) as 'NaN' | 'Infinity' | '-Infinity')));
 }
 
 /**
@@ -104,42 +130,59 @@ export function parseState(text: string, file: string): JobState {
     throw new StateFileError(
       `${file} is not a relaxed-mc state file (format is ${JSON.stringify(raw?.format)}).`,
       file,
+      { argument: 'format', rule: 'state-format' },
     );
   }
   if (raw.version !== JOB_STATE_VERSION) {
     throw new StateFileError(
       `${file} has state format version ${String(raw.version)}; this relaxed-mc reads version ${JOB_STATE_VERSION}.`,
       file,
+      { argument: 'version', rule: 'state-version' },
     );
   }
   const { checksum, ...body } = raw;
   if (typeof checksum !== 'string' || sha256(JSON.stringify(body)) !== checksum) {
-    throw new StateFileError(`${file} is corrupt: its checksum does not match its contents; it was not used.`, file);
+    throw new StateFileError(`${file} is corrupt: its checksum does not match its contents; it was not used.`, file, {
+      argument: 'checksum',
+      rule: 'matches-contents',
+    });
   }
-  const params = raw.params as JobParams;
-  if (
-    params === null ||
-    typeof params !== 'object' ||
-    typeof raw.paramsHash !== 'string' ||
-    hashParams(params) !== raw.paramsHash
-  ) {
-    throw new StateFileError(`${file} is corrupt: its parameters do not match their hash.`, file);
+  // Past the checksum the file is as it was written: a misfit now is a file written by another
+  // program (or edited), and the field at fault is named.
+  const issue = stateIssue(raw);
+  if (issue !== null) {
+    throw new StateFileError(`${file} is corrupt: ${issue.path}: ${issue.message}; it was not used.`, file, {
+      argument: issue.path,
+      rule: 'state-schema',
+    });
   }
-  const shard = raw.shard as Shard | null;
-  if (!Array.isArray(raw.parts)) throw new StateFileError(`${file} is corrupt: no parts.`, file);
-  const parts = (raw.parts as Record<string, unknown>[]).map((p) => {
-    if (typeof p?.name !== 'string' || typeof p.chunks !== 'number' || !Array.isArray(p.completed)) {
-      throw new StateFileError(`${file} is corrupt: a malformed part.`, file);
-    }
-    let completed: RangeSet;
-    try {
-      completed = new RangeSet(p.completed as [number, number][]);
-    } catch {
-      throw new StateFileError(`${file} is corrupt: malformed completed ranges in part ${p.name}.`, file);
-    }
-    return { name: p.name, chunks: p.chunks, completed, sums: p.sums };
-  });
-  return { params, paramsHash: raw.paramsHash, shard, parts };
+  const saved = raw as unknown as StateFile;
+  if (hashParams(saved.params) !== saved.paramsHash) {
+    throw new StateFileError(`${file} is corrupt: its parameters do not match their hash.`, file, {
+      argument: 'paramsHash',
+      rule: 'matches-params',
+    });
+  }
+  const parts = saved.parts.map((p) => ({
+    name: p.name,
+    chunks: p.chunks,
+    completed: new RangeSet(p.completed),
+    sums: p.sums,
+  }));
+  return { params: saved.params, paramsHash: saved.paramsHash, shard: saved.shard, parts } as JobState;
+}
+
+/** The first field at fault in a state file's body (its kind's schema, then the sizes). */
+function stateIssue(raw: Record<string, unknown>): SchemaIssue | null {
+  const params = raw.params;
+  if (params === null || typeof params !== 'object' || Array.isArray(params))
+    return { path: 'params', message: `Invalid type: expected Object but received ${JSON.stringify(params)}` };
+  const kind = (params as { kind?: unknown }).kind;
+  if (kind !== 'moments' && kind !== 'gradients') {
+    const got = JSON.stringify(kind) ?? 'undefined';
+    return { path: 'params.kind', message: `Invalid kind: expected "moments" or "gradients" but received ${got}` };
+  }
+  return firstIssue(STATE_FILE_SCHEMAS[kind], raw) ?? stateSizeIssue(raw as unknown as StateFile);
 }
 
 /**
@@ -148,16 +191,18 @@ export function parseState(text: string, file: string): JobState {
  * @returns a short description of the differences (at most a few fields).
  */
 export function describeDifferences(saved: JobParams, now: JobParams): string {
-  const keys = [...new Set([...Object.keys(saved), ...Object.keys(now)])];
+  const a: Record<string, unknown> = saved;
+  const b: Record<string, unknown> = now;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   const diffs = keys
-    .filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
-    .map((k) => `${k}: ${short(saved[k])} there, ${short(now[k])} here`);
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: ${short(a[k])} there, ${short(b[k])} here`);
   return diffs.length === 0
     ? 'no difference found'
     : diffs.slice(0, 4).join('; ') + (diffs.length > 4 ? `; and ${diffs.length - 4} more` : '');
 }
 
-function short(v: ParamValue | undefined): string {
+function short(v: unknown): string {
   const s = JSON.stringify(v) ?? 'absent';
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -6,7 +6,14 @@
  * @packageDocumentation
  */
 import { StateFileError } from '../errors.js';
-import { type JobState, describeDifferences } from './job-state.js';
+import {
+  type GradientsState,
+  type JobState,
+  type MomentsState,
+  type PartState,
+  describeDifferences,
+  isMomentsState,
+} from './job-state.js';
 import { RangeSet } from './range-set.js';
 import { shardRange } from './shards.js';
 import { readStateFile } from './state-file.js';
@@ -76,23 +83,51 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
       '',
     );
   }
-  const mergeSums = first.state.params.kind === 'moments' ? mergeMomentSums : mergeGradientSums;
   const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i) as NamedState);
-  const merged = ordered[0].state.parts.map((part, j) => {
+  const head = { paramsHash: first.state.paramsHash, shard: null };
+  // Every state has the first one's parameters (the hashes match), so the same kind.
+  const fs = first.state;
+  if (isMomentsState(fs)) {
+    const merged = mergeParts(
+      ordered,
+      (s) => (s as MomentsState).parts,
+      (a, b) => mergeMomentSums(fs, a, b),
+    );
+    return { ...head, params: fs.params, parts: merged };
+  }
+  const merged = mergeParts(
+    ordered,
+    (s) => (s as GradientsState).parts,
+    (a, b) => mergeGradientSums(fs, a, b),
+  );
+  return { ...head, params: fs.params, parts: merged };
+}
+
+/** Adds up the parts of every shard, part by part, in shard order. */
+function mergeParts<S>(
+  ordered: readonly NamedState[],
+  partsOf: (s: JobState) => readonly PartState<S>[],
+  add: (a: S, b: S) => S,
+): PartState<S>[] {
+  return partsOf(ordered[0].state).map((part, j) => {
     const completed = new RangeSet();
-    let sums: unknown = null;
+    let sums: S | null = null;
     for (const p of ordered) {
-      const q = p.state.parts[j];
+      const q = partsOf(p.state)[j];
       for (const [a, b] of q.completed.toArray()) completed.addRange(a, b);
       try {
-        sums = sums === null ? q.sums : mergeSums(first.state, sums, q.sums);
+        sums = sums === null ? q.sums : add(sums, q.sums);
       } catch (err) {
-        throw new StateFileError(`${p.file} cannot be merged with the other parts: ${(err as Error).message}.`, p.file);
+        const e = err as { message: string; argument?: string | null; rule?: string | null };
+        throw new StateFileError(`${p.file} cannot be merged with the other parts: ${e.message}.`, p.file, {
+          argument: e.argument === undefined || e.argument === null ? null : `parts.${j}.${e.argument}`,
+          rule: e.rule ?? null,
+          cause: err,
+        });
       }
     }
-    return { name: part.name, chunks: part.chunks, completed, sums };
+    return { name: part.name, chunks: part.chunks, completed, sums: sums as S };
   });
-  return { params: first.state.params, paramsHash: first.state.paramsHash, shard: null, parts: merged };
 }
 
 /**
@@ -126,6 +161,6 @@ export async function mergeStateFiles(files: readonly string[]): Promise<MergedR
  * @returns the moments estimate or gradients study, with the bits of the single run.
  */
 export async function resultOfState(state: JobState, elapsedMs = 0): Promise<MergedResult> {
-  if (state.params.kind === 'moments') return { kind: 'moments', result: momentsFromState(state, 0, elapsedMs) };
+  if (isMomentsState(state)) return { kind: 'moments', result: momentsFromState(state, 0, elapsedMs) };
   return { kind: 'gradients', result: await gradientsFromState(state, 0, elapsedMs) };
 }

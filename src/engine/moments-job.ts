@@ -9,13 +9,14 @@ import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-
 import { distributionFields } from './dist-params.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
-import { type JobParams, type JobState, encodeNumbers } from './job-state.js';
+import { type MomentPartSums, type MomentsParams, type MomentsState, encodeNumbers } from './job-state.js';
 import { longJobOptions } from './long-job-options.js';
 import { MomentSums } from './moment-sums.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
 import type { MomentsEstimate, MomentsOptions } from './types.js';
+import { StateFileError } from '../errors.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
 const MIN_MOMENT_DRAWS = 256;
@@ -32,14 +33,6 @@ const KEYS = [
   'shard',
   'retries',
 ];
-
-/** What the state of a moments part holds besides the sums: the shift they are taken about. */
-interface MomentPartSums {
-  shift: (number | string)[];
-  draws: number;
-  power: string[];
-  cross: string[];
-}
 
 /**
  * Runs a moments job.
@@ -70,15 +63,14 @@ export async function runMoments(
   const chunks = Math.ceil(N / chunkUnits);
   const params = momentsParams(dist, seed, N, chunkUnits, covariance);
   const shift = pilotShift(seed, B, K, p.rowLogits, p.rowTemperature);
-  const job = ctx.describe('moments', B, K, seed, N, chunkUnits, {
-    covariance,
+  const job = ctx.describe({ kind: 'moments', covariance }, B, K, seed, N, chunkUnits, {
     extra: shift,
     logits: p.rowLogits,
     temperature: p.rowTemperature,
   });
   const drawsOf = (c: number) => Math.min(N, (c + 1) * chunkUnits) - c * chunkUnits;
   let sums = new MomentSums(B, K, covariance);
-  const state = await runResumable(
+  const state = await runResumable<MomentsState>(
     [
       {
         name: 'moments',
@@ -90,10 +82,12 @@ export async function runMoments(
           sums.addChunk(r.sums as Float64Array, drawsOf(c));
         },
         saveSums: (): MomentPartSums => ({ shift: encodeNumbers(shift), ...sums.toJSON() }),
-        loadSums: (saved) => {
-          const s = saved as MomentPartSums;
-          if (JSON.stringify(s?.shift) !== JSON.stringify(encodeNumbers(shift)))
-            throw new Error("its shift differs from this job's");
+        loadSums: (s: MomentPartSums) => {
+          if (JSON.stringify(s.shift) !== JSON.stringify(encodeNumbers(shift)))
+            throw new StateFileError("its shift differs from this job's", '', {
+              argument: 'sums.shift',
+              rule: 'same-shift',
+            });
           sums = MomentSums.fromJSON(B, K, covariance, s);
         },
       },
@@ -132,7 +126,7 @@ export function momentsParams(
   samples: number,
   chunkSize: number,
   covariance: boolean,
-): JobParams {
+): MomentsParams {
   return {
     kind: 'moments',
     generator: ENGINE_STREAM_VERSION,
@@ -154,7 +148,7 @@ export function momentsEstimate(
   K: number,
   shift: Float64Array,
   sums: MomentSums,
-  run: { seed: number; chunkSize: number; chunks: number; threads: number; elapsedMs: number; state: JobState },
+  run: { seed: number; chunkSize: number; chunks: number; threads: number; elapsedMs: number; state: MomentsState },
 ): MomentsEstimate {
   const e = sums.estimate(shift);
   const shape = [...batchShape, K];
@@ -184,18 +178,17 @@ export function momentsEstimate(
  * @param elapsedMs - reported in the estimate.
  * @returns the estimate: the same bits as the single run it stands for.
  */
-export function momentsFromState(state: JobState, threads: number, elapsedMs: number): MomentsEstimate {
-  const q = state.params as Record<string, unknown>;
-  const batchShape = q.batchShape as number[];
-  const K = q.K as number;
+export function momentsFromState(state: MomentsState, threads: number, elapsedMs: number): MomentsEstimate {
+  const q = state.params;
+  const { batchShape, K } = q;
   const B = batchShape.reduce((a, b) => a * b, 1);
   const part = state.parts[0];
-  const s = part.sums as MomentPartSums;
+  const s = part.sums;
   const shift = Float64Array.from(s.shift, Number);
-  const sums = MomentSums.fromJSON(B, K, q.covariance as boolean, s);
+  const sums = MomentSums.fromJSON(B, K, q.covariance, s);
   return momentsEstimate(batchShape, K, shift, sums, {
-    seed: q.seed as number,
-    chunkSize: q.chunkSize as number,
+    seed: q.seed,
+    chunkSize: q.chunkSize,
     chunks: part.chunks,
     threads,
     elapsedMs,
@@ -211,15 +204,16 @@ export function momentsFromState(state: JobState, threads: number, elapsedMs: nu
  * @param b - another's.
  * @returns the merged sums, in their saved form.
  */
-export function mergeMomentSums(state: JobState, a: unknown, b: unknown): unknown {
-  const q = state.params as Record<string, unknown>;
-  const K = q.K as number;
-  const B = (q.batchShape as number[]).reduce((x, y) => x * y, 1);
-  const sa = a as MomentPartSums;
-  const sb = b as MomentPartSums;
+export function mergeMomentSums(state: MomentsState, sa: MomentPartSums, sb: MomentPartSums): MomentPartSums {
+  const q = state.params;
+  const K = q.K;
+  const B = q.batchShape.reduce((x, y) => x * y, 1);
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
-    throw new Error('the parts were taken about different shifts');
-  const m = MomentSums.fromJSON(B, K, q.covariance as boolean, sa);
-  m.addSums(MomentSums.fromJSON(B, K, q.covariance as boolean, sb));
+    throw new StateFileError('the parts were taken about different shifts', '', {
+      argument: 'sums.shift',
+      rule: 'same-shift',
+    });
+  const m = MomentSums.fromJSON(B, K, q.covariance, sa);
+  m.addSums(MomentSums.fromJSON(B, K, q.covariance, sb));
   return { shift: sa.shift, ...m.toJSON() };
 }

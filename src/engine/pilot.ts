@@ -40,7 +40,11 @@ export function pilotShift(
       for (let k = 0; k < K; k++) shift[o + k] += y[r * Kp + k];
     }
   };
-  drawRowBlocks(draws, 0, PILOT_DRAWS * B, 'simplex', null, add);
+  try {
+    drawRowBlocks(draws, 0, PILOT_DRAWS * B, 'simplex', null, add);
+  } finally {
+    draws.release();
+  }
   for (let i = 0; i < shift.length; i++) shift[i] /= PILOT_DRAWS;
   return shift;
 }

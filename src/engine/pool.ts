@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { WorkerLoadError } from '../errors.js';
+import { InternalError, WorkerLoadError } from '../errors.js';
 import type { ChunkResult, Task } from '../chunks/layout.js';
 
 /** Where the compiled worker lives relative to this compiled module (dist/src/engine -> dist/workers). */
@@ -95,7 +95,7 @@ export class WorkerPool {
    * @returns the worker's result.
    */
   run(task: Task): Promise<ChunkResult> {
-    if (this.pool === null) return Promise.reject(new Error('relaxed-mc: the pool is not started'));
+    if (this.pool === null) return Promise.reject(new InternalError('the pool is not started'));
     // A worker that died while idle is replaced by piscina; only a pool left with no thread at
     // all (its replacements cannot even load) can no longer run anything.
     if (this.fatal !== null && this.pool.threads.length === 0) return Promise.reject(this.fatal);

@@ -16,8 +16,8 @@ import { type Shard, shardRange } from './shards.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import type { WorkerPool } from './pool.js';
 
-/** One independently chunked part of a job. */
-export interface ResumablePart {
+/** One independently chunked part of a job, whose merged sums save as `S`. */
+export interface ResumablePart<S = unknown> {
   readonly name: string;
   readonly job: JobDescriptor;
   /** Chunks of the whole job. */
@@ -27,17 +27,17 @@ export interface ResumablePart {
   /** Merges a chunk's result. */
   add(chunk: number, result: ChunkResult): void;
   /** @returns the merged sums in a lossless JSON form. */
-  saveSums(): unknown;
-  /** Replaces the merged sums with saved ones. */
-  loadSums(saved: unknown): void;
+  saveSums(): S;
+  /** Replaces the merged sums with saved ones (already checked against their kind's schema). */
+  loadSums(saved: S): void;
 }
 
-/** Options of {@link runResumable}. */
-export interface ResumableOptions {
+/** Options of {@link runResumable}, for a job whose parameters are `P`. */
+export interface ResumableOptions<P extends JobParams = JobParams> {
   readonly pool: WorkerPool;
   /** Starts the pool; called only when chunks remain, after the checkpoint was accepted. */
   readonly start: () => Promise<void>;
-  readonly params: JobParams;
+  readonly params: P;
   readonly shard: Shard | null;
   readonly checkpoint: { readonly path: string; readonly intervalMs: number } | null;
   readonly onProgress?: (p: Progress) => void;
@@ -57,8 +57,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 2000;
  * @returns the completed chunks of every part.
  * @throws StateFileError when the checkpoint is unusable or for other parameters.
  */
-export function loadCheckpoint(
-  parts: readonly ResumablePart[],
+export function loadCheckpoint<S>(
+  parts: readonly ResumablePart<S>[],
   o: Pick<ResumableOptions, 'params' | 'shard' | 'checkpoint'>,
 ): RangeSet[] {
   const completed = parts.map(() => new RangeSet());
@@ -91,6 +91,7 @@ export function loadCheckpoint(
     );
   }
   if (
+    saved.params.kind !== o.params.kind ||
     saved.parts.length !== parts.length ||
     saved.parts.some((p, i) => p.name !== parts[i].name || p.chunks !== parts[i].chunks)
   ) {
@@ -98,9 +99,14 @@ export function loadCheckpoint(
   }
   saved.parts.forEach((p, i) => {
     try {
-      parts[i].loadSums(p.sums);
+      parts[i].loadSums(p.sums as S);
     } catch (err) {
-      throw new StateFileError(`checkpoint ${file} is corrupt: ${(err as Error).message}`, file);
+      const e = err as { message: string; argument?: string | null; rule?: string | null };
+      throw new StateFileError(`checkpoint ${file} is corrupt: ${e.message}`, file, {
+        argument: e.argument === undefined || e.argument === null ? null : `parts.${i}.${e.argument}`,
+        rule: e.rule ?? null,
+        cause: err,
+      });
     }
     completed[i] = p.completed;
   });
@@ -114,15 +120,20 @@ export function loadCheckpoint(
  * @param o - options.
  * @returns the final state (every chunk of the shard complete).
  */
-export async function runResumable(parts: readonly ResumablePart[], o: ResumableOptions): Promise<JobState> {
+export async function runResumable<St extends JobState>(
+  parts: readonly ResumablePart<St['parts'][number]['sums']>[],
+  o: ResumableOptions<St['params']>,
+): Promise<St> {
   const completed = loadCheckpoint(parts, o);
   const paramsHash = hashParams(o.params);
-  const state = (): JobState => ({
-    params: o.params,
-    paramsHash,
-    shard: o.shard,
-    parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
-  });
+  // The caller pairs parameters of one kind with the parts of that kind.
+  const state = (): St =>
+    ({
+      params: o.params,
+      paramsHash,
+      shard: o.shard,
+      parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
+    }) as St;
   const ranges = parts.map((p) => shardRange(o.shard, p.chunks));
   const remaining = ranges.map(([a, b], i) => completed[i].missing(a, b));
   const unitsIn = (p: ResumablePart, list: Iterable<number>) => {

@@ -18,7 +18,7 @@ import { chunkSequence } from './chunk-order.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
-import { ValueError } from '../errors.js';
+import { RangeError, TypeError, ValueError } from '../errors.js';
 import type { LogProbOptions, SampleOptions } from './types.js';
 
 /**
@@ -73,12 +73,18 @@ export async function runSample(
   const out = target.buffer ?? new SharedArrayBuffer(bytes);
   if (bytes === 0) return target.finish(out);
   const chunkUnits = sampleChunkUnits(B, K, common.chunkSize);
-  const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
-    logSpace,
-    output: out,
-    logits: p.rowLogits,
-    temperature: p.rowTemperature,
-  });
+  const job = ctx.describe(
+    { kind: 'sample', logSpace, output: out, window: null, logProbOutput: null },
+    B,
+    K,
+    seed,
+    N,
+    chunkUnits,
+    {
+      logits: p.rowLogits,
+      temperature: p.rowTemperature,
+    },
+  );
   await ctx.pool.start();
   const view = new Float64Array(out);
   const rowElems = B * K;
@@ -203,11 +209,8 @@ export async function runLogProb(
     reusable === null ? target.finish(out) : new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
   if (plan.rows === 0) return finish();
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
-  const job = ctx.describe('logProb', plan.period, K, 0, plan.rows, chunkUnits, {
-    logSpace,
-    validate: dist.validate_args,
-    values,
-    output: out,
+  const own = { kind: 'logProb' as const, logSpace, validate: dist.validate_args, values, output: out };
+  const job = ctx.describe(own, plan.period, K, 0, plan.rows, chunkUnits, {
     extra: plan.constants,
     logits: plan.logits,
     temperature: plan.temperature,

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { AbortError, ChunkError } from '../errors.js';
+import { AbortError, ChunkError, fromErrorData, isErrorData } from '../errors.js';
 import type { WorkerPool } from './pool.js';
 import type { ChunkSequence } from './chunk-order.js';
 import { type ChunkResult, type JobDescriptor, kStopFlag } from '../chunks/layout.js';
@@ -145,14 +145,16 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
     const { chunk, error, inWorker } = failure as { chunk: number; error: unknown; inWorker: boolean };
     if (!inWorker) throw error;
     const [a, b] = [chunk * job.chunkUnits, Math.min(job.units, (chunk + 1) * job.chunkUnits)];
-    const why = error instanceof Error ? error.message : String(error);
+    // The real worker sends errors as data (see workers/worker.ts); a custom worker may throw anything.
+    const cause = isErrorData(error) ? fromErrorData(error) : error;
+    const why = cause instanceof Error ? cause.message : String(cause);
     const times = attempts.get(chunk) ?? 1;
     throw new ChunkError(
       `relaxed-mc: ${job.kind} job failed: chunk ${chunk} (${job.kind === 'logProb' ? 'rows' : job.kind === 'gradients' ? 'groups' : 'draws'} ` +
         `${a} to ${b - 1}) failed in a worker ${times === 1 ? 'once' : `${times} times`}` +
         `${retries > 0 ? ` (${retries} ${retries === 1 ? 'retry' : 'retries'} allowed)` : ''}: ${why}`,
       chunk,
-      error,
+      cause,
     );
   }
   if (aborted) throw abortError(job, done, total);

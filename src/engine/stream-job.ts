@@ -12,7 +12,7 @@ import { numelOf } from '../tensor/shape.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { normalizeSampleShape, type SampleShape } from '../distributions/distribution.js';
 import { logProbConstants } from '../kernels/log-prob.js';
-import { AbortError } from '../errors.js';
+import { AbortError, RangeError } from '../errors.js';
 import { type EngineContext, commonOptions, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
 import { runChunks } from './scheduler.js';
@@ -88,11 +88,14 @@ export async function* runSampleChunks(
     const w0 = start + j * rows;
     const w1 = Math.min(N, w0 + rows);
     const slot = ring[j % ring.length];
-    const job = ctx.describe('sample', B, K, seed, N, chunkUnits, {
+    const own = {
+      kind: 'sample' as const,
       logSpace,
       output: slot.out,
-      window: [w0, w1],
-      logProbOutput: slot.lp ?? undefined,
+      window: [w0, w1] as [number, number],
+      logProbOutput: slot.lp,
+    };
+    const job = ctx.describe(own, B, K, seed, N, chunkUnits, {
       extra: constants,
       logits: p.rowLogits,
       temperature: p.rowTemperature,

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { ChunkOrder } from './chunk-order.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import type { Progress } from './scheduler.js';
-import type { JobState } from './job-state.js';
+import type { GradientsState, MomentsState } from './job-state.js';
 import type { Shard } from './shards.js';
 
 /** Options of the `Engine` constructor. */
@@ -145,7 +145,7 @@ export interface MomentsEstimate {
   /** Definition of the random streams (changes when the streams change). */
   generator: string;
   /** The job's exact state: what a checkpoint holds; for a shard, the partial result to merge. */
-  state: JobState;
+  state: MomentsState;
 }
 
 /** Options of `Engine.gradients`. */
@@ -208,5 +208,5 @@ export interface GradientStudy {
   elapsedMs: number;
   generator: string;
   /** The job's exact state (checkpoint contents; a shard's partial result). */
-  state: JobState;
+  state: GradientsState;
 }

@@ -235,7 +235,7 @@ function checkArguments(
  *
  * @example
  * ```ts
- * import { PhiloxStream } from '../rng/philox.js';
+ * import { WasmUniforms } from './wasm/kernels.js';
  * import { linearObjective } from './objectives.js';
  * import { createGradientWorkspace } from './gradient-common.js';
  *
@@ -244,12 +244,14 @@ function checkArguments(
  * const f = linearObjective([1, 0, -1]);
  * const groups = 100_000;
  * const u = new Float64Array(groups * uniformsPerGroup('rebar', 3, 1)); // 6 per group
- * new PhiloxStream(42, 0).fillUniform(u, 0, u.length);
+ * const rng = new WasmUniforms(u.length);
+ * rng.start(42, 0); // the engine's stream of chunk 0 of seed 42
+ * u.set(rng.fill(u.length));
  * const out = new Float64Array(groups * estimatesPerGroup('rebar', 1) * 3);
  * estimateGradientGroups('rebar', groups, 3, logits, probs, 0.5, 1, f, u, 0, out, 0, createGradientWorkspace(3));
- * out.subarray(0, 3); // [0.03148..., -0.03142..., -0.0000569...]: the first estimate
+ * out.subarray(0, 3); // [-0.01911..., 0.06415..., -0.04504...]: the first estimate
  * const mean = [0, 1, 2].map((k) => out.reduce((s, v, i) => (i % 3 === k ? s + v : s), 0) / groups);
- * mean.map((v) => v.toFixed(3)); // ['0.262', '0.090', '-0.351']
+ * mean.map((v) => v.toFixed(3)); // ['0.261', '0.090', '-0.351']
  * // the exact gradient pi_i (c_i - c . pi) is (0.26, 0.09, -0.35)
  * ```
  */

@@ -18,6 +18,13 @@
  */
 
 /**
+ * Tolerance of the simplex sum check of `log_prob`'s support, PyTorch's `1e-6` (strict: a row
+ * is on the simplex when `|sum - 1| < 1e-6`). Written once, here, for the distributions'
+ * constraint and for the engine's workers, which check values before the kernel runs.
+ */
+export const SIMPLEX_SUM_TOLERANCE = 1e-6;
+
+/**
  * `log((K-1)!) = lgamma(K)` for a positive integer K, by a sum of logarithms (relative error
  * about K ulps, far inside the 1e-9 the golden tests allow).
  *

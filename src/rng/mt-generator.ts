@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
-import { fillGumbelFromMtState } from '../kernels/wasm/in-process-draws.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,9 +26,6 @@ interface GumbelModule {
 
 const mt19937 = require('@stdlib/random-base-mt19937') as Mt19937Module;
 const gumbel = require('@stdlib/random-base-gumbel') as GumbelModule;
-
-/** Below this many draws the closure path is cheaper than lending the state to the kernels. */
-const KERNEL_MIN_DRAWS = 64;
 
 /** float64 machine epsilon, 2^-52: PyTorch clamps uniforms to `[EPS, 1 - EPS]`. */
 export const EPS = 2 ** -52;
@@ -91,19 +87,25 @@ export class MtGenerator {
   }
 
   /**
-   * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS].
-   * Large fills run in WebAssembly on a copy of the state (the same numbers as stdlib's
-   * sampler, bit for bit), which is then handed back to the generator.
+   * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS],
+   * through stdlib's sampler. (`fillGumbelNoise` in the WebAssembly kernels draws the same
+   * numbers faster, through {@link MtGenerator.advanceWith}.)
    *
    * @param out - the destination.
    */
   fillGumbel(out: Float64Array): void {
-    if (out.length < KERNEL_MIN_DRAWS) {
-      for (let i = 0; i < out.length; i++) out[i] = this.gumbel();
-      return;
-    }
+    for (let i = 0; i < out.length; i++) out[i] = this.gumbel();
+  }
+
+  /**
+   * Lends a copy of the state (stdlib's layout) to `advance`, which runs the generator
+   * elsewhere and updates the copy in place, then takes the copy back as the state.
+   *
+   * @param advance - updates the state in place.
+   */
+  advanceWith(advance: (state: Uint32Array) => void): void {
     const state = this.prng.state;
-    fillGumbelFromMtState(state, out);
+    advance(state);
     this.prng.state = state;
   }
 

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
-import { AbortError } from '../errors.js';
+import { AbortError, RuntimeError, fromErrorData } from '../errors.js';
 import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from './exact-worker.js';
 
 /** One row's exact moments. */
@@ -79,8 +79,8 @@ export async function computeExactRows(rows: ExactRowRequest[], options: ExactJo
       };
       worker.on('message', (msg: ExactJobMessage) => {
         if ('error' in msg) {
-          const e = msg.error.name === 'RangeError' ? new RangeError(msg.error.message) : new Error(msg.error.message);
-          finish(e);
+          // Errors cross the thread as { code, argument, rule, message } and come back as their class.
+          finish(fromErrorData(msg.error));
           return;
         }
         results[msg.index] = { mean: msg.mean, variance: msg.variance, covariance: msg.covariance };
@@ -91,7 +91,10 @@ export async function computeExactRows(rows: ExactRowRequest[], options: ExactJo
       });
       worker.on('error', (err) => finish(err));
       worker.on('exit', (code) => {
-        if (done < unique.length) finish(new Error(`relaxed-mc: the exact-moments worker exited (code ${code}).`));
+        if (done < unique.length)
+          finish(
+            new RuntimeError(`relaxed-mc: the exact-moments worker exited (code ${code}).`, { rule: 'worker-exits' }),
+          );
       });
       worker.postMessage({ rows: unique, covariance: options.covariance === true } satisfies ExactJobRequest);
     });

@@ -350,3 +350,17 @@ export function exactSumOf(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) s.add(values[i]);
   return s.value();
 }
+
+/**
+ * @param s - a value read from a file.
+ * @returns whether {@link ExactSum.fromJSON} accepts it (for the state-file schemas).
+ */
+export function isExactSumJSON(s: unknown): boolean {
+  if (typeof s !== 'string') return false;
+  try {
+    ExactSum.fromJSON(s);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { exactMoments } from './exact-moments.js';
+import { type ErrorData, toErrorData } from '../errors.js';
 
 /** One row to compute. */
 export interface ExactRowRequest {
@@ -24,8 +25,7 @@ export interface ExactJobRequest {
 
 /** What the worker posts back: one row's moments, or the error that stopped it. */
 export type ExactJobMessage =
-  | { index: number; mean: Float64Array; variance: Float64Array; covariance?: Float64Array }
-  | { error: { name: string; message: string } };
+  { index: number; mean: Float64Array; variance: Float64Array; covariance?: Float64Array } | { error: ErrorData };
 
 const port = parentPort;
 if (port !== null) {
@@ -38,8 +38,7 @@ if (port !== null) {
         port.postMessage(msg, transfer as ArrayBuffer[]);
       });
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      port.postMessage({ error: { name: e.name, message: e.message } } satisfies ExactJobMessage);
+      port.postMessage({ error: toErrorData(err) } satisfies ExactJobMessage);
     }
   });
 }

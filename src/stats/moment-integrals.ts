@@ -32,6 +32,7 @@
  */
 import { LOG_CDF, LOG_DENSITY, LOG_DENSITY2, NoiseLaws } from './noise-laws.js';
 import { NoiseTable, TABLE_MIN_POINTS } from './noise-table.js';
+import { bug } from '../errors.js';
 
 /** Outer step `H` on the scale `x`. */
 export const OUTER_STEP = 0.25;
@@ -234,14 +235,14 @@ function walk(
   all.start.set(value);
   all.prev.set(value);
   for (let n = nStart + 1; ; n++) {
-    if (n > nStart + MAX_NODES) throw new Error('exactMoments: the quadrature window did not close on the right');
+    if (n > nStart + MAX_NODES) bug('exactMoments: the quadrature window did not close on the right');
     visit(n);
     if (all.closed()) break;
     all.prev.set(value);
   }
   all.prev.set(all.start);
   for (let n = nStart - 1; ; n--) {
-    if (n < nStart - MAX_NODES) throw new Error('exactMoments: the quadrature window did not close on the left');
+    if (n < nStart - MAX_NODES) bug('exactMoments: the quadrature window did not close on the left');
     visit(n);
     if (all.closed()) break;
     all.prev.set(value);

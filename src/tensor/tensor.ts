@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, ValueError } from '../errors.js';
+import { RuntimeError, ValueError, bug } from '../errors.js';
 import {
   type Shape,
   broadcastShapes,
@@ -72,7 +72,7 @@ export interface AutogradBackend {
 export const gradState: { enabled: boolean; backend: AutogradBackend | null } = { enabled: true, backend: null };
 
 function backend(): AutogradBackend {
-  if (gradState.backend === null) throw new Error('internal: the autograd module is not loaded.');
+  if (gradState.backend === null) bug('the autograd module is not loaded.');
   return gradState.backend;
 }
 

@@ -48,23 +48,15 @@ describe('relaxed-mc bench', () => {
     expect(report.benchmarks.length).toBe(6);
   });
 
-  it('re-measures the baseline build beside this one (paired) and passes (exit 0) with a generous threshold', async () => {
-    // The smoke suite's sub-millisecond jobs are too noisy for a 15 % threshold: only the plumbing is checked here.
+  it('passes a run with no change (exit 0) at the default threshold, re-measuring the baseline build beside this one', async () => {
+    // The paired rule's family-wise false-alarm rate bounds this test's false-failure rate: at most 1 %
+    // (far less in practice: a suspect must then stay below the line in at least 22 of 30 fresh rounds).
     const cand = join(tmp.dir, 'cand.json');
     const again = join(tmp.dir, 'base-again.json');
-    const r = await bench([
-      '--compare',
-      base,
-      '--threshold',
-      '0.95',
-      '--json',
-      cand,
-      '--baseline-json',
-      again,
-      '--quiet',
-    ]);
+    const r = await bench(['--compare', base, '--json', cand, '--baseline-json', again, '--quiet']);
+    expect(r.stderr).not.toMatch(/RegressionError/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^benchmark\s+baseline\s+candidate\s+ratio\s+sigma\s+regression if\s+verdict/);
+    expect(r.stdout).toMatch(/^benchmark\s+baseline\s+candidate\s+ratio\s+spread\s+regression if\s+verdict/);
     expect(r.stdout).toMatch(/paired run against the build in /);
     expect(r.stdout).toMatch(/PASS: 0 regression\(s\)/);
     const c = parseReport(readFileSync(cand, 'utf8'), 'cand.json');
@@ -86,12 +78,44 @@ describe('relaxed-mc bench', () => {
     expect(r.stdout).toMatch(/independent runs against the numbers recorded in /);
   });
 
-  it('fails (exit 1) when RELAXED_MC_BENCH_SLOWDOWN makes the tasks four times slower', async () => {
-    const r = await bench(['--compare', base, '--quiet'], { RELAXED_MC_BENCH_SLOWDOWN: '3' });
+  it('fails (exit 1) when RELAXED_MC_BENCH_SLOWDOWN makes every task four times slower', async () => {
+    // Without the gradients job (50 ms a call here): its 30 confirmation rounds would take most of a minute.
+    const r = await bench(['--compare', base, '--only', 'moments/*,sample/*,logProb/*,in-process-*', '--quiet'], {
+      RELAXED_MC_BENCH_SLOWDOWN: '3',
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL: [1-9]\d* regression\(s\)/);
     expect(r.stderr).toMatch(/candidate ran with RELAXED_MC_BENCH_SLOWDOWN=3/);
-    expect(r.stderr).toMatch(/relaxed-mc: failed: RegressionError: \d+ of 6 benchmarks slower than the baseline/);
+    expect(r.stderr).toMatch(/relaxed-mc: failed: RegressionError: \d+ of 5 benchmarks slower than the baseline/);
+  });
+
+  it('fails (exit 1) on a targeted 50 % slowdown of one benchmark, naming it in the last lines with the command to rerun it', async () => {
+    // The in-process log-density is the steadiest smoke benchmark (about 1 % between rounds), so a
+    // ratio of 0.67 against a line of 0.85 puts every confirmation round below the line.
+    const id = 'in-process-logProb/K4/N256';
+    const r = await bench(['--compare', base, '--quiet'], { RELAXED_MC_BENCH_SLOWDOWN: `0.5@${id}` });
+    expect(r.code).toBe(1);
+    const last = r.stdout.trimEnd().split('\n').slice(-3);
+    expect(last[0]).toMatch(/^FAIL: [1-9]\d* regression\(s\)/);
+    expect(last[1]).toMatch(
+      new RegExp(
+        `^regressed: ${id}: ratio 0\\.\\d{3} \\(\\d+\\.\\d% slower\\), 95% CI 0\\.\\d{3}-0\\.\\d{3}, spread of the rounds ±\\d+\\.\\d%; \\d+ of 30 confirmation rounds below 0\\.850`,
+      ),
+    );
+    expect(last[2]).toBe(`rerun just these: relaxed-mc bench --compare ${base} --only ${id}`);
+    expect(r.stderr).toMatch(new RegExp(`candidate ran with RELAXED_MC_BENCH_SLOWDOWN=0\\.5@${id}`));
+    expect(r.stderr).toMatch(new RegExp(`RegressionError: .*${id}`));
+  });
+
+  it('re-measures only the benchmarks --only names, and lists no other', async () => {
+    const r = await bench(['--compare', base, '--only', 'sample/*,logProb/*', '--threshold', '0.95', '--quiet']);
+    expect(r.code).toBe(0);
+    const ids = r.stdout
+      .split('\n')
+      .slice(1)
+      .filter((l) => /^\S+\/K\d/.test(l))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(ids).toEqual(['sample/K4/N1024/t1', 'logProb/K4/N1024/t1']);
   });
 
   it('falls back to the recorded numbers, with a note, when the baseline build is gone', async () => {
@@ -124,6 +148,8 @@ describe('relaxed-mc bench', () => {
       bench(['--suite', 'smoke'], { RELAXED_MC_BENCH_SLOWDOWN: 'lots' }),
       bench(['--compare', base, '--suite', 'ci']),
       bench(['--compare', base, '--baseline-package', tmp.dir]),
+      bench(['--suite', 'smoke'], { RELAXED_MC_BENCH_SLOWDOWN: '0.3@nothing/*' }),
+      bench(['--suite', 'smoke', '--only', 'nothing/*']),
     ]);
     for (const r of runs) expect(r.code).toBe(2);
     expect(runs[0].stderr).toMatch(/--compare .*nope\.json: cannot read the baseline report \(ENOENT/);
@@ -132,5 +158,9 @@ describe('relaxed-mc bench', () => {
     expect(runs[3].stderr).toMatch(/RELAXED_MC_BENCH_SLOWDOWN must be a decimal/);
     expect(runs[4].stderr).toMatch(/the baseline .* ran suite 'smoke'; compare runs of the same suite/);
     expect(runs[5].stderr).toMatch(/--baseline-package: .* holds no readable package\.json/);
+    expect(runs[6].stderr).toMatch(
+      /RELAXED_MC_BENCH_SLOWDOWN: the pattern 'nothing\/\*' matches no benchmark measured/,
+    );
+    expect(runs[7].stderr).toMatch(/--only matches no benchmark of suite smoke/);
   });
 });

@@ -126,16 +126,78 @@ describe('compareReports on paired reports (one run timing both builds)', () => 
     expect(c.rows[0].verdict).toBe('unchanged');
   });
 
-  it('flags a paired 30 % slowdown', () => {
+  it('makes a paired 30 % slowdown a suspect to confirm, not yet a failure', () => {
     const drift = Array.from({ length: 10 }, (_, i) => 1 + 0.2 * Math.sin(i));
-    const base = syntheticReport({ a: { rounds: drift.map((d) => 1e6 * d) } }, { runId: 'same' });
+    const base = syntheticReport({ a: { rounds: drift.map((d) => 1e6 * d) }, b: steady(1e6) }, { runId: 'same' });
     const cand = syntheticReport(
-      { a: { rounds: drift.map((d, i) => 0.7e6 * d * (1 + 0.01 * (i % 3))) } },
+      { a: { rounds: drift.map((d, i) => 0.7e6 * d * (1 + 0.01 * (i % 3))) }, b: steady(1e6) },
       { runId: 'same' },
     );
     const c = compareReports(base, cand);
-    expect(c.rows[0].verdict).toBe('regression');
+    expect(c.rows[0].verdict).toBe('suspect');
+    expect(c.toConfirm).toEqual(['a']);
+    expect(c.failed).toBe(false);
+  });
+
+  it('fails when the confirmation rounds show the slowdown (sign test below 1 % / m)', () => {
+    const conf = (level: number) => around(30, level, 0.05);
+    const base = syntheticReport({ a: { rounds: around(10, 1e6, 0.02), confirmation: conf(1e6) } }, { runId: 'p' });
+    const cand = syntheticReport({ a: { rounds: around(10, 0.7e6, 0.02), confirmation: conf(0.7e6) } }, { runId: 'p' });
+    const c = compareReports(base, cand);
+    const a = c.rows[0];
+    expect(a.verdict).toBe('regression');
+    expect(c.confirmed).toBe(1);
+    expect(a.confirmation).toMatchObject({ rounds: 30, below: 30 });
+    expect(a.confirmation!.p / 2 ** -30).toBeCloseTo(1, 12);
+    expect(a.confirmation!.ratio).toBeCloseTo(0.7, 10);
+    expect(a.confirmation!.interval[0]).toBeLessThanOrEqual(0.7);
+    expect(a.confirmation!.interval[1]).toBeGreaterThanOrEqual(0.7);
     expect(c.failed).toBe(true);
+  });
+
+  it('clears a suspect whose confirmation rounds do not stay below the line', () => {
+    // First pass 30 % slower (a burst), confirmation: 10 of 30 rounds below 0.85 (p = 0.98).
+    const confirmation = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 0.7e6 : 1e6));
+    const base = syntheticReport(
+      { a: { rounds: around(10, 1e6, 0.02), confirmation: Array(30).fill(1e6) } },
+      { runId: 'p' },
+    );
+    const cand = syntheticReport({ a: { rounds: around(10, 0.7e6, 0.02), confirmation } }, { runId: 'p' });
+    const c = compareReports(base, cand);
+    expect(c.rows[0].verdict).toBe('unchanged');
+    expect(c.rows[0].confirmation).toMatchObject({ below: 10 });
+    expect(c.failed).toBe(false);
+  });
+
+  it('divides the rate among the confirmed: 22 of 30 rounds below confirms one suspect alone, not one of eight', () => {
+    // P(Binomial(30, 1/2) >= 22) = 0.0081: below 1 % / 1, above 1 % / 8.
+    const below = (k: number) => Array.from({ length: 30 }, (_, i) => (i < k ? 0.7e6 : 1e6));
+    const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    const make = (n: number, cand: boolean) =>
+      syntheticReport(
+        Object.fromEntries(
+          ids
+            .slice(0, n)
+            .map((id) => [
+              id,
+              { rounds: around(10, cand ? 0.7e6 : 1e6, 0.02), confirmation: cand ? below(22) : Array(30).fill(1e6) },
+            ]),
+        ),
+        { runId: 'p' },
+      );
+    expect(compareReports(make(1, false), make(1, true)).failed).toBe(true);
+    const eight = compareReports(make(8, false), make(8, true));
+    expect(eight.confirmed).toBe(8);
+    expect(eight.failed).toBe(false);
+  });
+
+  it('confirms at most 8 suspects, those with the lowest ratios first', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const base = syntheticReport(Object.fromEntries(ids.map((id) => [id, steady(1e6)])), { runId: 'p' });
+    const cand = syntheticReport(Object.fromEntries(ids.map((id, i) => [id, steady((0.5 + 0.02 * i) * 1e6)])), {
+      runId: 'p',
+    });
+    expect(compareReports(base, cand).toConfirm).toEqual(ids.slice(0, 8));
   });
 });
 

@@ -9,10 +9,12 @@ import { mad, median } from '../../src/bench/stats.js';
 
 let runs = 0;
 
-/** One synthetic benchmark: its throughput in each round, and optionally its settings. */
+/** One synthetic benchmark: its throughput in each round, optionally its settings and confirmation rounds. */
 export interface SyntheticBenchmark {
   rounds: number[];
   settings?: BenchSettings;
+  /** Throughput in each confirmation round (paired runs). */
+  confirmation?: number[];
 }
 
 /**
@@ -97,6 +99,7 @@ export function syntheticReport(
       cpu: summary(b.rounds),
       normalized: summary(b.rounds.map((x) => x / calMedian)),
       checksum: 0,
+      ...(b.confirmation === undefined ? {} : { confirmation: summary(b.confirmation) }),
     })),
   };
 }

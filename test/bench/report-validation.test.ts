@@ -65,4 +65,20 @@ describe('parseReport', () => {
       /benchmarks\[0\]\.settings\.K must be a string, a finite number, a boolean or an array of strings/,
     );
   });
+
+  it('reads the optional confirmation rounds and slowdown pattern, and refuses them malformed', () => {
+    const r = syntheticReport({ a: { rounds: around(5, 1e6, 0.02), confirmation: around(30, 1e6, 0.02) } });
+    r.method.slowdownPattern = 'moments/*';
+    expect(parseReport(text(r), 'c.json')).toEqual(r);
+    const bad = JSON.parse(text(r)) as { benchmarks: { confirmation: { rounds: unknown[] } }[] };
+    bad.benchmarks[0].confirmation.rounds = [];
+    expect(() => parseReport(text(bad), 'c.json')).toThrow(
+      'c.json: benchmarks[0].confirmation.rounds must be a non-empty array of positive numbers, but got [].',
+    );
+    const pattern = JSON.parse(text(r)) as { method: { slowdownPattern: unknown } };
+    pattern.method.slowdownPattern = 3;
+    expect(() => parseReport(text(pattern), 'c.json')).toThrow(
+      'c.json: method.slowdownPattern must be a non-empty string, but got 3.',
+    );
+  });
 });

@@ -36,7 +36,7 @@ async function layout(spec: vega.Spec): Promise<{ width: number; height: number;
     const height = Number(/height="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
     const [ox, oy] = view.origin();
     const pad = view.padding() as { left: number; top: number };
-    const root = view.scenegraph().root as unknown as {
+    const root = (view.scenegraph() as unknown as { root: unknown }).root as {
       items: { items: { role: string; bounds: { x1: number; y1: number; x2: number; y2: number } }[] }[];
     };
     const boxes = root.items[0].items.map((m) => ({

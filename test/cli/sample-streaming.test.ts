@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { torch, Engine } from 'relaxed-mc';
-import { parseNpy } from '../../dist/src/cli/npy.js';
-import { NpyBlockReader } from '../../dist/src/cli/array-stream.js';
+import { parseNpy } from '../../src/cli/npy.js';
+import { NpyBlockReader } from '../../src/cli/array-stream.js';
 import { entries, relaxedMc, tempFolder } from './helpers.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, Engine, StateFileError, AbortError, readStateFile } from 'relaxed-mc';
-import { hashParams, serializeState } from '../../dist/src/engine/job-state.js';
-import { ENGINE_STREAM_VERSION } from '../../dist/src/rng/chunk-stream.js';
+import { hashParams, serializeState } from '../../src/engine/job-state.js';
+import { ENGINE_STREAM_VERSION } from '../../src/rng/chunk-stream.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
 const bits = (t: { data: Float64Array }) =>
@@ -70,7 +70,7 @@ describe('checkpoint and resume', () => {
     expect(now).toBe(ENGINE_STREAM_VERSION);
     const old = 'xoshiro256plus-x2+spare/philox4x32-10-seeded/ziggurat-exp/v2';
     const params = { ...state.params, generator: old };
-    writeFileSync(path, serializeState({ ...state, params, paramsHash: hashParams(params) }));
+    writeFileSync(path, serializeState({ ...state, params, paramsHash: hashParams(params) } as typeof state));
     const before = readFileSync(path, 'utf8');
     const err = await engines[1].moments(dist, { ...job, samples: 5000, checkpoint: path }).catch((e) => e);
     expect(err).toBeInstanceOf(StateFileError);

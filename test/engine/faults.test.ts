@@ -116,3 +116,23 @@ describe('abort', () => {
     await engine.close();
   });
 });
+
+describe('errors cross from a worker as data', () => {
+  it('a RangeError thrown by user code in a worker is the ChunkError cause, with its code and message', async () => {
+    const engine = new Engine({ threads: 1, retries: 0 });
+    try {
+      const module = fileURLToPath(new URL('../fixtures/objectives/throws-in-worker.mjs', import.meta.url));
+      const err = await engine
+        .gradients(dist, { samples: 64, seed: 5, estimators: ['reinforce'], objective: { module } })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(ChunkError);
+      expect(err.code).toBe('ERR_CHUNK');
+      expect(err.message).toMatch(/objective out of range in a worker/);
+      expect(err.cause).toBeInstanceOf(RangeError);
+      expect(err.cause.code).toBe('ERR_RANGE');
+      expect(err.cause.message).toBe('objective out of range in a worker');
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhiloxStream } from '../../src/rng/philox.js';
+import { PhiloxStream } from '../helpers/philox-uniforms.js';
 import { conditionalPerturbedLogits } from '../../src/kernels/gradient-conditional-gumbel.js';
 import { categoricalRace } from '../../src/kernels/gradient-common.js';
 import { chiSquarePValue, chiSquareStat, ksPValue, ksStatistic } from '../helpers/stats.js';

@@ -7,7 +7,7 @@
  * correlated; for the other estimators a group is one estimate). Power sums are taken about a
  * shift (the first block's mean) so the variances do not cancel catastrophically.
  */
-import { PhiloxStream } from '../../src/rng/philox.js';
+import { PhiloxStream } from '../helpers/philox-uniforms.js';
 import {
   type EstimatorName,
   createGradientWorkspace,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PhiloxStream } from '../../src/rng/philox.js';
+import { PhiloxStream } from '../helpers/philox-uniforms.js';
 import {
   ESTIMATORS,
   UNBIASED_ESTIMATORS,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GENERATOR_VERSION, PhiloxStream, mulhi32, philox4x32_10, uniformFromWords } from '../../src/rng/philox.js';
+import { mulhi32, philox4x32_10 } from '../../src/rng/philox.js';
+import { GENERATOR_VERSION, PhiloxStream, uniformFromWords } from '../helpers/philox-uniforms.js';
 
 // Known-answer vectors, columns: counter (4 words), key (2 words), expected output (4 words).
 // The first three are the `philox4x32 10` lines of Random123's tests/kat_vectors

@@ -201,8 +201,8 @@ describe('relaxedGradient by quadrature (the default) across the temperature lad
     // The relaxed sample is one-hot in the limit, so E f(z) -> E f(onehot(b)).
     for (const tau of [1e-300, 1e-100]) {
       for (const [spec, obj] of [
-        [specs[0], linearObjective(specs[0].c)],
-        [specs[1], quadraticObjective(specs[1].target)],
+        [specs[0], linearObjective(specs[0].c as number[])],
+        [specs[1], quadraticObjective(specs[1].target as number[])],
       ] as const) {
         const relaxed = relaxedGradient(theta, tau, spec);
         const discrete = discreteGradient(theta, obj);
@@ -212,7 +212,7 @@ describe('relaxedGradient by quadrature (the default) across the temperature lad
   });
 
   it('tends to (c_i - mean c) / (K tau) as tau -> infinity (linear, within 1e-7 relative at 1e8 and 1e300: the next order is 1/tau)', () => {
-    const c = specs[0].c;
+    const c = specs[0].c as number[];
     const cbar = c.reduce((s, v) => s + v, 0) / 4;
     for (const tau of [1e8, 1e300]) {
       const g = relaxedGradient(theta, tau, specs[0]);

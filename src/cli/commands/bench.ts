@@ -9,20 +9,20 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { type Comparison, DEFAULT_THRESHOLD, compareReports } from '../../bench/compare.js';
+import { CONFIRMATION_ROUNDS, DEFAULT_THRESHOLD, compareReports } from '../../bench/compare.js';
 import { BenchInputError, RegressionError } from '../../bench/errors.js';
 import { type BenchReport, parseReport } from '../../bench/report.js';
 import { type PackageBuild, loadBuild, ownBuild } from '../../bench/package-api.js';
 import { type Side, runSides } from '../../bench/runner.js';
-import { Slowdown, readSlowdown } from '../../bench/slowdown.js';
+import { SLOWDOWN_VARIABLE, Slowdown, idMatcher, readSlowdown } from '../../bench/slowdown.js';
 import { SUITES, type SuiteDefinition, type SuiteInstance, instantiateSuite, suiteNamed } from '../../bench/suites.js';
-import { MAD_TO_SD } from '../../bench/stats.js';
+import type { OutputMode } from '../../bench/tasks.js';
+import { comparisonText, resultsTable } from '../bench-report.js';
 import type { CommandSpec, Context } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
 import { countParser } from '../options.js';
-import { formatTable } from '../table.js';
 
 /** Flags of `bench`. */
 export interface BenchFlags {
@@ -44,6 +44,8 @@ export interface BenchFlags {
   recorded?: boolean;
   /** With a paired run, also write the re-measured baseline report here. */
   baselineJson?: string;
+  /** Only the benchmarks whose ids match one of these comma-separated patterns. */
+  only?: string;
   /** No progress lines. */
   quiet?: boolean;
 }
@@ -98,6 +100,12 @@ export const bench: CommandSpec<BenchFlags> = {
       .addOption(
         new Option('--baseline-json <file>', 'with --compare: also write the re-measured baseline report to this file'),
       )
+      .addOption(
+        new Option(
+          '--only <patterns>',
+          'only the benchmarks whose ids match one of these comma-separated patterns (* any characters, ? one), such as moments/K16/*',
+        ),
+      )
       .addOption(new Option('--quiet', 'no progress on stderr'))
       .addHelpText(
         'after',
@@ -108,11 +116,15 @@ export const bench: CommandSpec<BenchFlags> = {
           'both builds are timed back to back in every round of one run (paired), so drift of the machine between runs cannot\n' +
           "look like a regression; otherwise (or with --recorded) the candidate's run is compared with the recorded numbers.\n" +
           'Throughputs are normalised by a calibration loop timed in the same run, so a uniformly slower machine is not a regression.\n' +
-          'RELAXED_MC_BENCH_SLOWDOWN=0.3 makes every benchmarked task of this build do 30 % extra work (to test the gate).\n' +
+          'A paired comparison re-measures the suspects (ratio below 1 - threshold) in fresh paired rounds and fails only when\n' +
+          'a sign test confirms them at a family-wise false-alarm rate of 1 %, whatever the number of benchmarks.\n' +
+          'RELAXED_MC_BENCH_SLOWDOWN=0.3 makes every benchmarked task of this build do 30 % extra work, and\n' +
+          "RELAXED_MC_BENCH_SLOWDOWN='0.25@moments/K16/*' only those whose ids match the pattern (to test the gate).\n" +
           '\nExamples:\n' +
           '  relaxed-mc bench --suite ci --json base.json\n' +
           '  relaxed-mc bench --compare base.json --threshold 0.15 --json candidate.json\n' +
           '  relaxed-mc bench --suite ci --baseline-package ../base        # paired, without a baseline report\n' +
+          "  relaxed-mc bench --compare base.json --only 'sample/*'        # re-measure some benchmarks only\n" +
           '\nExit status when comparing: 0 no regression, 1 regression, 2 bad usage or a malformed report.\n',
       );
   },
@@ -128,7 +140,9 @@ export const bench: CommandSpec<BenchFlags> = {
 
 async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
   const say = (s: string) => flags.quiet || ctx.stderr.write(`bench: ${s}\n`);
-  const slowdown = new Slowdown(readSlowdown(process.env));
+  const spec = readSlowdown(process.env);
+  const slowdown = new Slowdown(spec.fraction, spec.pattern);
+  const only = flags.only === undefined ? null : onlyMatcher(flags.only);
   if (flags.compare === undefined && flags.recorded) throw new UsageError('--recorded needs --compare.');
   if (flags.compare === undefined && flags.baselinePackage === undefined && flags.baselineJson !== undefined) {
     throw new UsageError('--baseline-json needs --compare or --baseline-package.');
@@ -157,8 +171,16 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
     flags.baselineJson === undefined || baseBuild === null
       ? null
       : await AtomicFile.create(flags.baselineJson, '--baseline-json');
+  const outputs = outputModeOf(baseline, baseBuild);
+  if (outputs === 'fresh')
+    say('note: the baseline cannot reuse sample/logProb outputs, so both sides are measured with fresh outputs.');
   try {
-    const [candidate, remeasured] = await measure(suite, { threads, rounds, slowdown, baseBuild }, say, ctx);
+    const [candidate, remeasured] = await measure(
+      suite,
+      { threads, rounds, slowdown, baseBuild, only, outputs, threshold: flags.threshold },
+      say,
+      ctx,
+    );
     for (const [file, report] of [
       [out, candidate],
       [baseOut, remeasured],
@@ -167,21 +189,21 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
       await file.write(`${JSON.stringify(report, null, 2)}\n`);
       await file.commit(ctx.signal);
     }
-    const against = remeasured ?? baseline;
+    const against = remeasured ?? (baseline === null || only === null ? baseline : selected(baseline, only));
     if (against === null) {
       ctx.stdout.write(`${resultsTable(candidate)}\n`);
       return;
     }
     const comparison = compareReports(against, candidate, { threshold: flags.threshold });
     for (const w of comparison.warnings) ctx.stderr.write(`bench: note: ${w}\n`);
-    ctx.stdout.write(
-      `${comparisonTable(comparison, remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`)}\n`,
-    );
+    const what =
+      remeasured === undefined ? `the numbers recorded in ${flags.compare}` : `the build in ${baseBuild!.root}`;
+    ctx.stdout.write(`${comparisonText(comparison, what, (ids) => rerunCommand(flags, suite.name, ids))}\n`);
     if (comparison.failed) {
       const ids = comparison.rows.filter((r) => r.verdict === 'regression').map((r) => r.id);
       throw new RegressionError(
         `${ids.length} of ${comparison.rows.length} benchmarks slower than the baseline beyond the threshold ` +
-          `(${pct(comparison.threshold)}) and the noise: ${ids.join(', ')}.`,
+          `(${(100 * comparison.threshold).toFixed(1)}%) and the noise: ${ids.join(', ')}.`,
       );
     }
   } finally {
@@ -197,26 +219,45 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
  */
 async function measure(
   suite: SuiteDefinition,
-  o: { threads: number; rounds: number; slowdown: Slowdown; baseBuild: PackageBuild | null },
+  o: {
+    threads: number;
+    rounds: number;
+    slowdown: Slowdown;
+    baseBuild: PackageBuild | null;
+    only: ((id: string) => boolean) | null;
+    outputs: OutputMode;
+    threshold: number;
+  },
   say: (s: string) => void,
   ctx: Context,
 ): Promise<[BenchReport, BenchReport | undefined]> {
   const mine = ownBuild();
-  const slow = o.slowdown.fraction > 0 ? `, RELAXED_MC_BENCH_SLOWDOWN=${o.slowdown.fraction}` : '';
+  const slow = o.slowdown.fraction > 0 ? `, ${SLOWDOWN_VARIABLE}=${o.slowdown.describe()}` : '';
   const insts: SuiteInstance[] = [];
+  const pick = (inst: SuiteInstance) => (o.only === null ? inst.tasks : inst.tasks.filter((t) => o.only!(t.id)));
   try {
-    insts.push(await instantiateSuite(suite, { threads: o.threads, api: mine.api }));
+    insts.push(await instantiateSuite(suite, { threads: o.threads, api: mine.api, outputs: o.outputs }));
+    const tasks = pick(insts[0]);
+    if (tasks.length === 0)
+      throw new BenchInputError(
+        `--only matches no benchmark of suite ${suite.name}; its ids are ${insts[0].tasks.map((t) => t.id).join(', ')}.`,
+      );
+    if (o.slowdown.pattern !== null && !tasks.some((t) => o.slowdown.applies(t.id)))
+      throw new BenchInputError(
+        `${SLOWDOWN_VARIABLE}: the pattern '${o.slowdown.pattern}' matches no benchmark measured (suite ${suite.name}: ` +
+          `${tasks.map((t) => t.id).join(', ')}).`,
+      );
     const sides: Side[] = [
-      { role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks: insts[0].tasks, slowdown: o.slowdown },
+      { role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks, slowdown: o.slowdown },
     ];
     if (o.baseBuild !== null) {
-      insts.push(await instantiateSuite(suite, { threads: o.threads, api: o.baseBuild.api }));
-      sides.push({ role: 'baseline', build: o.baseBuild, tasks: insts[1].tasks });
+      insts.push(await instantiateSuite(suite, { threads: o.threads, api: o.baseBuild.api, outputs: o.outputs }));
+      sides.push({ role: 'baseline', build: o.baseBuild, tasks: pick(insts[1]) });
     }
     const threads = suite.multiThread ? `1 and ${o.threads} threads` : '1 thread';
     const paired = o.baseBuild === null ? '' : ', paired with the baseline build';
     say(
-      `suite ${suite.name}: ${insts[0].tasks.length} benchmarks at ${threads}, 1 warm-up + ${o.rounds} rounds${paired}${slow}`,
+      `suite ${suite.name}: ${tasks.length} benchmarks at ${threads}, 1 warm-up + ${o.rounds} rounds${paired}${slow}`,
     );
     const t0 = performance.now();
     const reports = await runSides(sides, {
@@ -229,6 +270,17 @@ async function measure(
         say(
           `${done === 0 ? 'warm-up' : `round ${done}/${total}`} done (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
         ),
+      confirm: {
+        rounds: CONFIRMATION_ROUNDS,
+        // The screen of the decision rule: the paired suspects, lowest ratio first (reports are in the sides' order).
+        select: ([cand, base]) => compareReports(base, cand, { threshold: o.threshold }).toConfirm,
+        onRound: (done, total, ids) =>
+          say(
+            done === 0
+              ? `confirming ${ids.length} suspect(s) in ${total} fresh paired rounds: ${ids.join(', ')}`
+              : `confirmation round ${done}/${total} done (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+          ),
+      },
     });
     return [reports[0], reports[1]];
   } finally {
@@ -282,62 +334,47 @@ function thresholdOf(text: string): number {
   return v;
 }
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-';
+/**
+ * Both sides must measure alike: with reused sample/logProb outputs only when the baseline
+ * can reuse them too (its build has `engine.empty`, or its report was measured that way).
+ */
+function outputModeOf(baseline: BenchReport | null, baseBuild: PackageBuild | null): OutputMode {
+  if (baseBuild !== null) return typeof baseBuild.api.Engine.prototype.empty === 'function' ? 'reused' : 'fresh';
+  if (baseline === null) return 'reused';
+  const jobs = baseline.benchmarks.filter(
+    (b) => b.settings.api === 'engine' && (b.settings.kind === 'sample' || b.settings.kind === 'logProb'),
+  );
+  return jobs.length > 0 && jobs.every((b) => b.settings.output === undefined) ? 'fresh' : 'reused';
 }
 
-function resultsTable(r: BenchReport): string {
-  const spread = (x: { median: number; mad: number }) => `±${pct((MAD_TO_SD * x.mad) / x.median)}`;
-  const rows = r.benchmarks.map((b) => [
-    b.id,
-    `${b.best.median.toExponential(3)} ${b.unit}/s`,
-    spread(b.best),
-    `${b.throughput.median.toExponential(3)}`,
-    b.normalized.median.toExponential(3),
-    b.calibration,
-    String(b.iterations),
-  ]);
-  for (const l of r.calibration.loops)
-    rows.push([
-      `(calibration ${l.id})`,
-      `${l.best.median.toExponential(3)} loops/s`,
-      spread(l.best),
-      l.throughput.median.toExponential(3),
-      '',
-      '',
-      '',
-    ]);
-  const e = r.environment;
-  return (
-    `${formatTable(['benchmark', 'throughput', 'spread', 'median call', 'normalised', 'calibration', 'calls'], rows, { left: new Set(['benchmark', 'calibration']) })}\n` +
-    `throughput = units / fastest call of a round, median over ${r.method.rounds} interleaved rounds (shuffled per round); spread = 1.4826 MAD / median; ` +
-    `median call = the same from each round's median call; normalised = throughput / its calibration's throughput in this run (${r.calibration.version})\n` +
-    `suite ${r.suite}; node ${e.node}, ${e.cpuModel} x ${e.cores}, load ${e.loadAverageStart.map((x) => x.toFixed(2)).join(' ')}`
-  );
+/** A test of ids from `--only`'s comma-separated patterns. */
+function onlyMatcher(text: string): (id: string) => boolean {
+  const patterns = text.split(',').map((p) => p.trim());
+  for (const p of patterns) {
+    if (!/^[A-Za-z0-9/_.\-*?]+$/.test(p))
+      throw new UsageError(
+        `--only must be comma-separated benchmark ids with * and ? wildcards, such as 'moments/K16/*,sample/*', but got ${quote(text)}.`,
+      );
+  }
+  const tests = patterns.map(idMatcher);
+  return (id) => tests.some((t) => t(id));
 }
 
-function comparisonTable(c: Comparison, against: string): string {
-  const rows = c.rows.map((r) => [
-    r.id,
-    Number.isFinite(r.baseline) ? r.baseline.toExponential(3) : '-',
-    Number.isFinite(r.candidate) ? r.candidate.toExponential(3) : '-',
-    Number.isFinite(r.ratio) ? r.ratio.toFixed(3) : '-',
-    Number.isFinite(r.sigma) ? `±${pct(r.sigma)}` : '-',
-    !Number.isFinite(r.limit) ? '-' : r.limit >= 1 ? 'never' : `<${(1 - r.limit).toFixed(3)}`,
-    r.verdict,
-  ]);
-  const n = c.counts;
-  const how =
-    c.mode === 'paired'
-      ? `paired run against ${against}: ratio = median over rounds of candidate / baseline, both timed back to back each round`
-      : `independent runs against ${against}: ratio = candidate / baseline median normalised throughput; ` +
-        `sigma at least the scatter of the ratios across benchmarks (${pct(c.scatter)})`;
-  return (
-    `${formatTable(['benchmark', 'baseline', 'candidate', 'ratio', 'sigma', 'regression if', 'verdict'], rows, {
-      left: new Set(['benchmark', 'verdict']),
-    })}\n` +
-    `${how}; above 1 is faster; sigma = the ratio's relative standard error; regression if ratio < 1 - max(threshold ${pct(c.threshold)}, ${c.z} sigma)\n` +
-    `${c.failed ? 'FAIL' : 'PASS'}: ${n.regression} regression(s), ${n.improvement} improvement(s), ${n.unchanged} unchanged, ` +
-    `${n.missing} missing from the candidate, ${n.new} new`
-  );
+/** The baseline report restricted to the benchmarks `--only` selects (so the others are not listed as missing). */
+function selected(r: BenchReport, only: (id: string) => boolean): BenchReport {
+  return { ...r, benchmarks: r.benchmarks.filter((b) => only(b.id)) };
+}
+
+/** The command that re-measures `ids` as this run did. */
+function rerunCommand(flags: BenchFlags, suite: string, ids: readonly string[]): string {
+  const q = (s: string) => (/^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  const args = ['relaxed-mc', 'bench'];
+  if (flags.compare !== undefined) args.push('--compare', q(flags.compare));
+  else args.push('--suite', suite);
+  if (flags.baselinePackage !== undefined) args.push('--baseline-package', q(flags.baselinePackage));
+  if (flags.recorded) args.push('--recorded');
+  if (flags.threads !== undefined) args.push('--threads', String(flags.threads));
+  if (flags.threshold !== DEFAULT_THRESHOLD) args.push('--threshold', String(flags.threshold));
+  args.push('--only', q(ids.join(',')));
+  return args.join(' ');
 }

@@ -9,9 +9,7 @@
  */
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { Engine, type GradientStudy } from '../../index.js';
-import { DEFAULT_GROUP_SIZE } from '../../engine/gradient-study.js';
-import type { EstimatorName } from '../../kernels/gradient-estimators.js';
+import { DEFAULT_GROUP_SIZE, Engine, type EstimatorName, type GradientStudy } from '../../index.js';
 import type { CommandSpec, Context } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';

@@ -56,7 +56,7 @@ export const merge: CommandSpec<MergeFlags> = {
             : momentsTable(report, { batchColumn: true });
     } else {
       const study = { ...merged.result, elapsedMs: performance.now() - t0 };
-      const q = study.state.params as unknown as { temperature: (number | string)[]; samples: number };
+      const q = study.state.params;
       const report: GradientsReport = {
         dist: distributionFromParams(study.state.params),
         temperatures: q.temperature.map(Number),

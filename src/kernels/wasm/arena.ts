@@ -1,26 +1,35 @@
 /**
- * A bump allocator over a WebAssembly instance's memory. Each task resets it and lays out
- * its buffers afresh, so nothing leaks between tasks; memory grows only to the largest task.
+ * Kernel memory owned by its user. An arena is a WebAssembly instance of the kernels with a
+ * memory of its own and a bump allocator over it: whoever acquires an arena owns every byte of
+ * it until it releases it, so no other kernel call (a `log_prob` inside a user objective, say,
+ * between two draws) can overwrite its buffers. Released arenas are kept per thread and handed
+ * out again, so steady state costs no instantiation; an arena that is never released is only
+ * not reused.
  *
  * @packageDocumentation
  */
-import type { KernelExports } from './load.js';
+import { type KernelExports, instantiateKernels } from './load.js';
 import { ZIGGURAT_DOUBLES, zigguratTables } from './ziggurat.js';
 import { LOG_ZIGGURAT_DOUBLES, logZigguratTables } from './log-ziggurat.js';
 
 const PAGE = 65536;
 
-/** Byte regions of one task in the kernels' memory. */
+/** This thread's released arenas, ready to be handed out again. */
+const free: Arena[] = [];
+
+/** Byte regions of one owner in a kernels instance's memory. */
 export class Arena {
   private readonly base: number;
   private top: number;
+  private owned = false;
 
   /**
-   * Places the ziggurat tables (Exp(1) and log Exp(1)) at the bottom for good; tasks get the memory above them.
+   * An arena that is this thread's for good: the ziggurat tables (Exp(1) and log Exp(1)) at the
+   * bottom, the owner's regions above them. Prefer {@link Arena.acquire}, which reuses released arenas.
    *
-   * @param k - the kernels whose memory this arena hands out (above their constant tables).
+   * @param k - the kernels whose memory this arena hands out (a new instance by default).
    */
-  constructor(readonly k: KernelExports) {
+  constructor(readonly k: KernelExports = instantiateKernels()) {
     this.top = (k.heapBase() + 15) & ~15;
     const zig = this.alloc(ZIGGURAT_DOUBLES * 8);
     this.f64(zig, ZIGGURAT_DOUBLES).set(zigguratTables());
@@ -29,6 +38,23 @@ export class Arena {
     this.f64(lzig, LOG_ZIGGURAT_DOUBLES).set(logZigguratTables());
     k.setLogZigguratTables(lzig);
     this.base = this.top;
+  }
+
+  /**
+   * @returns an arena that belongs to the caller alone until {@link Arena.release}, emptied.
+   */
+  static acquire(): Arena {
+    const a = free.pop() ?? new Arena();
+    a.owned = true;
+    a.reset();
+    return a;
+  }
+
+  /** Gives the arena back for reuse; the caller must not touch its regions afterwards. */
+  release(): void {
+    if (!this.owned) return;
+    this.owned = false;
+    free.push(this);
   }
 
   /** Forgets every region (their contents stay until overwritten). */
@@ -50,7 +76,7 @@ export class Arena {
 
   /**
    * A view of `length` doubles at `ptr`. Views go stale when memory grows: take them after
-   * the task's last `alloc`.
+   * the owner's last `alloc`.
    *
    * @param ptr - byte offset.
    * @param length - number of doubles.

@@ -1,12 +1,13 @@
 /**
  * The WebAssembly kernels as Float64Array-level functions: the engine's draws and moment
  * sums, and the log-density used both in-process (`log_prob`) and by the workers, so the two
- * agree bit for bit. Every call lays out its buffers in this thread's kernel memory afresh.
+ * agree bit for bit. Each entry point lays out its buffers in kernel memory it owns (an
+ * `Arena`): a `WasmDraws` for its lifetime, a function call for its duration, so no call can
+ * overwrite another's live buffers.
  *
  * @packageDocumentation
  */
 import { Arena } from './arena.js';
-import { kernelExports } from './load.js';
 import { COEF_DOUBLES, MODE_POWER, WEIGHT_ROWS, drawCoefficients, paddedWidth } from './draw-coefficients.js';
 import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../rng/chunk-stream.js';
 import { POWER_SUMS } from '../moment-sums.js';
@@ -14,16 +15,10 @@ import { POWER_SUMS } from '../moment-sums.js';
 /** Doubles per kernel call: 32 KiB of rows, which stays in the L1/L2 cache between passes. */
 export const WASM_BLOCK_DOUBLES = 4096;
 
-let arena: Arena | null = null;
-/** @returns this thread's kernel memory allocator (each user resets it and lays out its buffers afresh). */
-export function threadArena(): Arena {
-  arena ??= new Arena(kernelExports());
-  return arena;
-}
-
 /**
- * One task's draws: generator state, coefficients and a block buffer in kernel memory.
- * Build one per task (it resets the thread's kernel memory).
+ * One task's draws: generator state, coefficients and a block buffer in kernel memory that
+ * this object owns until {@link WasmDraws.release} (any kernel call in between, even on this
+ * thread, uses memory of its own).
  */
 export class WasmDraws {
   /** Row width in kernel memory (K rounded up to even). */
@@ -65,8 +60,7 @@ export class WasmDraws {
     this.logits = logits;
     this.temperature = temperature;
     this.rowsPerBlock = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
-    const a = threadArena();
-    a.reset();
+    const a = Arena.acquire();
     this.a = a;
     this.st = a.alloc(STREAM_STATE_BYTES);
     this.coef = a.alloc(B * COEF_DOUBLES * 8);
@@ -84,6 +78,11 @@ export class WasmDraws {
       const sv = a.f64(this.shift, B * Kp);
       for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) sv[b * Kp + k] = shift[b * K + k];
     }
+  }
+
+  /** Gives the kernel memory back for reuse; the object must not be used afterwards. */
+  release(): void {
+    this.a.release();
   }
 
   /**
@@ -253,8 +252,49 @@ export function wasmLogProbRows(
   if (n === 0) return;
   const Kp = paddedWidth(K);
   const rows = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
-  const a = threadArena();
-  a.reset();
+  const a = Arena.acquire();
+  try {
+    logProbBlocks(
+      a,
+      n,
+      K,
+      Kp,
+      rows,
+      rowStart,
+      period,
+      logits,
+      temperature,
+      constants,
+      values,
+      valueOffset,
+      logSpace,
+      jacobian,
+      out,
+      outOffset,
+    );
+  } finally {
+    a.release();
+  }
+}
+
+function logProbBlocks(
+  a: Arena,
+  n: number,
+  K: number,
+  Kp: number,
+  rows: number,
+  rowStart: number,
+  period: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+  constants: Float64Array,
+  values: Float64Array,
+  valueOffset: number,
+  logSpace: boolean,
+  jacobian: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
   const lp = a.alloc(period * Kp * 8);
   const tp = a.alloc(period * 8);
   const cp = a.alloc(period * 8);
@@ -289,25 +329,27 @@ export function wasmLogProbRows(
  * @returns outputs.
  */
 export function wasmElementwise(which: 'exp' | 'log' | 'exp2-nonpositive', xs: Float64Array): Float64Array {
-  const a = threadArena();
-  a.reset();
-  const n = xs.length + (xs.length & 1);
-  const p = a.alloc(n * 8);
-  const v = a.f64(p, n);
-  v.fill(1);
-  v.set(xs);
-  if (which === 'exp') a.k.expArray(p, n);
-  else if (which === 'log') a.k.logArray(p, n);
-  else a.k.exp2NonPositiveArray(p, n);
-  return a.f64(p, xs.length).slice();
+  const a = Arena.acquire();
+  try {
+    const n = xs.length + (xs.length & 1);
+    const p = a.alloc(n * 8);
+    const v = a.f64(p, n);
+    v.fill(1);
+    v.set(xs);
+    if (which === 'exp') a.k.expArray(p, n);
+    else if (which === 'log') a.k.logArray(p, n);
+    else a.k.exp2NonPositiveArray(p, n);
+    return a.f64(p, xs.length).slice();
+  } finally {
+    a.release();
+  }
 }
 
 /**
  * A chunk's uniform stream (the same stream definition as the draws), for kernels written in
  * JavaScript that consume uniforms from a Float64Array. The generator state and the uniforms
- * are kept in JavaScript memory between calls and only lent to the kernel memory for each fill:
- * code running between two fills (a user objective, say) may itself use the thread's kernel
- * memory (`log_prob` does) without disturbing the stream.
+ * are kept in JavaScript memory between calls and only lent to kernel memory (an arena held
+ * for the fill alone) for each fill.
  */
 export class WasmUniforms {
   private readonly state = new Uint32Array(STREAM_STATE_WORDS);
@@ -335,15 +377,18 @@ export class WasmUniforms {
    */
   fill(n: number): Float64Array {
     const pairs = (n + 1) >> 1;
-    const a = threadArena();
-    a.reset();
-    const st = a.alloc(STREAM_STATE_BYTES);
-    const buf = a.alloc(pairs * 16);
-    const words = new Uint32Array(a.k.memory.buffer, st, STREAM_STATE_WORDS);
-    words.set(this.state);
-    a.k.fillUniform(st, buf, pairs);
-    this.state.set(words);
-    this.out.set(a.f64(buf, 2 * pairs));
+    const a = Arena.acquire();
+    try {
+      const st = a.alloc(STREAM_STATE_BYTES);
+      const buf = a.alloc(pairs * 16);
+      const words = new Uint32Array(a.k.memory.buffer, st, STREAM_STATE_WORDS);
+      words.set(this.state);
+      a.k.fillUniform(st, buf, pairs);
+      this.state.set(words);
+      this.out.set(a.f64(buf, 2 * pairs));
+    } finally {
+      a.release();
+    }
     return this.out.subarray(0, n);
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Loads the compiled WebAssembly kernels (built by `npm run build` next to this module),
- * once per thread. The module is small, so it is compiled synchronously; each thread gets its
- * own instance and memory.
+ * Loads the compiled WebAssembly kernels (built by `npm run build` next to this module). The
+ * module is small, so it is compiled synchronously, once per thread; each `Arena` (`arena.ts`) gets an
+ * instance (and so a memory) of its own.
  *
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
+import { RuntimeError, bug } from '../../errors.js';
 
 /** The functions the module exports (pointers are byte offsets into its memory). */
 export interface KernelExports {
@@ -88,30 +89,59 @@ export interface KernelExports {
   logArray(p: number, n: number): void;
 }
 
-const WASM_FILE = new URL('./relaxed-kernels.wasm', import.meta.url);
-let cached: KernelExports | null = null;
+/**
+ * Where the build puts the module, from the package root. This file runs from
+ * `dist/src/kernels/wasm/` (the package) or from `src/kernels/wasm/` (tests and tools that run
+ * the TypeScript sources): three folders up from `src/...` is the root, four from `dist/src/...`.
+ */
+const WASM_FROM_ROOT = 'dist/src/kernels/wasm/relaxed-kernels.wasm';
+const WASM_FILE = import.meta.url.includes('/dist/src/kernels/wasm/')
+  ? new URL('./relaxed-kernels.wasm', import.meta.url)
+  : new URL(`../../../${WASM_FROM_ROOT}`, import.meta.url);
+let compiled: WebAssembly.Module | null = null;
+let shared: KernelExports | null = null;
 
 /**
- * @returns this thread's instance of the kernels.
- * @throws Error naming the file when it is missing (the package was not built).
+ * @returns this thread's compiled kernels.
+ * @throws RuntimeError naming the file when it is missing (the package was not built).
  */
-export function kernelExports(): KernelExports {
-  if (cached !== null) return cached;
+function kernelModule(): WebAssembly.Module {
+  if (compiled !== null) return compiled;
   let bytes: Buffer;
   try {
     bytes = readFileSync(WASM_FILE);
   } catch (err) {
-    throw new Error(
+    throw new RuntimeError(
       `relaxed-mc: cannot read the WebAssembly kernels at ${WASM_FILE.pathname} (run npm run build): ${(err as Error).message}`,
+      { argument: 'relaxed-kernels.wasm', rule: 'built', cause: err },
     );
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/**
+ * @returns a new instance of the kernels, with a memory of its own.
+ * @throws RuntimeError naming the file when it is missing (the package was not built).
+ */
+export function instantiateKernels(): KernelExports {
+  const instance = new WebAssembly.Instance(kernelModule(), {
     env: {
       abort: () => {
-        throw new Error('relaxed-mc: WebAssembly kernel aborted');
+        bug('a WebAssembly kernel aborted');
       },
     },
   });
-  cached = instance.exports as unknown as KernelExports;
-  return cached;
+  return instance.exports as unknown as KernelExports;
+}
+
+/**
+ * One instance per thread for callers that manage its memory themselves (tests and
+ * benchmarks of the raw kernels); the library's own entry points each use an `Arena`.
+ *
+ * @returns this thread's shared instance of the kernels.
+ */
+export function kernelExports(): KernelExports {
+  shared ??= instantiateKernels();
+  return shared;
 }

@@ -4,7 +4,7 @@
  * results, and 0), against a double-double reference, and must stay at most 2 ulp.
  */
 import { describe, expect, it } from 'vitest';
-import { wasmElementwise } from '../../../dist/src/kernels/wasm/kernels.js';
+import { wasmElementwise } from '../../../src/kernels/wasm/kernels.js';
 
 // Double-double arithmetic (Dekker / Knuth error-free transformations), enough for a reference
 // with a relative error near 1e-30.

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { torch } from 'relaxed-mc';
-import { stdlibElementwise } from '../../../dist/src/kernels/wasm/in-process-draws.js';
+import { stdlibElementwise } from '../../../src/kernels/wasm/in-process-draws.js';
 
 const require = createRequire(import.meta.url);
 const stdlibLn = require('@stdlib/math-base-special-ln') as (x: number) => number;

@@ -3,8 +3,8 @@
  * JavaScript kernel it replaced, written directly from the formula with Math.log / Math.exp.
  */
 import { describe, expect, it } from 'vitest';
-import { wasmLogProbRows } from '../../../dist/src/kernels/wasm/kernels.js';
-import { concreteLogProbRows, logProbConstants } from '../../../dist/src/kernels/log-prob.js';
+import { wasmLogProbRows } from '../../../src/kernels/wasm/kernels.js';
+import { concreteLogProbRows, logProbConstants } from '../../../src/kernels/log-prob.js';
 
 function lcg(seed: number) {
   let s = seed >>> 0;

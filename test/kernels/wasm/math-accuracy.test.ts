@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 // The kernels are compiled by npm run build; the test exercises the built module.
-import { wasmElementwise } from '../../../dist/src/kernels/wasm/kernels.js';
+import { wasmElementwise } from '../../../src/kernels/wasm/kernels.js';
 
 /** Size of one unit in the last place at x (x finite, not 0). */
 function ulp(x: number): number {

@@ -3,11 +3,11 @@
  * ziggurat Exp(1) sampler. Fixed seeds; each threshold states its false-failure rate.
  */
 import { describe, expect, it } from 'vitest';
-import { kernelExports } from '../../../dist/src/kernels/wasm/load.js';
-import { Arena } from '../../../dist/src/kernels/wasm/arena.js';
-import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../../dist/src/rng/chunk-stream.js';
-import { ZIGGURAT_R } from '../../../dist/src/kernels/wasm/ziggurat.js';
-import { logZigguratTables } from '../../../dist/src/kernels/wasm/log-ziggurat.js';
+import { kernelExports } from '../../../src/kernels/wasm/load.js';
+import { Arena } from '../../../src/kernels/wasm/arena.js';
+import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../../src/rng/chunk-stream.js';
+import { ZIGGURAT_R } from '../../../src/kernels/wasm/ziggurat.js';
+import { logZigguratTables } from '../../../src/kernels/wasm/log-ziggurat.js';
 import { chiSquarePValue, ksPValue, ksStatistic } from '../../helpers/stats.js';
 
 const k = kernelExports();
