@@ -26,6 +26,7 @@ export { computeExactRows } from './stats/exact-job.js';
 export { mergeStateFiles, mergeStates, resultOfState } from './engine/merge.js';
 export { distributionFromParams } from './engine/dist-params.js';
 export { readStateFile, writeStateFile } from './engine/state-file.js';
+export { ENGINE_STREAM_VERSION } from './rng/chunk-stream.js';
 export type {
   EngineOptions,
   JobOptions,
