@@ -8,7 +8,12 @@
  * installed is skipped, saying so. W1g (tau = 0.37) is not in the peer scripts' table; it is
  * added to it in the interpreter before the script runs (the scripts read tau from the table).
  *
- * Run: `npm run build && node --expose-gc dist/bench/peers.js [--rounds 3] [--only W1,W3] [--peers ../shared/peers]`
+ * W3s is W3 streamed: relaxed-mc's `engine.sampleChunks` and NumPy's sampler (bench/numpy_w3_streamed.py)
+ * both fill a reused block of STREAM_ROWS rows again and again, each block consumed by the same
+ * checksum (first + last value): the cost of samples that are used and dropped, without the
+ * page faults of a fresh 512 MiB array.
+ *
+ * Run: `npm run build && node --expose-gc dist/bench/peers.js [--rounds 5] [--only W1,W3,W3s] [--peers ../shared/peers]`
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +28,11 @@ const peersDir = resolve(argValue('peers') ?? process.env.RELAXED_MC_PEERS ?? re
 const rounds = Number(argValue('rounds') ?? '3');
 const only = argValue('only')?.split(',');
 const PYTHON = '/usr/bin/python3';
+
+/** Rows per block of W3s, on both sides (2^21 elements, 16 MiB: relaxed-mc's default at 2 threads). */
+const STREAM_ROWS = 131072;
+/** The workloads: the peers' table plus W3 streamed. */
+const ALL: Workload[] = [...WORKLOADS, { id: 'W3s', kind: 'sample', K: 16, tau: 0.5, N: 2 ** 22 }];
 
 interface Impl {
   name: string;
@@ -43,6 +53,16 @@ function python(script: string, args: string[], w: Workload): number {
   if (r.status !== 0) throw new Error(`${script} ${w.id} failed: ${r.stderr.trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() as string;
   return (JSON.parse(line) as { seconds: number }).seconds;
+}
+
+function numpyStreamed(): number {
+  const script = resolve(ROOT, 'bench/numpy_w3_streamed.py');
+  const r = spawnSync(PYTHON, [script, peersDir, String(STREAM_ROWS)], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  if (r.status !== 0) throw new Error(`numpy_w3_streamed.py failed: ${r.stderr.trim().split('\n').pop()}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number }).seconds;
 }
 
 function available(module: string): boolean {
@@ -75,14 +95,25 @@ const ours = (threads: number): Impl => ({
     }
     const t = performance.now();
     if (w.kind === 'moments') await engine.moments(dist, { samples: w.N, seed: 1 });
-    else await engine.sample(dist, [w.N], { seed: 1 });
+    else if (w.id === 'W3s') {
+      let checksum = 0;
+      for await (const b of engine.sampleChunks(dist, [w.N], { seed: 1, rows: STREAM_ROWS })) {
+        const d = b.value.data;
+        checksum += d[0] + d[d.length - 1];
+      }
+      if (!Number.isFinite(checksum)) throw new Error('W3s checksum is not finite');
+    } else await engine.sample(dist, [w.N], { seed: 1 });
     return (performance.now() - t) / 1000;
   },
 });
 
 const impls: Impl[] = [ours(2), ours(1)];
 const skipped: string[] = [];
-if (available('numpy')) impls.push({ name: 'NumPy', run: async (w) => python('bench_numpy.py', [w.id], w) });
+if (available('numpy'))
+  impls.push({
+    name: 'NumPy',
+    run: async (w) => (w.id === 'W3s' ? numpyStreamed() : python('bench_numpy.py', [w.id], w)),
+  });
 else skipped.push(`NumPy (${PYTHON} with numpy and ${peersDir} needed)`);
 if (available('torch')) {
   impls.push({
@@ -103,12 +134,16 @@ const median = (xs: number[]) => {
 const loadBefore = loadavg()[0];
 const results = new Map<string, Map<string, number[]>>();
 try {
-  for (const w of WORKLOADS) {
+  for (const w of ALL) {
     if (only && !only.includes(w.id)) continue;
     const perImpl = new Map<string, number[]>(impls.map((i) => [i.name, []]));
     await impls[0].run({ ...w, N: Math.max(1, w.N >> 4) }); // warm up the threads and the kernels
     for (let r = 0; r < rounds; r++) {
-      for (const impl of impls) perImpl.get(impl.name)!.push(((await impl.run(w)) * 1e9) / (w.N * w.K));
+      for (const impl of impls) {
+        // PyTorch has no streamed W3 script.
+        if (w.id === 'W3s' && impl.name.startsWith('PyTorch')) continue;
+        perImpl.get(impl.name)!.push(((await impl.run(w)) * 1e9) / (w.N * w.K));
+      }
     }
     results.set(w.id, perImpl);
   }
@@ -116,7 +151,7 @@ try {
   for (const e of engines.values()) await e.close();
 }
 
-console.log(`# relaxed-mc vs peers, ns per element (median of ${rounds} interleaved rounds)`);
+console.log(`# relaxed-mc vs peers, ns per element: median (min-max) of ${rounds} interleaved rounds`);
 console.log(
   `# ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load ${loadBefore.toFixed(2)} before / ${loadavg()[0].toFixed(2)} after, ${new Date().toISOString()}`,
 );
@@ -126,11 +161,23 @@ console.log(
 );
 console.log(`|---|${impls.map(() => '---:').join('|')}|---|---:|---:|`);
 for (const [id, perImpl] of results) {
-  const med = new Map([...perImpl].map(([k, v]) => [k, median(v)]));
+  const med = new Map([...perImpl].filter(([, v]) => v.length > 0).map(([k, v]) => [k, median(v)]));
   const peers = [...med].filter(([k]) => !k.startsWith('relaxed-mc'));
   const best = peers.sort((a, b) => a[1] - b[1])[0];
-  const cells = impls.map((i) => (med.get(i.name) as number).toFixed(2));
-  const ratio = (name: string) => (best ? (best[1] / (med.get(name) as number)).toFixed(2) : 'n/a');
+  const cells = impls.map((i) => {
+    const v = perImpl.get(i.name) as number[];
+    return v.length === 0
+      ? 'n/a'
+      : `${median(v).toFixed(2)} (${Math.min(...v).toFixed(2)}-${Math.max(...v).toFixed(2)})`;
+  });
+  // Ratios per round (the rounds are interleaved), then their median and spread.
+  const ratio = (name: string) => {
+    if (!best) return 'n/a';
+    const mine = perImpl.get(name) as number[];
+    const theirs = perImpl.get(best[0]) as number[];
+    const rs = mine.map((m, i) => theirs[i] / m);
+    return `${median(rs).toFixed(2)} (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
+  };
   console.log(
     `| ${id} | ${cells.join(' | ')} | ${best ? best[0] : 'none'} | ${ratio('relaxed-mc 2T')} | ${ratio('relaxed-mc 1T')} |`,
   );

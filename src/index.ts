@@ -31,6 +31,7 @@ export { AllowedModules } from './queue/allowed-modules.js';
 export { DEFAULT_QUEUE, STREAM_TAG, parseRedisUrl, queueName } from './queue/redis-connection.js';
 export type { QueueWorker, QueueWorkerOptions } from './queue/queue-worker.js';
 export type { RedisUrl } from './queue/redis-connection.js';
+export { ENGINE_STREAM_VERSION } from './rng/chunk-stream.js';
 export type {
   EngineOptions,
   JobOptions,

@@ -39,12 +39,18 @@ export function checkTask(task: unknown): Task {
 function bufferIssue(t: Task): { path: string; message: string } | null {
   if (t.kind !== 'chunk') return null;
   const j = t.job;
-  const extra = j.kind === 'logProb' ? j.B : j.kind === 'sample' ? 0 : j.B * j.K;
+  const extra = j.kind === 'logProb' ? j.B : j.kind === 'sample' ? (j.logProbOutput === null ? 0 : j.B) : j.B * j.K;
   const need: [string, SharedArrayBuffer, number][] = [
     ['job.control', j.control, kControlLength * 4],
     ['job.params', j.params, (extraOffset(j.B, j.K) + extra) * 8],
   ];
-  if (j.kind === 'sample') need.push(['job.output', j.output, j.units * j.B * j.K * 8]);
+  if (j.kind === 'sample') {
+    if (j.window !== null && j.window[1] > j.units)
+      return { path: 'job.window', message: `Invalid window: expected end <= units (${j.units})` };
+    const rows = (j.window === null ? j.units : j.window[1] - j.window[0]) * j.B;
+    need.push(['job.output', j.output, rows * j.K * 8]);
+    if (j.logProbOutput !== null) need.push(['job.logProbOutput', j.logProbOutput, rows * 8]);
+  }
   if (j.kind === 'logProb')
     need.push(['job.values', j.values, j.units * j.K * 8], ['job.output', j.output, j.units * 8]);
   for (const [path, buf, bytes] of need) {

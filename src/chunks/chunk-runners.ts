@@ -48,7 +48,7 @@ export interface JobViews {
 export function makeJobViews(job: JobDescriptor): JobViews {
   const { B, K } = job;
   const params = new Float64Array(job.params);
-  const extraLen = job.kind === 'logProb' ? B : job.kind === 'sample' ? 0 : B * K;
+  const extraLen = job.kind === 'logProb' ? B : job.kind === 'sample' ? (job.logProbOutput === null ? 0 : B) : B * K;
   return {
     job,
     control: new Int32Array(job.control),
@@ -121,19 +121,36 @@ function momentsChunk(v: JobViews, job: MomentsJob, chunk: number, threadId: num
 }
 
 function sampleChunk(v: JobViews, job: SampleJob, chunk: number, threadId: number): ChunkResult {
-  const { B, K, seed, logSpace } = job;
+  const { B, K, seed, logSpace, window } = job;
   const out = v.output as Float64Array;
-  const [first, end] = chunkRange(job, chunk);
+  const lpOut = job.logProbOutput === null ? null : new Float64Array(job.logProbOutput);
+  const [chunkFirst, chunkEnd] = chunkRange(job, chunk);
+  // A streamed block holds units [w0, w1): the chunk writes only its part of them, at rows
+  // counted from w0. Units of the chunk before the block are drawn and dropped, so the stream
+  // (and every value) is the one the whole job draws.
+  const w0 = window === null ? 0 : window[0];
+  const first = Math.max(chunkFirst, w0);
+  const end = window === null ? chunkEnd : Math.min(chunkEnd, window[1]);
   const draws = new WasmDraws(B, K, v.logits, v.temperature, null);
-  draws.start(seed, chunk);
-  const Kp = draws.Kp;
-  const write = (y: Float64Array, n: number, rowStart: number): void => {
-    const o = rowStart * K;
-    if (Kp === K) out.set(y, o);
-    else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
-  };
-  const mode = logSpace ? 'log-simplex' : 'simplex';
   try {
+    draws.start(seed, chunk);
+    // The skipped rows consume the stream as the kept ones do (the fused modes draw exactly what
+    // their plain counterparts draw).
+    const skipMode = logSpace ? 'log-simplex' : 'simplex';
+    const skip = (first - chunkFirst) * B;
+    if (skip > 0 && !drawRowBlocks(draws, chunkFirst * B, skip, skipMode, v.control, null))
+      return result(threadId, true);
+    const Kp = draws.Kp;
+    const base = w0 * B;
+    const write = (y: Float64Array, n: number, rowStart: number, lp?: Float64Array): void => {
+      const o = (rowStart - base) * K;
+      if (Kp === K) out.set(y, o);
+      else for (let r = 0; r < n; r++) out.set(y.subarray(r * Kp, r * Kp + K), o + r * K);
+      if (lp !== undefined && lpOut !== null) lpOut.set(lp, rowStart - base);
+    };
+    if (lpOut !== null) draws.enableLogProb(v.extra);
+    const mode =
+      lpOut === null ? (logSpace ? 'log-simplex' : 'simplex') : logSpace ? 'log-simplex+log-prob' : 'simplex+log-prob';
     const finished = drawRowBlocks(draws, first * B, (end - first) * B, mode, v.control, write);
     return result(threadId, !finished);
   } finally {
@@ -142,13 +159,15 @@ function sampleChunk(v: JobViews, job: SampleJob, chunk: number, threadId: numbe
 }
 
 function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: number): ChunkResult {
-  const { B, K, validate } = job;
+  const { B, K, validate, logSpace } = job;
   const values = v.values as Float64Array;
   const out = v.output as Float64Array;
   const [first, end] = chunkRange(job, chunk);
   if (validate) {
     // The whole chunk is checked before anything is computed, as log_prob checks the whole value.
-    const bad = firstInvalidRow(end - first, K, values, first * K);
+    const bad = logSpace
+      ? firstInvalidLogRow(end - first, K, values, first * K)
+      : firstInvalidRow(end - first, K, values, first * K);
     if (bad.row >= 0)
       return { threadId, stopped: false, sums: null, invalidRow: first + bad.row, invalidReason: bad.reason };
   }
@@ -156,10 +175,43 @@ function logProbChunk(v: JobViews, job: LogProbJob, chunk: number, threadId: num
   for (let r = first; r < end;) {
     if (Atomics.load(v.control, kStopFlag) !== 0) return result(threadId, true);
     const n = Math.min(rowsPerStep, end - r);
-    wasmLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, false, 1, out, r);
+    wasmLogProbRows(n, K, r, B, v.logits, v.temperature, v.extra, values, r * K, logSpace, 1, out, r);
     r += n;
   }
   return result(threadId, false);
+}
+
+/**
+ * The support check of log-space values: each row is the logarithm of a simplex point
+ * (no NaN or +Infinity, logsumexp within {@link SIMPLEX_SUM_TOLERANCE} of 0). -Infinity entries (a 0 of the simplex)
+ * are allowed: the density is computed from x, where they are harmless.
+ *
+ * @param n - rows.
+ * @param K - row length.
+ * @param values - the values.
+ * @param offset - first element.
+ * @returns the first bad row (reason 'simplex'), or row -1.
+ */
+export function firstInvalidLogRow(
+  n: number,
+  K: number,
+  values: Float64Array,
+  offset: number,
+): { row: number; reason: 'simplex' | 'zero' | null } {
+  for (let r = 0; r < n; r++) {
+    const o = offset + r * K;
+    let m = -Infinity;
+    let ok = true;
+    for (let k = 0; k < K; k++) {
+      const x = values[o + k];
+      if (!(x < Infinity)) ok = false;
+      else if (x > m) m = x;
+    }
+    let s = 0;
+    if (ok) for (let k = 0; k < K; k++) s += Math.exp(values[o + k] - m);
+    if (!ok || !(Math.abs(m + Math.log(s)) < SIMPLEX_SUM_TOLERANCE)) return { row: r, reason: 'simplex' };
+  }
+  return { row: -1, reason: null };
 }
 
 /**

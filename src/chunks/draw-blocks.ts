@@ -9,8 +9,12 @@
 import type { WasmDraws } from '../kernels/wasm/kernels.js';
 import { kStopFlag } from './layout.js';
 
-/** What each block draws: simplex rows, log-simplex rows, or simplex rows added to the power sums. */
-export type DrawMode = 'simplex' | 'log-simplex' | 'moments';
+/**
+ * What each block draws: simplex rows, log-simplex rows, or simplex rows added to the power
+ * sums; with `+log-prob`, also each row's fused log-density (the draws must have
+ * `enableLogProb` called).
+ */
+export type DrawMode = 'simplex' | 'log-simplex' | 'moments' | 'simplex+log-prob' | 'log-simplex+log-prob';
 
 /**
  * Called once per block (never per row), with the block's rows at stride `Kp`.
@@ -18,8 +22,9 @@ export type DrawMode = 'simplex' | 'log-simplex' | 'moments';
  * @param y - the block's rows (a view valid until the next block).
  * @param n - rows in the block.
  * @param rowStart - index of the block's first row.
+ * @param logProb - the rows' fused log-densities, in the `+log-prob` modes.
  */
-export type BlockVisitor = (y: Float64Array, n: number, rowStart: number) => void;
+export type BlockVisitor = (y: Float64Array, n: number, rowStart: number, logProb?: Float64Array) => void;
 
 /**
  * Draws rows `[rowStart, rowStart + rows)` from `draws`' current stream, block by block.
@@ -45,8 +50,13 @@ export function drawRowBlocks(
   for (let done = 0; done < rows;) {
     if (control !== null && Atomics.load(control, kStopFlag) !== 0) return false;
     const n = Math.min(draws.rowsPerBlock, rows - done);
-    const y = mode === 'moments' ? draws.drawMoments(n, row % B) : draws.draw(n, row % B, mode === 'log-simplex');
-    if (visit !== null) visit(y, n, row);
+    if (mode === 'simplex+log-prob' || mode === 'log-simplex+log-prob') {
+      const r = draws.drawWithLogProb(n, row % B, mode === 'log-simplex+log-prob');
+      if (visit !== null) visit(r.y, n, row, r.logProb);
+    } else {
+      const y = mode === 'moments' ? draws.drawMoments(n, row % B) : draws.draw(n, row % B, mode === 'log-simplex');
+      if (visit !== null) visit(y, n, row);
+    }
     done += n;
     row += n;
   }

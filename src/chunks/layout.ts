@@ -18,6 +18,7 @@
  *   extra: moments   -> shift [B * K] (the per-component shift of the power sums)
  *          logProb   -> constants [B]  (lgamma(K) + (K - 1) log tau + sum l, per element)
  *          gradients -> shift [B * K] (of the gradient estimates)
+ *          sample with a fused log-density -> constants [B], as logProb
  * ```
  *
  * Job data that is large lives in its own SharedArrayBuffer: `output` (sample: `N * B * K`,

@@ -90,6 +90,32 @@ export function npyData(data: Float64Array): Uint8Array {
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+  const { shape, dataStart: start } = parseNpyHeader(buf, name);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const need = count * 8;
+  const have = buf.length - start;
+  if (have < need)
+    throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
+  if (have > need) throw bad(`the file has ${have - need} bytes after the data of shape [${shape.join(', ')}]`);
+  const data = new Float64Array(new SharedArrayBuffer(need));
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(data.buffer).set(buf.subarray(start, start + need));
+  else {
+    const view = new DataView(buf.buffer, buf.byteOffset + start, need);
+    for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, true);
+  }
+  return { shape, data };
+}
+
+/**
+ * Parses the header of a `.npy` file (for reading the data in blocks).
+ *
+ * @param buf - the file's first bytes (at least the whole header).
+ * @param name - the file name, for messages.
+ * @returns the shape and the byte offset where the data starts.
+ * @throws UsageError naming the file when it is not a float64 C-order `.npy`.
+ */
+export function parseNpyHeader(buf: Buffer, name: string): { shape: number[]; dataStart: number } {
+  const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC))
     throw bad('it does not start with the NumPy magic string \\x93NUMPY');
   const major = buf[6];
@@ -107,20 +133,20 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
     );
   }
   if (fortran) throw bad('the array is in Fortran order; save a C-order array (np.ascontiguousarray(a))');
-  const count = shape.reduce((a, b) => a * b, 1);
-  const start = pre + headerLen;
-  const need = count * 8;
-  const have = buf.length - start;
-  if (have < need)
-    throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
-  if (have > need) throw bad(`the file has ${have - need} bytes after the data of shape [${shape.join(', ')}]`);
-  const data = new Float64Array(new SharedArrayBuffer(need));
-  if (LITTLE_ENDIAN_HOST) new Uint8Array(data.buffer).set(buf.subarray(start, start + need));
-  else {
-    const view = new DataView(buf.buffer, buf.byteOffset + start, need);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, true);
+  return { shape, dataStart: pre + headerLen };
+}
+
+/**
+ * @param bytes - little-endian float64 bytes (a whole number of values).
+ * @param out - where the values go.
+ */
+export function npyDecode(bytes: Uint8Array, out: Float64Array): void {
+  if (LITTLE_ENDIAN_HOST) {
+    new Uint8Array(out.buffer, out.byteOffset, bytes.byteLength).set(bytes);
+    return;
   }
-  return { shape, data };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < bytes.byteLength / 8; i++) out[i] = view.getFloat64(i * 8, true);
 }
 
 function parseHeader(

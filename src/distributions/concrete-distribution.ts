@@ -8,6 +8,7 @@ import { defaultGenerator, type TensorLike, tensor } from '../tensor/create.js';
 import { numelOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
+import { fillGumbelNoise } from '../kernels/wasm/in-process-draws.js';
 import { wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type Constraint, positive, real_vector, simplex } from './constraints.js';
 import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
@@ -139,7 +140,7 @@ export abstract class ConcreteDistribution extends Distribution {
     const K = this._params.K;
     const x = new Float64Array(numelOf(shape));
     const y = withExp ? new Float64Array(x.length) : null;
-    defaultGenerator.fillGumbel(x);
+    fillGumbelNoise(defaultGenerator, x);
     const period = this._params.rowTemperature.length;
     gumbelToConcreteRows(x.length / K, K, 0, period, this._params.rowLogits, this._params.rowTemperature, x, 0, y, 0);
     return { shape, x, y };

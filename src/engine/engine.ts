@@ -19,6 +19,7 @@ import { type EngineContext, checkBudget, makeDescriptor } from './context.js';
 import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
 import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
+import { runLogProbChunks, runSampleChunks } from './stream-job.js';
 import { runGradients } from './gradients-job.js';
 import { QueueError, TypeError as CodedTypeError } from '../errors.js';
 import { DEFAULT_CHUNKS_PER_JOB, DEFAULT_WINDOW, QueueCoordinator } from '../queue/coordinator.js';
@@ -27,9 +28,13 @@ import type {
   EngineOptions,
   GradientStudy,
   GradientsOptions,
+  JobOptions,
+  LogProbBlock,
   LogProbOptions,
   MomentsEstimate,
   MomentsOptions,
+  SampleBlock,
+  SampleChunksOptions,
   SampleOptions,
 } from './types.js';
 import { RuntimeError } from '../errors.js';
@@ -197,14 +202,66 @@ export class Engine {
    * @param dist - the distribution.
    * @param value - simplex values, last dimension K, broadcastable with the batch shape.
    * @param options - progress and abort; `out` to write into, as for {@link Engine.sample} (it must
-   *   not share its storage with `value`).
+   *   not share its storage with `value`); `logSpace`, the values are log-simplex points x and the
+   *   density of exp(x) is computed from x (finite at any temperature).
    * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `out`.
    */
   async logProb(dist: RelaxedOneHotCategorical, value: TensorLike, options: LogProbOptions = {}): Promise<Tensor> {
     this.checkOpen();
     this.checkLocal('logProb');
     checkDist(dist);
-    return runLogProb(this.ctx, dist, value, options);
+    return runLogProb(this.ctx, dist, value, { ...options, reuse: null });
+  }
+
+  /**
+   * Draws `sample_shape` samples of every batch element block by block, for jobs larger than
+   * memory: an async iterator of `{ offset, value, logProb }` in order, `value` a
+   * `[rows, ...batch_shape, K]` view into a small ring of reused shared buffers (memory stays
+   * O(ring x block) however many samples). **A block is valid until the next one is requested**:
+   * copy what must outlive it. The blocks, concatenated, are `engine.sample`'s bits for the same
+   * seed; leaving the loop early stops the job.
+   *
+   * @example
+   * ```ts
+   * let sum = 0;
+   * for await (const { value } of engine.sampleChunks(dist, [1e9], { seed: 1 })) sum += value.data[0];
+   * ```
+   *
+   * @param dist - the distribution.
+   * @param sample_shape - as for {@link Engine.sample}; blocks run along its flattened leading dimensions.
+   * @param options - seed, logSpace, rows (draws per block), logProb (also yield each sample's
+   *   log-density, computed from the draw in log space), progress and abort.
+   * @returns the blocks.
+   */
+  sampleChunks(
+    dist: RelaxedOneHotCategorical,
+    sample_shape: SampleShape = [],
+    options: SampleChunksOptions = {},
+  ): AsyncGenerator<SampleBlock, void, undefined> {
+    this.checkOpen();
+    checkDist(dist);
+    return runSampleChunks(this.ctx, dist, sample_shape, options);
+  }
+
+  /**
+   * `logProb` over a stream of value blocks (`[rows, ...batch_shape, K]` tensors, from a sync or
+   * async iterable, e.g. `sampleChunks` or a file read in blocks): yields `{ offset, value }` in
+   * order, bit for bit `logProb` of each block. Outputs alternate between two reused buffers: a
+   * block's result is valid until the block after next is requested.
+   *
+   * @param dist - the distribution.
+   * @param blocks - the value blocks.
+   * @param options - logSpace, progress and abort (per block).
+   * @returns the log-density blocks.
+   */
+  logProbChunks(
+    dist: RelaxedOneHotCategorical,
+    blocks: Iterable<TensorLike> | AsyncIterable<TensorLike>,
+    options: JobOptions & { logSpace?: boolean } = {},
+  ): AsyncGenerator<LogProbBlock, void, undefined> {
+    this.checkOpen();
+    checkDist(dist);
+    return runLogProbChunks(this.ctx, dist, blocks, options);
   }
 
   /**

@@ -80,6 +80,17 @@ export function loadCheckpoint<S>(
   const saved = readStateFile(o.checkpoint.path);
   if (saved === null) return completed;
   const file = o.checkpoint.path;
+  const savedGenerator = (saved.params as { generator?: unknown }).generator;
+  const generator = (o.params as { generator?: unknown }).generator;
+  if (savedGenerator !== generator) {
+    // Chunks drawn by another definition of the streams cannot be combined with new ones.
+    throw new StateFileError(
+      `checkpoint ${file} was written with engine stream version ${String(savedGenerator)}, but this version of ` +
+        `relaxed-mc draws with ${String(generator)}; it was not used. Remove it (or finish the job with the ` +
+        'version that started it) and run again.',
+      file,
+    );
+  }
   if (saved.paramsHash !== hashParams(o.params)) {
     throw new StateFileError(
       `checkpoint ${file} was written for other parameters (${describeDifferences(saved.params, o.params)}); ` +

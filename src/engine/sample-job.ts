@@ -18,7 +18,29 @@ import { chunkSequence } from './chunk-order.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
+import { RangeError, TypeError, ValueError } from '../errors.js';
 import type { LogProbOptions, SampleOptions } from './types.js';
+
+/**
+ * Draws per chunk of a sample job: it fixes which stream each draw comes from, so `sample` and
+ * `sampleChunks` must agree on it.
+ *
+ * @param B - batch elements.
+ * @param K - categories.
+ * @param chunkSize - the job's option, if given.
+ * @returns draws per chunk.
+ */
+export function sampleChunkUnits(B: number, K: number, chunkSize: number | undefined): number {
+  return chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
+}
+
+/** @returns the error for log-space values that are not log-simplex points. */
+function offLogSimplexError(): ValueError {
+  return new ValueError(
+    'Expected log-space values x with logsumexp(x) = 0 (the logarithm of a simplex point, as sample --log-space ' +
+      'writes), but a row is NaN, +Infinity, or its exponentials do not sum to 1 (within 1e-6).',
+  );
+}
 
 /**
  * @param ctx - the engine.
@@ -50,11 +72,19 @@ export async function runSample(
     ctx.checkBudget('sample', bytes, `${N} draws x ${B} batch elements x ${K} categories x 8 bytes`);
   const out = target.buffer ?? new SharedArrayBuffer(bytes);
   if (bytes === 0) return target.finish(out);
-  const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
-  const job = ctx.describe({ kind: 'sample', logSpace, output: out }, B, K, seed, N, chunkUnits, {
-    logits: p.rowLogits,
-    temperature: p.rowTemperature,
-  });
+  const chunkUnits = sampleChunkUnits(B, K, common.chunkSize);
+  const job = ctx.describe(
+    { kind: 'sample', logSpace, output: out, window: null, logProbOutput: null },
+    B,
+    K,
+    seed,
+    N,
+    chunkUnits,
+    {
+      logits: p.rowLogits,
+      temperature: p.rowTemperature,
+    },
+  );
   await ctx.pool.start();
   const view = new Float64Array(out);
   const rowElems = B * K;
@@ -129,17 +159,20 @@ function touchPages(view: Float64Array, from: number, to: number): void {
  * @param ctx - the engine.
  * @param dist - the distribution.
  * @param value - simplex values, last dimension K, broadcastable with the batch shape.
- * @param options - out, progress and abort.
+ * @param options - out, progress and abort; `logSpace`: the values are log-simplex points x and the
+ *   density of exp(x) is computed from x (finite at any temperature). (`reuse`, internal: a previous
+ *   result of `logProbChunks` whose buffer may be written again.)
  * @returns log-densities of shape `broadcast(value.shape[:-1], batch_shape)` over a SharedArrayBuffer, or `options.out`.
  */
 export async function runLogProb(
   ctx: EngineContext,
   dist: RelaxedOneHotCategorical,
   value: TensorLike,
-  options: LogProbOptions,
+  options: LogProbOptions & { reuse?: Tensor | null },
 ): Promise<Tensor> {
   const o = optionsObject(options, 'logProb options');
-  knownKeys(o, ['out', 'onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
+  knownKeys(o, ['out', 'logSpace', 'reuse', 'onProgress', 'signal', 'chunkSize', 'order'], 'logProb options');
+  const logSpace = optionalBoolean(o.logSpace, 'logSpace', false);
   const common = commonOptions(o);
   const v = value instanceof Tensor ? value : tensor(value, 'value');
   const plan = planLogProb(v, dist._params);
@@ -156,7 +189,10 @@ export async function runLogProb(
     );
   }
   const inBytes = zeroCopy ? 0 : plan.rows * K * 8;
-  const outBytes = target.buffer === null ? plan.rows * 8 : 0;
+  // logProbChunks hands back the buffer of the result before last to be written again.
+  const reuse = o.reuse instanceof Tensor ? (o.reuse.data.buffer as SharedArrayBuffer) : null;
+  const reusable = target.buffer === null && reuse !== null && reuse.byteLength >= plan.rows * 8 ? reuse : null;
+  const outBytes = target.buffer === null && reusable === null ? plan.rows * 8 : 0;
   ctx.checkBudget(
     'logProb',
     inBytes + outBytes,
@@ -168,10 +204,12 @@ export async function runLogProb(
     values = new SharedArrayBuffer(inBytes);
     new Float64Array(values).set(plan.values);
   }
-  const out = target.buffer ?? new SharedArrayBuffer(outBytes);
-  if (plan.rows === 0) return target.finish(out);
+  const out = target.buffer ?? reusable ?? new SharedArrayBuffer(outBytes);
+  const finish = (): Tensor =>
+    reusable === null ? target.finish(out) : new Tensor(new Float64Array(out, 0, plan.rows), plan.resultShape);
+  if (plan.rows === 0) return finish();
   const chunkUnits = common.chunkSize ?? Math.max(1, pow2Floor(TARGET_CHUNK_ELEMENTS / K));
-  const own = { kind: 'logProb' as const, validate: dist.validate_args, values, output: out };
+  const own = { kind: 'logProb' as const, logSpace, validate: dist.validate_args, values, output: out };
   const job = ctx.describe(own, plan.period, K, 0, plan.rows, chunkUnits, {
     extra: plan.constants,
     logits: plan.logits,
@@ -194,7 +232,7 @@ export async function runLogProb(
     retries: ctx.retries,
   });
   // The same errors, in the same precedence, as dist.log_prob.
-  if (simplexBad) throw offSimplexError(v);
+  if (simplexBad) throw logSpace ? offLogSimplexError() : offSimplexError(v);
   if (zeroBad) throw zeroEntryError(v);
-  return target.finish(out);
+  return finish();
 }

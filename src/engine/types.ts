@@ -91,6 +91,33 @@ export interface SampleOptions extends JobOptions {
   out?: Tensor;
 }
 
+/** Options of `engine.sampleChunks`. */
+export interface SampleChunksOptions extends JobOptions {
+  /** Seed of the job's streams (default: a random one); the same seed gives `engine.sample`'s bits. */
+  seed?: number;
+  /** Blocks of log-simplex values `x` instead of simplex values. */
+  logSpace?: boolean;
+  /** Draws per block (default: one chunk per thread, a few MiB). */
+  rows?: number;
+  /** The first draw to produce (default 0): blocks start there, e.g. to resume a stream. */
+  start?: number;
+  /** Also yield each sample's log-density, computed in log space from the draw (finite at any temperature). */
+  logProb?: boolean;
+}
+
+/** One block of `engine.sampleChunks`. */
+export interface SampleBlock {
+  /** Index of the block's first draw along the flattened sample dimensions. */
+  offset: number;
+  /**
+   * `[rows, ...batch_shape, K]`, a view into a buffer the engine reuses: valid until the next
+   * block is requested (copy what must outlive it).
+   */
+  value: Tensor;
+  /** `[rows, ...batch_shape]` fused log-densities when `logProb` was asked (same validity), else null. */
+  logProb: Tensor | null;
+}
+
 /** Options of `Engine.logProb`. */
 export interface LogProbOptions extends JobOptions {
   /**
@@ -98,6 +125,16 @@ export interface LogProbOptions extends JobOptions {
    * for {@link SampleOptions.out}, a tensor from `engine.empty` is written in place.
    */
   out?: Tensor;
+  /** The values are log-simplex points x (as `sample` with `logSpace` gives): the density of exp(x), from x. */
+  logSpace?: boolean;
+}
+
+/** One block of `engine.logProbChunks`. */
+export interface LogProbBlock {
+  /** Index of the block's first row along the values' leading dimension. */
+  offset: number;
+  /** The block's log-densities, valid until the block after next is requested. */
+  value: Tensor;
 }
 
 /**

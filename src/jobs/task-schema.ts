@@ -33,17 +33,37 @@ const jobBase = {
 
 /** A moments job: power sums (and cross sums) about the shift in `extra`. */
 export const MomentsJobSchema = v.object({ kind: v.literal('moments'), ...jobBase, covariance: v.boolean() });
-/** A sample job: draws written to `output`, as simplex or log-simplex values. */
+/**
+ * A sample job: draws written to `output`, as simplex or log-simplex values; with
+ * `logProbOutput`, the fused log-density of each row beside them (the `B` density constants then
+ * in `extra`).
+ */
 export const SampleJobSchema = v.object({
   kind: v.literal('sample'),
   ...jobBase,
   logSpace: v.boolean(),
   output: Shared,
+  /**
+   * The units `[first, end)` the output holds (one block of a streamed job: unit u is at row
+   * `(u - first) * B` of the output), or null when it holds the whole job.
+   */
+  window: v.nullable(
+    v.pipe(
+      v.tuple([Count, Count]),
+      v.check(([first, end]) => first <= end, 'Invalid window: expected first <= end'),
+    ),
+  ),
+  /** Where the log-density of each row goes (indexed like the output's rows), or null. */
+  logProbOutput: v.nullable(Shared),
 });
-/** A logProb job: the density of `values` written to `output`, after the support check when `validate`. */
+/**
+ * A logProb job: the density of `values` written to `output`, after the support check when
+ * `validate`; with `logSpace`, the values are log-simplex points.
+ */
 export const LogProbJobSchema = v.object({
   kind: v.literal('logProb'),
   ...jobBase,
+  logSpace: v.boolean(),
   validate: v.boolean(),
   values: Shared,
   output: Shared,

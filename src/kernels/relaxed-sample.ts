@@ -7,16 +7,16 @@
  *
  * @packageDocumentation
  */
-import exp from '@stdlib/math-base-special-exp';
-import ln from '@stdlib/math-base-special-ln';
+import { wasmGumbelToConcreteRows } from './wasm/in-process-draws.js';
 
 /**
  * Turns standard Gumbel noise into ExpRelaxedCategorical samples (log-simplex) in place, and
  * optionally writes their exponentials (the simplex samples).
  *
  * For each row: `s_k = (l_k + g_k) / tau`, `x_k = s_k - LSE(s)` with a max-shifted LSE, so
- * `x` never overflows and `LSE(x) = 0` up to rounding; `y_k = exp(x_k)`. The exponential is
- * stdlib's pure-JavaScript one, so samples are identical on every platform.
+ * `x` never overflows and `LSE(x) = 0` up to rounding; `y_k = exp(x_k)`. The exponential and
+ * logarithm round exactly as stdlib's pure-JavaScript ones (the loop runs in WebAssembly, see
+ * `wasm/assembly/mt-concrete.ts`), so samples are identical on every platform.
  *
  * @param n - number of rows.
  * @param K - categories per row.
@@ -41,28 +41,6 @@ export function gumbelToConcreteRows(
   simplex: Float64Array | null,
   simplexOffset: number,
 ): void {
-  let b = rowStart % period;
-  let o = noiseOffset;
-  let so = simplexOffset;
-  for (let r = 0; r < n; r++) {
-    const tau = temperature[b];
-    const lo = b * K;
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) {
-      // Division (not multiplication by 1/tau) as PyTorch does, so samples match it closely.
-      const s = (logits[lo + k] + noise[o + k]) / tau;
-      noise[o + k] = s;
-      if (s > m) m = s;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += exp(noise[o + k] - m);
-    const lse = m + ln(sum);
-    for (let k = 0; k < K; k++) noise[o + k] -= lse;
-    if (simplex !== null) {
-      for (let k = 0; k < K; k++) simplex[so + k] = exp(noise[o + k]);
-      so += K;
-    }
-    o += K;
-    if (++b === period) b = 0;
-  }
+  if (n === 0) return;
+  wasmGumbelToConcreteRows(n, K, rowStart, period, logits, temperature, noise, noiseOffset, simplex, simplexOffset);
 }

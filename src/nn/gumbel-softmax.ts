@@ -9,6 +9,7 @@ import { defaultGenerator } from '../tensor/create.js';
 import { normDim } from '../tensor/reductions.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
+import { fillGumbelNoise } from '../kernels/wasm/in-process-draws.js';
 import { concreteSampleVjpRows } from '../kernels/concrete-vjp.js';
 import { normalizeLogitRows } from '../distributions/concrete-params.js';
 import { record } from '../autograd/node.js';
@@ -67,7 +68,7 @@ export function gumbel_softmax(logits: Tensor, options: GumbelSoftmaxOptions = {
   const temps = new Float64Array(Math.max(rows, 1)).fill(tau);
   const x = new Float64Array(l.length);
   const y = new Float64Array(l.length);
-  defaultGenerator.fillGumbel(x);
+  fillGumbelNoise(defaultGenerator, x);
   gumbelToConcreteRows(rows, K, 0, Math.max(rows, 1), l, temps, x, 0, y, 0);
   const out = hard ? oneHot(y, rows, K) : y;
   return record(

@@ -1,5 +1,5 @@
 /**
- * The engine's per-chunk random streams (version 2): two interleaved xoshiro256+ generators
+ * The engine's per-chunk random streams (version 3): two interleaved xoshiro256+ generators
  * (run as the two lanes of the WebAssembly kernels) and a third, scalar one for the rare
  * ziggurat rejections, whose 768-bit state is hashed from (seed, chunk index) by Philox4x32-10.
  *
@@ -13,8 +13,12 @@
  */
 import { PhiloxStream } from './philox.js';
 
-/** Identifies this definition of the engine's streams; results and checkpoints record it. */
-export const ENGINE_STREAM_VERSION = 'xoshiro256plus-x2+spare/philox4x32-10-seeded/ziggurat-exp/v2';
+/**
+ * Identifies this definition of the engine's streams and draws; results and checkpoints record
+ * it, and a checkpoint of another version is refused. v3: temperatures other than 1/n draw
+ * log E directly (two-sided ziggurat) and form the weights in base 2 with a table-driven 2^t.
+ */
+export const ENGINE_STREAM_VERSION = 'xoshiro256plus-x2+spare/philox4x32-10-seeded/ziggurat-exp+log-exp/v3';
 
 /** Bytes of one chunk's generator state: 4 words x 2 lanes, then 4 words of the spare stream, 64 bits each. */
 export const STREAM_STATE_BYTES = 96;

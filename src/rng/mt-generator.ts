@@ -87,12 +87,26 @@ export class MtGenerator {
   }
 
   /**
-   * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS].
+   * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS],
+   * through stdlib's sampler. (`fillGumbelNoise` in the WebAssembly kernels draws the same
+   * numbers faster, through {@link MtGenerator.advanceWith}.)
    *
    * @param out - the destination.
    */
   fillGumbel(out: Float64Array): void {
     for (let i = 0; i < out.length; i++) out[i] = this.gumbel();
+  }
+
+  /**
+   * Lends a copy of the state (stdlib's layout) to `advance`, which runs the generator
+   * elsewhere and updates the copy in place, then takes the copy back as the state.
+   *
+   * @param advance - updates the state in place.
+   */
+  advanceWith(advance: (state: Uint32Array) => void): void {
+    const state = this.prng.state;
+    advance(state);
+    this.prng.state = state;
   }
 
   /**

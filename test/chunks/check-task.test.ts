@@ -23,6 +23,8 @@ function sampleJob(over: Record<string, unknown> = {}): JobDescriptor {
     chunkUnits: 4,
     logSpace: false,
     output: new SharedArrayBuffer(units * B * K * 8),
+    window: null,
+    logProbOutput: null,
     ...over,
   } as JobDescriptor;
 }
@@ -65,5 +67,32 @@ describe('checkTask', () => {
     expect(checkTask({ kind: 'chunk', job: { ...job, seed: 1.5 }, chunk: 1 }).kind).toBe('chunk');
     // Another job is checked afresh.
     expect(failure({ kind: 'chunk', job: sampleJob({ seed: 1.5 }), chunk: 0 }).argument).toBe('task.job.seed');
+  });
+
+  it('checks a streamed block: its window within the job, its output and log-density buffers sized by the window', () => {
+    const B = 2;
+    const K = 3;
+    // Units [4, 7) of 10: the output holds 3 units, the log-densities 3 * B rows, the params B constants.
+    const block = (over: Record<string, unknown> = {}): JobDescriptor =>
+      sampleJob({
+        window: [4, 7],
+        output: new SharedArrayBuffer(3 * B * K * 8),
+        logProbOutput: new SharedArrayBuffer(3 * B * 8),
+        params: new SharedArrayBuffer((B * K + B + B) * 8),
+        ...over,
+      });
+    expect(checkTask({ kind: 'chunk', job: block(), chunk: 1 }).kind).toBe('chunk');
+    expect(failure({ kind: 'chunk', job: block({ window: [7, 4] }), chunk: 1 }).argument).toBe('task.job.window');
+    expect(failure({ kind: 'chunk', job: block({ window: [4, 11] }), chunk: 1 }).argument).toBe('task.job.window');
+    expect(failure({ kind: 'chunk', job: block({ window: [4] }), chunk: 1 }).argument).toMatch(/^task\.job\.window/);
+    expect(failure({ kind: 'chunk', job: block({ window: undefined }), chunk: 1 }).argument).toBe('task.job.window');
+    expect(failure({ kind: 'chunk', job: block({ window: [0, 7] }), chunk: 1 }).argument).toBe('task.job.output');
+    const lpSmall = block({ logProbOutput: new SharedArrayBuffer(8) });
+    expect(failure({ kind: 'chunk', job: lpSmall, chunk: 1 }).argument).toBe('task.job.logProbOutput');
+    const noConstants = block({ params: new SharedArrayBuffer((B * K + B) * 8) });
+    expect(failure({ kind: 'chunk', job: noConstants, chunk: 1 }).argument).toBe('task.job.params');
+    expect(failure({ kind: 'chunk', job: block({ logProbOutput: 3 }), chunk: 1 }).argument).toBe(
+      'task.job.logProbOutput',
+    );
   });
 });

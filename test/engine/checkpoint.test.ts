@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, Engine, StateFileError, AbortError, readStateFile } from 'relaxed-mc';
+import { hashParams, serializeState } from '../../src/engine/job-state.js';
+import { ENGINE_STREAM_VERSION } from '../../src/rng/chunk-stream.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
 const bits = (t: { data: Float64Array }) =>
@@ -69,6 +71,23 @@ describe('checkpoint and resume', () => {
     const again = await engines[2].moments(dist, { ...job, checkpoint: path });
     expect(bits(again.mean)).toEqual(bits(clean.mean));
     expect(again.work).toEqual({ samples: 0, loadedSamples: job.samples, threads: 0, elapsedMs: 0 });
+  });
+
+  it('a checkpoint written by the previous stream version (v2) is refused, naming both versions', async () => {
+    const path = join(dir, 'ck.json');
+    await engines[1].moments(dist, { ...job, samples: 5000, checkpoint: path });
+    const state = readStateFile(path)!;
+    const now = (state.params as { generator: string }).generator;
+    expect(now).toBe(ENGINE_STREAM_VERSION);
+    const old = 'xoshiro256plus-x2+spare/philox4x32-10-seeded/ziggurat-exp/v2';
+    const params = { ...state.params, generator: old };
+    writeFileSync(path, serializeState({ ...state, params, paramsHash: hashParams(params) } as typeof state));
+    const before = readFileSync(path, 'utf8');
+    const err = await engines[1].moments(dist, { ...job, samples: 5000, checkpoint: path }).catch((e) => e);
+    expect(err).toBeInstanceOf(StateFileError);
+    expect(err.message).toContain(`stream version ${old}`);
+    expect(err.message).toContain(`draws with ${now}`);
+    expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
   it('a checkpoint for other parameters is refused, naming what differs', async () => {

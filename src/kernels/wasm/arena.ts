@@ -10,6 +10,7 @@
  */
 import { type KernelExports, instantiateKernels } from './load.js';
 import { ZIGGURAT_DOUBLES, zigguratTables } from './ziggurat.js';
+import { LOG_ZIGGURAT_DOUBLES, logZigguratTables } from './log-ziggurat.js';
 
 const PAGE = 65536;
 
@@ -23,8 +24,8 @@ export class Arena {
   private owned = false;
 
   /**
-   * An arena that is this thread's for good: the ziggurat tables at the bottom, the owner's
-   * regions above them. Prefer {@link Arena.acquire}, which reuses released arenas.
+   * An arena that is this thread's for good: the ziggurat tables (Exp(1) and log Exp(1)) at the
+   * bottom, the owner's regions above them. Prefer {@link Arena.acquire}, which reuses released arenas.
    *
    * @param k - the kernels whose memory this arena hands out (a new instance by default).
    */
@@ -33,6 +34,9 @@ export class Arena {
     const zig = this.alloc(ZIGGURAT_DOUBLES * 8);
     this.f64(zig, ZIGGURAT_DOUBLES).set(zigguratTables());
     k.setZigguratTables(zig);
+    const lzig = this.alloc(LOG_ZIGGURAT_DOUBLES * 8);
+    this.f64(lzig, LOG_ZIGGURAT_DOUBLES).set(logZigguratTables());
+    k.setLogZigguratTables(lzig);
     this.base = this.top;
   }
 

@@ -11,8 +11,10 @@
 export const MODE_POWER = 1;
 /** w_k = exp(s_k - max s), s_k = a_k - log(E_k) / tau: every other temperature. */
 export const MODE_SHIFTED = 2;
-/** Doubles per batch element in the coefficient block: [mode, 1/tau, unused, n]. */
+/** Doubles per batch element in the coefficient block: [mode, 1/tau, log2(e)/tau, n]. */
 export const COEF_DOUBLES = 4;
+/** Rows of Kp doubles per batch element in the weights block. */
+export const WEIGHT_ROWS = 3;
 /** The largest integer power drawn without exp. */
 const MAX_POWER = 8;
 
@@ -36,8 +38,9 @@ export function paddedWidth(K: number): number {
  * @param K - categories.
  * @param logits - `B * K` normalised logits.
  * @param temperature - `B` temperatures.
- * @param coef - `B * 4` doubles out: [mode, 1/tau, 0, n].
- * @param wts - `B * 2 * Kp` doubles out: [a_k = l_k / tau (Kp) | pi_k (Kp)], padding a = -Infinity, pi = 0.
+ * @param coef - `B * 4` doubles out: [mode, 1/tau, log2(e)/tau, n].
+ * @param wts - `B * 3 * Kp` doubles out: [a_k = l_k / tau (Kp) | pi_k (Kp) | a_k log2(e) (Kp)],
+ *   padding a = -Infinity, pi = 0.
  */
 export function drawCoefficients(
   B: number,
@@ -51,17 +54,18 @@ export function drawCoefficients(
   for (let b = 0; b < B; b++) {
     const tau = temperature[b];
     const inv = 1 / tau;
-    const a = b * 2 * Kp;
+    const a = b * WEIGHT_ROWS * Kp;
     for (let k = 0; k < Kp; k++) {
       const l = k < K ? logits[b * K + k] : -Infinity;
       wts[a + k] = l * inv;
       wts[a + Kp + k] = Math.exp(l);
+      wts[a + 2 * Kp + k] = l * inv * Math.LOG2E;
     }
     const n = Math.round(inv);
     const power = n >= 1 && n <= MAX_POWER && n === inv && 1 / n === tau;
     coef[b * COEF_DOUBLES] = power ? MODE_POWER : MODE_SHIFTED;
     coef[b * COEF_DOUBLES + 1] = inv;
-    coef[b * COEF_DOUBLES + 2] = 0;
+    coef[b * COEF_DOUBLES + 2] = inv * Math.LOG2E;
     coef[b * COEF_DOUBLES + 3] = power ? n : 0;
   }
 }

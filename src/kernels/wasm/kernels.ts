@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { Arena } from './arena.js';
-import { COEF_DOUBLES, drawCoefficients, paddedWidth } from './draw-coefficients.js';
+import { COEF_DOUBLES, MODE_POWER, WEIGHT_ROWS, drawCoefficients, paddedWidth } from './draw-coefficients.js';
 import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../rng/chunk-stream.js';
 import { POWER_SUMS } from '../moment-sums.js';
 
@@ -34,6 +34,12 @@ export class WasmDraws {
   private readonly sums: number;
   private readonly rej: number;
   private readonly seedWords = new Uint32Array(STREAM_STATE_WORDS);
+  /** Kernel flags: 2 (draw log E) unless every batch element has the POWER form. */
+  private readonly logDraws: number;
+  private readonly logits: Float64Array;
+  private readonly temperature: Float64Array;
+  /** Regions of the fused log-density (see {@link WasmDraws.enableLogProb}); 0 until enabled. */
+  private lp = { logits: 0, tau: 0, cst: 0, scratch: 0, x: 0, compact: 0, out: 0 };
 
   /**
    * @param B - batch elements.
@@ -51,17 +57,23 @@ export class WasmDraws {
   ) {
     const Kp = paddedWidth(K);
     this.Kp = Kp;
+    this.logits = logits;
+    this.temperature = temperature;
     this.rowsPerBlock = Math.max(1, Math.floor(WASM_BLOCK_DOUBLES / Kp));
     const a = Arena.acquire();
     this.a = a;
     this.st = a.alloc(STREAM_STATE_BYTES);
     this.coef = a.alloc(B * COEF_DOUBLES * 8);
-    this.wts = a.alloc(B * 2 * Kp * 8);
+    this.wts = a.alloc(B * WEIGHT_ROWS * Kp * 8);
     this.buf = a.alloc(this.rowsPerBlock * Kp * 8);
     this.rej = a.alloc(this.rowsPerBlock * Kp * 8);
     this.shift = shift === null ? 0 : a.alloc(B * Kp * 8);
     this.sums = shift === null ? 0 : a.alloc(B * POWER_SUMS * Kp * 8);
-    drawCoefficients(B, K, logits, temperature, a.f64(this.coef, B * COEF_DOUBLES), a.f64(this.wts, B * 2 * Kp));
+    const coef = a.f64(this.coef, B * COEF_DOUBLES);
+    drawCoefficients(B, K, logits, temperature, coef, a.f64(this.wts, B * WEIGHT_ROWS * Kp));
+    let allPower = true;
+    for (let b = 0; b < B; b++) allPower &&= coef[b * COEF_DOUBLES] === MODE_POWER;
+    this.logDraws = allPower ? 0 : 2;
     if (shift !== null) {
       const sv = a.f64(this.shift, B * Kp);
       for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) sv[b * Kp + k] = shift[b * K + k];
@@ -94,8 +106,72 @@ export class WasmDraws {
    * @returns a view of the rows (valid until the next call).
    */
   draw(n: number, b0: number, logSpace: boolean): Float64Array {
-    this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, logSpace ? 1 : 0, this.rej);
+    const flags = logSpace ? 3 : this.logDraws;
+    this.a.k.sampleRows(this.st, n, this.Kp, b0, this.B, this.coef, this.wts, this.buf, flags, this.rej);
     return this.a.f64(this.buf, n * this.Kp);
+  }
+
+  /**
+   * Prepares {@link WasmDraws.drawWithLogProb}: the log-density's parameters in kernel memory.
+   *
+   * @param constants - `B` density constants (`logProbConstants`).
+   */
+  enableLogProb(constants: Float64Array): void {
+    const { B, K, Kp, a } = this;
+    const rows = this.rowsPerBlock;
+    const lp = {
+      logits: a.alloc(B * Kp * 8),
+      tau: a.alloc(B * 8),
+      cst: a.alloc(B * 8),
+      scratch: a.alloc(Kp * 8),
+      x: a.alloc(rows * Kp * 8),
+      compact: Kp === K ? 0 : a.alloc(rows * K * 8),
+      out: a.alloc(rows * 8),
+    };
+    const lv = a.f64(lp.logits, B * Kp);
+    for (let b = 0; b < B; b++)
+      for (let k = 0; k < Kp; k++) lv[b * Kp + k] = k < K ? this.logits[b * K + k] : -Infinity;
+    a.f64(lp.tau, B).set(this.temperature.subarray(0, B));
+    a.f64(lp.cst, B).set(constants.subarray(0, B));
+    this.lp = lp;
+  }
+
+  /**
+   * {@link WasmDraws.draw}, plus the log-density of each row's sample computed in log space from
+   * its log-simplex point x (the fused log-density: finite at any temperature, even where a
+   * simplex entry underflowed to 0). The rows are the same bits `draw` gives.
+   *
+   * @param n - rows.
+   * @param b0 - batch element of the first row.
+   * @param logSpace - draw log-simplex values instead.
+   * @returns views of the rows (stride Kp) and of their `n` log-densities (valid until the next call).
+   */
+  drawWithLogProb(n: number, b0: number, logSpace: boolean): { y: Float64Array; logProb: Float64Array } {
+    const { a, K, Kp, lp } = this;
+    const flags = logSpace ? 3 : this.logDraws;
+    a.k.sampleRowsKeepLog(
+      this.st,
+      n,
+      Kp,
+      b0,
+      this.B,
+      this.coef,
+      this.wts,
+      this.buf,
+      flags,
+      this.rej,
+      logSpace ? 0 : lp.x,
+    );
+    let values = logSpace ? this.buf : lp.x;
+    if (Kp !== K) {
+      // The density kernel reads rows of K values: drop the padding lane.
+      const from = a.f64(values, n * Kp);
+      const to = a.f64(lp.compact, n * K);
+      for (let r = 0; r < n; r++) to.set(from.subarray(r * Kp, r * Kp + K), r * K);
+      values = lp.compact;
+    }
+    a.k.logProbRows(n, K, Kp, b0, this.B, lp.logits, lp.tau, lp.cst, values, 1, 1, lp.scratch, lp.out);
+    return { y: a.f64(this.buf, n * Kp), logProb: a.f64(lp.out, n) };
   }
 
   /**
@@ -117,6 +193,7 @@ export class WasmDraws {
       this.shift,
       this.sums,
       this.buf,
+      this.logDraws,
       this.rej,
     );
     return this.a.f64(this.buf, n * this.Kp);
@@ -244,13 +321,14 @@ function logProbBlocks(
 }
 
 /**
- * Element-wise exp or log through the kernels (for accuracy tests over the whole range).
+ * Element-wise exp, log, or the draw kernels' 2^t (t <= 0), through the kernels (for accuracy
+ * tests over the whole range).
  *
  * @param which - the function.
  * @param xs - inputs.
  * @returns outputs.
  */
-export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64Array {
+export function wasmElementwise(which: 'exp' | 'log' | 'exp2-nonpositive', xs: Float64Array): Float64Array {
   const a = Arena.acquire();
   try {
     const n = xs.length + (xs.length & 1);
@@ -259,7 +337,8 @@ export function wasmElementwise(which: 'exp' | 'log', xs: Float64Array): Float64
     v.fill(1);
     v.set(xs);
     if (which === 'exp') a.k.expArray(p, n);
-    else a.k.logArray(p, n);
+    else if (which === 'log') a.k.logArray(p, n);
+    else a.k.exp2NonPositiveArray(p, n);
     return a.f64(p, xs.length).slice();
   } finally {
     a.release();

@@ -13,7 +13,9 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   setZigguratTables(p: number): void;
+  setLogZigguratTables(p: number): void;
   fillExponential(st: number, out: number, pairs: number, rej: number): void;
+  fillLogExponential(st: number, out: number, pairs: number, rej: number): void;
   fillUniform(st: number, out: number, pairs: number): void;
   sampleRows(
     st: number,
@@ -24,8 +26,21 @@ export interface KernelExports {
     coef: number,
     wts: number,
     out: number,
-    logSpace: number,
+    flags: number,
     rej: number,
+  ): void;
+  sampleRowsKeepLog(
+    st: number,
+    n: number,
+    Kp: number,
+    b0: number,
+    B: number,
+    coef: number,
+    wts: number,
+    out: number,
+    flags: number,
+    rej: number,
+    xout: number,
   ): void;
   momentRows(
     st: number,
@@ -38,6 +53,7 @@ export interface KernelExports {
     shift: number,
     sums: number,
     buf: number,
+    flags: number,
     rej: number,
   ): void;
   accumulatePowers(n: number, Kp: number, b0: number, B: number, shift: number, sums: number, buf: number): void;
@@ -56,6 +72,19 @@ export interface KernelExports {
     scratch: number,
     out: number,
   ): void;
+  mtFillGumbel(st: number, out: number, n: number): void;
+  concreteFromGumbel(
+    n: number,
+    K: number,
+    b0: number,
+    B: number,
+    logits: number,
+    tau: number,
+    x: number,
+    y: number,
+  ): void;
+  stdlibArray(which: number, p: number, n: number): void;
+  exp2NonPositiveArray(p: number, n: number): void;
   expArray(p: number, n: number): void;
   logArray(p: number, n: number): void;
 }

@@ -1,10 +1,18 @@
 /**
  * Kernel memory belongs to its user: whatever kernels run between two draws of a draw class
- * (log_prob in process, the raw log-density, exp/log, another draw object, a uniform fill),
- * the second draw is bit for bit the one of an undisturbed run.
+ * (sample and log_prob in process, the in-process Gumbel and Concrete kernels, the raw
+ * log-density, exp/log/2^t, another draw object, a uniform fill), the second draw is bit for bit
+ * the one of an undisturbed run. Temperature 1.3 is not of the form 1/n, so the draws take the
+ * log-Exp(1) ziggurat path (its tables live in each arena's instance).
  */
 import { describe, expect, it } from 'vitest';
 import { WasmDraws, WasmUniforms, wasmElementwise, wasmLogProbRows } from '../../../src/kernels/wasm/kernels.js';
+import {
+  fillGumbelFromMtState,
+  stdlibElementwise,
+  wasmGumbelToConcreteRows,
+} from '../../../src/kernels/wasm/in-process-draws.js';
+import { logProbConstants } from '../../../src/kernels/log-prob.js';
 import { torch } from '../../../src/index.js';
 
 const B = 2;
@@ -20,6 +28,8 @@ for (let b = 0; b < B; b++) {
 }
 const temperature = Float64Array.from([0.5, 1.3]);
 const shift = new Float64Array(B * K).fill(0.2);
+const constants = new Float64Array(B);
+logProbConstants(B, K, logits, temperature, constants);
 const bits = (x: Float64Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length * 2));
 
 /** Every other kernel entry point, with inputs large enough to need more memory than the draws. */
@@ -31,6 +41,15 @@ function disturb(): void {
   const out = new Float64Array(rows);
   wasmLogProbRows(rows, K, 0, B, logits, temperature, new Float64Array(B), values, 0, false, 1, out, 0);
   wasmElementwise('exp', new Float64Array(100_000).fill(0.5));
+  wasmElementwise('exp2-nonpositive', new Float64Array(100_000).fill(-0.5));
+  stdlibElementwise('ln-pairs', new Float64Array(100_000).fill(0.5));
+  // A stdlib MT19937 state array: 3 header words, 624 state words, a length word, the index.
+  const state = new Uint32Array(629);
+  for (let i = 0; i < 624; i++) state[3 + i] = (i * 2654435761 + 1) >>> 0;
+  state[628] = 624;
+  const noise = new Float64Array(20_000 * K);
+  fillGumbelFromMtState(state, noise);
+  wasmGumbelToConcreteRows(20_000, K, 0, B, logits, temperature, noise, 0, new Float64Array(20_000 * K), 0);
   const other = new WasmDraws(B, K, logits, temperature, shift);
   other.start(99, 7);
   other.drawMoments(other.rowsPerBlock, 0);
@@ -54,6 +73,22 @@ const drawClasses: [string, Draw, boolean][] = [
     },
     true,
   ],
+  [
+    'drawWithLogProb (simplex)',
+    (d) => {
+      const { y, logProb } = d.drawWithLogProb(d.rowsPerBlock, 1, false);
+      return Float64Array.from([...y, ...logProb]);
+    },
+    false,
+  ],
+  [
+    'drawWithLogProb (log-simplex)',
+    (d) => {
+      const { y, logProb } = d.drawWithLogProb(d.rowsPerBlock, 1, true);
+      return Float64Array.from([...y, ...logProb]);
+    },
+    false,
+  ],
 ];
 
 describe('kernel memory belongs to its user', () => {
@@ -61,6 +96,7 @@ describe('kernel memory belongs to its user', () => {
     it(`WasmDraws ${name}: kernels run between two draws leave the second draw unchanged`, () => {
       const run = (between: () => void) => {
         const d = new WasmDraws(B, K, logits, temperature, moments ? shift : null);
+        d.enableLogProb(constants);
         d.start(42, 3);
         const first = draw(d);
         between();

@@ -7,12 +7,18 @@ import { kernelExports } from '../../../src/kernels/wasm/load.js';
 import { Arena } from '../../../src/kernels/wasm/arena.js';
 import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../../src/rng/chunk-stream.js';
 import { ZIGGURAT_R } from '../../../src/kernels/wasm/ziggurat.js';
+import { logZigguratTables } from '../../../src/kernels/wasm/log-ziggurat.js';
 import { chiSquarePValue, ksPValue, ksStatistic } from '../../helpers/stats.js';
 
 const k = kernelExports();
 
-/** n draws (n even) of chunk `chunk`'s stream: uniforms or Exp(1). */
-function draws(kind: 'uniform' | 'exponential', seed: number, chunk: number, n: number): Float64Array {
+/** n draws (n even) of chunk `chunk`'s stream: uniforms, Exp(1), or log of Exp(1). */
+function draws(
+  kind: 'uniform' | 'exponential' | 'log-exponential',
+  seed: number,
+  chunk: number,
+  n: number,
+): Float64Array {
   const a = new Arena(k);
   const st = a.alloc(STREAM_STATE_BYTES);
   const out = a.alloc(n * 8);
@@ -21,7 +27,8 @@ function draws(kind: 'uniform' | 'exponential', seed: number, chunk: number, n: 
   seedChunkStream(seed, chunk, words);
   new Uint32Array(k.memory.buffer, st, STREAM_STATE_WORDS).set(words);
   if (kind === 'uniform') k.fillUniform(st, out, n / 2);
-  else k.fillExponential(st, out, n / 2, rej);
+  else if (kind === 'exponential') k.fillExponential(st, out, n / 2, rej);
+  else k.fillLogExponential(st, out, n / 2, rej);
   return a.f64(out, n).slice();
 }
 
@@ -125,5 +132,64 @@ describe('ziggurat Exp(1) draws', () => {
     let s = 0;
     for (let i = 0; i < n; i += 2) s += (e[i] - 1) * (e[i + 1] - 1);
     expect(Math.abs((s / (n / 2)) * Math.sqrt(n / 2))).toBeLessThan(4.42);
+  });
+});
+
+describe('two-sided ziggurat draws of log E, E ~ Exp(1)', () => {
+  const n = 1 << 21;
+  const v = draws('log-exponential', 6, 2, n);
+  /** P(log E <= x) = 1 - exp(-e^x). */
+  const cdf = (x: number) => -Math.expm1(-Math.exp(x));
+
+  it('follow the law of log E (Kolmogorov-Smirnov, p > 1e-4: false-failure rate 1e-4)', () => {
+    expect(v.every((x) => Number.isFinite(x))).toBe(true);
+    expect(ksPValue(ksStatistic(v, cdf), n)).toBeGreaterThan(1e-4);
+  });
+
+  it('have the Gumbel moments: mean -gamma, variance pi^2/6 (5 standard errors; false-failure rate ~1e-6 each)', () => {
+    let s = 0;
+    let s2 = 0;
+    for (const x of v) {
+      s += x;
+      s2 += x * x;
+    }
+    const m = s / n;
+    const va = s2 / n - m * m;
+    const gamma = 0.5772156649015329;
+    const sigma2 = Math.PI ** 2 / 6;
+    expect(Math.abs(m + gamma) / Math.sqrt(sigma2 / n)).toBeLessThan(5);
+    // Var of the sample variance: (mu4 - sigma^4) / n, with mu4 = 27/5 sigma^4 for the Gumbel law.
+    expect(Math.abs(va - sigma2) / Math.sqrt(((27 / 5 - 1) * sigma2 ** 2) / n)).toBeLessThan(5);
+  });
+
+  it('reach both tails beyond the base layer, the top layer and the wedges with the right frequencies (chi-square over 14 bands, p > 1e-4)', () => {
+    const t = logZigguratTables();
+    const L1 = t[0];
+    const R1 = t[3];
+    // Band edges: both tails, the thin top around the mode (wedge-only layer), and edges in between.
+    const edges = [-Infinity, -40, -20, L1, -5, -3, -1.5, -0.5, -0.2, 0, 0.2, 0.5, 1, R1, 3, Infinity];
+    const counts = new Float64Array(edges.length - 1);
+    for (const x of v) {
+      let j = 0;
+      while (x >= edges[j + 1]) j++;
+      counts[j]++;
+    }
+    const probs = counts.map((_, j) => cdf(edges[j + 1]) - cdf(edges[j]));
+    let stat = 0;
+    for (let j = 0; j < counts.length; j++) stat += (counts[j] - n * probs[j]) ** 2 / (n * probs[j]);
+    expect(chiSquarePValue(stat, counts.length - 1)).toBeGreaterThan(1e-4);
+    // The tails themselves are reached: P(V < L1) = 3.5e-4, P(V > R1) = 3.3e-5 (both > 5 sd above 0 at this n).
+    expect(counts[0] + counts[1] + counts[2]).toBeGreaterThan(0);
+    expect(counts[13] + counts[14]).toBeGreaterThan(0);
+  });
+
+  it('are a function of (seed, chunk) only, and the two lanes are uncorrelated (false-failure rate 1e-5)', () => {
+    expect(draws('log-exponential', 9, 4, 64)).toEqual(draws('log-exponential', 9, 4, 64));
+    expect(draws('log-exponential', 9, 4, 64)).not.toEqual(draws('log-exponential', 9, 5, 64));
+    const gamma = 0.5772156649015329;
+    let s = 0;
+    for (let i = 0; i < n; i += 2) s += (v[i] + gamma) * (v[i + 1] + gamma);
+    const sigma2 = Math.PI ** 2 / 6;
+    expect(Math.abs((s / (n / 2) / sigma2) * Math.sqrt(n / 2))).toBeLessThan(4.42);
   });
 });

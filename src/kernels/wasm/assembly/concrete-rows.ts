@@ -10,14 +10,17 @@
 // have pi = 0 and a = -Infinity, so their weight is exactly 0.
 
 import { expBelow710, logPositive } from './math';
+import { exp2NonPositive } from './fast-exp2';
 
 export const MODE_POWER: i32 = 1;
 export const MODE_SHIFTED: i32 = 2;
 
-// Coefficient block of batch element b at coef + b * COEF_BYTES: [mode, 1/tau, unused, n] as f64.
+// Coefficient block of batch element b at coef + b * COEF_BYTES: [mode, 1/tau, log2(e)/tau, n] as f64.
 export const COEF_BYTES: usize = 32;
 
-// Weights of batch element b at wts + b * 2 * Kp * 8: [a_k (Kp) | pi_k (Kp)].
+// Weights of batch element b at wts + b * 3 * Kp * 8: [a_k (Kp) | pi_k (Kp) | a_k log2(e) (Kp)].
+// The weights of the SHIFTED form are computed in base 2 (scores times log2(e)), which lets
+// them use the cheaper exp2NonPositive; the log-space rows stay in natural units.
 
 // @ts-ignore: decorator
 @inline function powN(q: v128, n: i32): v128 {
@@ -32,13 +35,12 @@ export const COEF_BYTES: usize = 32;
   return r;
 }
 
-// Turns the Exp(1) draws in row[0 .. Kp) into the row's weights, in place, and returns their sum.
-@inline export function drawWeights(Kp: i32, coef: usize, a: usize, pi: usize, row: usize): f64 {
-  const mode = <i32>load<f64>(coef);
-  const invTau = f64x2.splat(load<f64>(coef, 8));
+// Turns the draws in row[0 .. Kp) (Exp(1) draws E, or log E when logDraws) into the row's
+// weights, in place, and returns their sum. a2: the scores' constant part in base 2.
+@inline export function drawWeights(Kp: i32, coef: usize, a2: usize, pi: usize, row: usize, logDraws: bool): f64 {
   let sum = f64x2.splat(0.0);
   const end = <usize>Kp << 3;
-  if (mode == MODE_POWER) {
+  if (!logDraws) {
     const n = <i32>load<f64>(coef, 24);
     for (let o: usize = 0; o < end; o += 16) {
       const w = powN(f64x2.div(v128.load(pi + o), v128.load(row + o)), n);
@@ -46,16 +48,16 @@ export const COEF_BYTES: usize = 32;
       sum = f64x2.add(sum, w);
     }
   } else {
+    const invTau2 = f64x2.splat(load<f64>(coef, 16));
     let m = f64x2.splat(-Infinity);
     for (let o: usize = 0; o < end; o += 16) {
-      const le = logPositive(v128.load(row + o));
-      const s = f64x2.sub(v128.load(a + o), f64x2.mul(invTau, le));
+      const s = f64x2.sub(v128.load(a2 + o), f64x2.mul(invTau2, v128.load(row + o)));
       v128.store(row + o, s);
       m = f64x2.pmax(m, s);
     }
     const mm = f64x2.splat(max<f64>(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1)));
     for (let o: usize = 0; o < end; o += 16) {
-      const w = expBelow710(f64x2.sub(v128.load(row + o), mm));
+      const w = exp2NonPositive(f64x2.sub(v128.load(row + o), mm));
       v128.store(row + o, w);
       sum = f64x2.add(sum, w);
     }
@@ -63,15 +65,14 @@ export const COEF_BYTES: usize = 32;
   return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
-// Turns the Exp(1) draws in row into the log-simplex point x = s - LSE(s), s_k = a_k + G_k / tau,
-// G_k = -log E_k.
+// Turns the draws V_k = log E_k in row into the log-simplex point x = s - LSE(s),
+// s_k = a_k - V_k / tau.
 @inline export function drawLogRow(Kp: i32, coef: usize, a: usize, row: usize): void {
   const invTau = f64x2.splat(load<f64>(coef, 8));
   const end = <usize>Kp << 3;
   let m = f64x2.splat(-Infinity);
   for (let o: usize = 0; o < end; o += 16) {
-    const le = logPositive(v128.load(row + o));
-    const s = f64x2.sub(v128.load(a + o), f64x2.mul(invTau, le));
+    const s = f64x2.sub(v128.load(a + o), f64x2.mul(invTau, v128.load(row + o)));
     v128.store(row + o, s);
     m = f64x2.pmax(m, s);
   }

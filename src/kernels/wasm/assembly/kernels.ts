@@ -1,11 +1,13 @@
 // The engine's WebAssembly kernels. All pointers are byte offsets into this module's memory,
 // laid out by the JavaScript side (src/kernels/wasm/kernels.ts); nothing here allocates.
 
-import { expBelow710, expv, logAny, logv } from './math';
+import { expBelow710, expv, logAny, logPositive, logv } from './math';
 import { fillExponentialPairs, fillUniformPairs, setZigguratTables } from './xoshiro';
+import { fillLogExponentialPairs, setLogZigguratTables } from './log-exponential';
 
-export { setZigguratTables };
+export { setZigguratTables, setLogZigguratTables };
 import { COEF_BYTES, drawLogRow, drawWeights, normalizeRow } from './concrete-rows';
+import { exp2NonPositive } from './fast-exp2';
 
 // Where the arena of the JavaScript side may start (above the constant tables).
 export function heapBase(): usize {
@@ -22,21 +24,55 @@ export function fillExponential(st: usize, out: usize, pairs: i32, rej: usize): 
   fillExponentialPairs(st, out, pairs, rej);
 }
 
+// Fills out[0 .. 2 * pairs) with draws of log E, E ~ Exp(1) (for the tests).
+export function fillLogExponential(st: usize, out: usize, pairs: i32, rej: usize): void {
+  fillLogExponentialPairs(st, out, pairs, rej);
+}
+
+// Flags of sampleRows and momentRows.
+const LOG_SPACE: i32 = 1;
+const LOG_DRAWS: i32 = 2;
+
 // Draws n simplex rows (Kp wide) into out; row r belongs to batch element (b0 + r) % B.
-export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, logSpace: i32, rej: usize): void {
-  // All Exp(1) draws of the block first (the generator's state stays in registers), then each
-  // row is transformed in place while it is in L1.
-  fillExponentialPairs(st, out, (n * Kp) >> 1, rej);
+// flags: LOG_SPACE for log-simplex rows; LOG_DRAWS unless every batch element is POWER (it
+// must be set with LOG_SPACE).
+export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize): void {
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, 0);
+}
+
+// sampleRows that also writes each row's log-simplex point x (Kp wide) to xout, from the same
+// draws (for the fused log-density): with LOG_SPACE the rows are x already and xout is unused.
+export function sampleRowsKeepLog(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, xout);
+}
+
+// @ts-ignore: decorator
+@inline function drawRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
+  // All draws of the block first (the generator's state stays in registers), then each row is
+  // transformed in place while it is in L1.
+  const logDraws = (flags & LOG_DRAWS) != 0;
+  if (logDraws) fillLogExponentialPairs(st, out, (n * Kp) >> 1, rej);
+  else fillExponentialPairs(st, out, (n * Kp) >> 1, rej);
   const rowBytes = <usize>Kp << 3;
+  const logSpace = (flags & LOG_SPACE) != 0;
   let b = b0;
   for (let r = 0; r < n; r++) {
     const row = out + <usize>r * rowBytes;
     const c = coef + <usize>b * COEF_BYTES;
-    const a = wts + <usize>b * 2 * rowBytes;
-    if (logSpace != 0) {
+    const a = wts + <usize>b * 3 * rowBytes;
+    if (logSpace) {
       drawLogRow(Kp, c, a, row);
     } else {
-      normalizeRow(Kp, row, drawWeights(Kp, c, a, a + rowBytes, row));
+      if (xout != 0) {
+        // log E of the row's draws (they are E when the block drew Exp(1)), then x.
+        const xr = xout + <usize>r * rowBytes;
+        for (let o: usize = 0; o < rowBytes; o += 16) {
+          const d = v128.load(row + o);
+          v128.store(xr + o, logDraws ? d : logPositive(d));
+        }
+        drawLogRow(Kp, c, a, xr);
+      }
+      normalizeRow(Kp, row, drawWeights(Kp, c, a + 2 * rowBytes, a + rowBytes, row, logDraws));
     }
     if (++b == B) b = 0;
   }
@@ -44,8 +80,8 @@ export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: us
 
 // Draws n rows into buf and adds their shifted power sums (y - c)^p, p = 1..4, to sums
 // (batch element b: [S1 | S2 | S3 | S4], each Kp wide, at sums + b * 4 * Kp * 8).
-export function momentRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, shift: usize, sums: usize, buf: usize, rej: usize): void {
-  sampleRows(st, n, Kp, b0, B, coef, wts, buf, 0, rej);
+export function momentRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, shift: usize, sums: usize, buf: usize, flags: i32, rej: usize): void {
+  sampleRows(st, n, Kp, b0, B, coef, wts, buf, flags, rej);
   accumulatePowers(n, Kp, b0, B, shift, sums, buf);
 }
 
@@ -127,6 +163,12 @@ export function logProbRows(n: i32, K: i32, Kp: i32, b0: i32, B: i32, logits: us
   }
 }
 
+// Element-wise 2^t (t <= 0) of the draw kernels, n even, for the accuracy tests.
+export function exp2NonPositiveArray(p: usize, n: i32): void {
+  const end = <usize>n << 3;
+  for (let o: usize = 0; o < end; o += 16) v128.store(p + o, exp2NonPositive(v128.load(p + o)));
+}
+
 // Element-wise exp and log of n values (n even), for the accuracy tests.
 export function expArray(p: usize, n: i32): void {
   const end = <usize>n << 3;
@@ -137,3 +179,5 @@ export function logArray(p: usize, n: i32): void {
   const end = <usize>n << 3;
   for (let o: usize = 0; o < end; o += 16) v128.store(p + o, logv(v128.load(p + o)));
 }
+
+export { mtFillGumbel, concreteFromGumbel, stdlibArray } from './mt-concrete';

@@ -38,12 +38,12 @@ const ZIG_R: f64 = 7.69711747013104972;
 // u = (j + 1/2) 2^-52 from the top 52 bits j of a 64-bit output, in the open interval (0, 1):
 // the double 1 + j 2^-52 is built from the bits, and subtracting 1 - 2^-53 is exact (Sterbenz).
 // @ts-ignore: decorator
-@inline function toUniform(bits: v128): v128 {
+@inline export function toUniform(bits: v128): v128 {
   return f64x2.sub(v128.or(i64x2.shr_u(bits, 12), v128.load(ONE_BITS)), v128.load(ONE_MINUS_HALF_ULP));
 }
 
 // @ts-ignore: decorator
-@inline function toUniform1(bits: u64): f64 {
+@inline export function toUniform1(bits: u64): f64 {
   return reinterpret<f64>((bits >> 12) | 0x3ff0_0000_0000_0000) - 0.99999999999999988898;
 }
 
@@ -128,7 +128,7 @@ export function fillExponentialPairs(st: usize, out: usize, pairs: i32, rej: usi
 
 // The next 64 bits of the scalar spare stream (state in memory: it runs about once per 90
 // draws).
-function spareNext(sp: usize): u64 {
+export function spareNext(sp: usize): u64 {
   let s0 = load<u64>(sp);
   let s1 = load<u64>(sp, 8);
   let s2 = load<u64>(sp, 16);

@@ -1,0 +1,171 @@
+/**
+ * Arrays written and read in blocks, for files larger than memory: an output that takes
+ * `[rows, ...]` blocks in order (`.npy`: header first, the size known up front; `.csv`: a header
+ * line, then K values per line), a `.npy` reader that hands out blocks of leading rows, and the
+ * free-space check made before any work.
+ *
+ * @packageDocumentation
+ */
+import { open, statfs, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { endianness } from 'node:os';
+import type { AtomicFile } from './atomic-file.js';
+import { csvBlocks } from './csv.js';
+import { UsageError, fsReason } from './errors.js';
+import { npyData, npyDecode, npyHeader, parseNpyHeader } from './npy.js';
+import { arrayFormatOf } from './tensor-io.js';
+
+/** An output file written block by block, in order. */
+export class BlockWriter {
+  private readonly csv: boolean;
+
+  /**
+   * Writes the header.
+   *
+   * @param file - the open output.
+   * @param shape - the whole array's shape (`.npy` header).
+   * @param columns - CSV column names, one per entry of the last dimension.
+   */
+  private constructor(
+    private readonly file: AtomicFile,
+    readonly shape: readonly number[],
+    private readonly columns: readonly string[],
+  ) {
+    this.csv = arrayFormatOf(file.path, '--out') === 'csv';
+  }
+
+  /**
+   * @param file - the open output.
+   * @param shape - the whole array's shape.
+   * @param columns - CSV column names.
+   * @returns a writer whose header is written.
+   */
+  static async start(file: AtomicFile, shape: readonly number[], columns: readonly string[]): Promise<BlockWriter> {
+    const w = new BlockWriter(file, shape, columns);
+    await file.write(w.csv ? `${columns.join(',')}\n` : npyHeader(shape));
+    return w;
+  }
+
+  /** @param data - the next values, row-major (whole rows of the last dimension). */
+  async write(data: Float64Array): Promise<void> {
+    if (!this.csv) {
+      await this.file.write(npyData(data));
+      return;
+    }
+    for (const block of csvBlocks(data, this.columns.length)) await this.file.write(block);
+  }
+}
+
+/**
+ * Bytes of a `.npy` file of this shape (header and data).
+ *
+ * @param shape - the array's shape.
+ * @returns its size.
+ */
+export function npyBytes(shape: readonly number[]): number {
+  return npyHeader(shape).length + shape.reduce((a, b) => a * b, 1) * 8;
+}
+
+/**
+ * Refuses, before any work, an output that cannot fit in the free space of its file system.
+ *
+ * @param path - the output file.
+ * @param bytes - its size.
+ * @param flag - the flag it came from.
+ * @throws UsageError giving the size and the free space.
+ */
+export async function checkFreeSpace(path: string, bytes: number, flag: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  let free: number;
+  try {
+    const s = await statfs(dir);
+    free = s.bavail * s.bsize;
+  } catch {
+    return; // No statfs here: the write itself will report a full disk.
+  }
+  if (bytes > free) {
+    throw new UsageError(
+      `${flag} ${path}: the file needs ${formatSize(bytes)} but its file system has ${formatSize(free)} free; ` +
+        'free some space, write elsewhere, or draw fewer samples.',
+    );
+  }
+}
+
+function formatSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** A `.npy` file read block by block. */
+export class NpyBlockReader {
+  private constructor(
+    private readonly handle: FileHandle,
+    /** The array's shape. */
+    readonly shape: number[],
+    private readonly dataStart: number,
+  ) {}
+
+  /**
+   * @param path - the file.
+   * @param flag - the flag it came from, for messages.
+   * @returns a reader (its header checked, and the file's size against it).
+   * @throws UsageError when the file cannot be read or is not a complete float64 `.npy`.
+   */
+  static async open(path: string, flag: string): Promise<NpyBlockReader> {
+    const name = `${flag} ${path}`;
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      throw new UsageError(`${name}: cannot read the file (${fsReason(err)}).`);
+    }
+    try {
+      const head = Buffer.alloc(65536 + 12);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const { shape, dataStart } = parseNpyHeader(head.subarray(0, bytesRead), name);
+      const need = shape.reduce((a, b) => a * b, 1) * 8;
+      const have = (await handle.stat()).size - dataStart;
+      const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+      if (have < need)
+        throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
+      if (have > need) throw bad(`the file has ${have - need} bytes after the data of shape [${shape.join(', ')}]`);
+      return new NpyBlockReader(handle, shape, dataStart);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Reads `count` values from value index `first` into `out`.
+   *
+   * @param first - index of the first value (C order).
+   * @param out - receives the values (its length is the count).
+   */
+  async read(first: number, out: Float64Array): Promise<void> {
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    for (let off = 0; off < bytes.byteLength;) {
+      const { bytesRead } = await this.handle.read(
+        bytes,
+        off,
+        bytes.byteLength - off,
+        this.dataStart + first * 8 + off,
+      );
+      if (bytesRead === 0) throw new UsageError('the file became shorter while it was read.');
+      off += bytesRead;
+    }
+    // The bytes are little-endian doubles: on a big-endian host, decode them.
+    if (endianness() !== 'LE') npyDecode(bytes.slice(), out);
+  }
+
+  /** Closes the file. */
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
