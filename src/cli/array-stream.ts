@@ -1,13 +1,12 @@
 /**
  * Arrays written and read in blocks, for files larger than memory: an output that takes
  * `[rows, ...]` blocks in order (`.npy`: header first, the size known up front; `.csv`: a header
- * line, then K values per line), a `.npy` reader that hands out blocks of leading rows, and the
- * free-space check made before any work.
+ * line, then K values per line), and a `.npy` reader that hands out blocks of leading rows. The
+ * free space is checked before any work by `output-check.ts`.
  *
  * @packageDocumentation
  */
-import { open, statfs, type FileHandle } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { open, type FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import type { AtomicFile } from './atomic-file.js';
 import { csvBlocks } from './csv.js';
@@ -64,42 +63,6 @@ export class BlockWriter {
  */
 export function npyBytes(shape: readonly number[]): number {
   return npyHeader(shape).length + shape.reduce((a, b) => a * b, 1) * 8;
-}
-
-/**
- * Refuses, before any work, an output that cannot fit in the free space of its file system.
- *
- * @param path - the output file.
- * @param bytes - its size.
- * @param flag - the flag it came from.
- * @throws UsageError giving the size and the free space.
- */
-export async function checkFreeSpace(path: string, bytes: number, flag: string): Promise<void> {
-  const dir = dirname(resolve(path));
-  let free: number;
-  try {
-    const s = await statfs(dir);
-    free = s.bavail * s.bsize;
-  } catch {
-    return; // No statfs here: the write itself will report a full disk.
-  }
-  if (bytes > free) {
-    throw new UsageError(
-      `${flag} ${path}: the file needs ${formatSize(bytes)} but its file system has ${formatSize(free)} free; ` +
-        'free some space, write elsewhere, or draw fewer samples.',
-    );
-  }
-}
-
-function formatSize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
 /** A `.npy` file read block by block. */

@@ -195,7 +195,7 @@ describe('sample beyond the memory budget', () => {
       dir,
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--out huge\.npy: the file needs 14\.2 PiB but its file system has .* free/);
+    expect(r.stderr).toMatch(/--out huge\.npy: the file needs about .* PiB but the file system of .* has .* free/);
     expect(entries(dir)).toEqual([]);
   });
 });

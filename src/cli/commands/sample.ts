@@ -16,7 +16,7 @@ import { AbortError } from '../../index.js';
 import { CheckpointedOutputs, readSampleCheckpoint, type SampleParams } from '../sample-checkpoint.js';
 import { resolve } from 'node:path';
 import { arrayFormatOf } from '../tensor-io.js';
-import { BlockWriter, checkFreeSpace, npyBytes } from '../array-stream.js';
+import { BlockWriter, npyBytes } from '../array-stream.js';
 import { countParser } from '../options.js';
 
 /** Flags of `sample`. */
@@ -128,11 +128,14 @@ export const sample: CommandSpec<SampleFlags> = {
     const need = (path: string, s: number[]) =>
       arrayFormatOf(path, '--out') === 'npy' ? npyBytes(s) : 2 * s.reduce((a, b) => a * b, 1);
     if (saved === null) {
-      await checkFreeSpace(
-        flags.out,
-        need(flags.out, shape) + (flags.logProb === undefined ? 0 : need(flags.logProb, lpShape)),
-        '--out',
-      );
+      checkOutputs([
+        { flag: '--out', path: flags.out, bytes: need(flags.out, shape) },
+        {
+          flag: '--log-prob',
+          path: flags.logProb,
+          bytes: flags.logProb === undefined ? 0 : need(flags.logProb, lpShape),
+        },
+      ]);
     }
     const engine = new Engine({ threads: flags.threads, maxBytes: flags.maxBytes });
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
