@@ -35,7 +35,7 @@ import {
 import { Slowdown } from './slowdown.js';
 import { mad, median } from './stats.js';
 import type { BenchTask } from './tasks.js';
-import { InternalError, RuntimeError } from '../index.js';
+import { InternalError, Rule, RuntimeError } from '../index.js';
 
 /** How to run. */
 export interface RunOptions {
@@ -169,7 +169,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
     if (!Number.isFinite(calibrationSum))
       throw new RuntimeError(`the calibration loop returned ${calibrationSum}; it must be finite.`, {
         argument: 'calibration',
-        rule: 'finite',
+        rule: Rule.finite,
       });
     const calResults: CalibrationResult[] = calibrations.map((c, i) => ({
       id: c.id,
@@ -209,7 +209,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         if (!Number.isFinite(checksums[i]))
           throw new RuntimeError(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`, {
             argument: t.id,
-            rule: 'finite',
+            rule: Rule.finite,
           });
         const cal = calResults.find((c) => c.id === t.calibration)!;
         return {

@@ -19,11 +19,11 @@ import type { Objective } from '../kernels/objectives.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
 import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
-import { ObjectiveError } from '../errors.js';
+import { ObjectiveError, Rule, ValueError } from '../errors.js';
 import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
 import { loadObjective } from './objective-loader.js';
 
-/** In the message of a module that fails to load or fails its check. */
+/** In the message of a module that fails to load or fails its check (callers branch on the rule, not on this). */
 export const MODULE_CHECK_FAILED = 'failed its check: ';
 /** Pilot groups per batch element for the shift of the sums. */
 const PILOT_GROUPS = 64;
@@ -56,7 +56,7 @@ export interface GradientSetupObjectiveError {
 /**
  * @param t - the task.
  * @returns the exact gradients and the pilot shifts, or the point where the objective was not finite.
- * @throws Error whose message says that the module failed its check, and why.
+ * @throws ValueError (rule `objective-module-check`) saying that the module failed its check, and why.
  */
 export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetupResult | GradientSetupObjectiveError> {
   let objective;
@@ -65,7 +65,11 @@ export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetup
   } catch (err) {
     if (!('module' in t.objective)) throw err;
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`);
+    throw new ValueError(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`, {
+      argument: 'objective.module',
+      rule: Rule.objectiveModuleCheck,
+      cause: err,
+    });
   }
   try {
     const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);

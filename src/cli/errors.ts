@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { type ErrorCode, isCodedError } from '../index.js';
+import { type CodedError, type ErrorCode, isCodedError } from '../index.js';
 
 /** Exit statuses of `relaxed-mc`. */
 export const ExitCode = {
@@ -59,6 +59,45 @@ const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   ERR_OBJECTIVE: ExitCode.failure,
   ERR_INTERNAL: ExitCode.failure,
 };
+
+/**
+ * The flag that sets each argument the library names in its errors (`err.argument`), so that a
+ * command can say which flag to fix from the error's data, never from its message. The library
+ * names engine options bare (`samples`, `maxBytes`) and the distribution's parameters as
+ * PyTorch does (`temperature`, `probs`, `logits`).
+ */
+export const FLAG_OF_ARGUMENT: Readonly<Record<string, string>> = {
+  temperature: '--temperature',
+  probs: '--probs',
+  logits: '--logits',
+  value: '--values',
+  samples: '--samples',
+  seed: '--seed',
+  threads: '--threads',
+  maxBytes: '--max-bytes',
+  covariance: '--covariance',
+  checkpoint: '--checkpoint',
+  checkpointInterval: '--checkpoint-interval',
+  retries: '--retries',
+  shard: '--shard',
+  'shard.index': '--shard',
+  'shard.count': '--shard',
+  estimators: '--estimators',
+  groupSize: '--group-size',
+  objective: '--objective',
+  'objective.module': '--objective',
+  redis: '--redis',
+  chunksPerJob: '--chunks-per-job',
+  workerTimeout: '--worker-timeout',
+};
+
+/**
+ * @param err - an error of the library's list.
+ * @returns the flag that sets the argument at fault, or null when no flag sets it.
+ */
+export function flagOf(err: CodedError): string | null {
+  return err.argument === null ? null : (FLAG_OF_ARGUMENT[err.argument] ?? null);
+}
 
 /**
  * @param err - what a command threw.

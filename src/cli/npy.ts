@@ -18,6 +18,7 @@
  */
 import { endianness } from 'node:os';
 import { UsageError } from './errors.js';
+import { RangeError, Rule } from '../index.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const ALIGN = 64;
@@ -58,7 +59,10 @@ export function npyHeader(shape: readonly number[]): Buffer {
     out[total - 1] = 0x0a;
     return out;
   }
-  throw new RangeError(`npy: a shape of ${shape.length} dimensions does not fit a header.`);
+  throw new RangeError(`npy: a shape of ${shape.length} dimensions does not fit a header.`, {
+    argument: 'shape',
+    rule: Rule.sizeLimit,
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Option, type Command } from 'commander';
-import { Engine, ValueError, torch } from '../../index.js';
+import { Engine, Rule, ValueError, torch } from '../../index.js';
 import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
@@ -190,7 +190,7 @@ function resultShape(shape: number[], batch: readonly number[], where: string): 
  * log-densities that the command line offers.
  */
 function explain(err: ValueError, logSpace: boolean): string {
-  if (!logSpace && /exactly equal to 0/.test(err.message)) {
+  if (!logSpace && err.rule === Rule.openSimplex) {
     return (
       'a value has an entry exactly equal to 0: the sample underflowed (at low temperature many entries fall below the smallest double, ' +
       'about 1e-308), and the density is not finite there. For finite log-densities, either write them with the samples ' +
