@@ -166,7 +166,7 @@ export const Rule = {
   writable: 'writable',
   /** The file must be a complete relaxed-mc state file (not torn, not another format). */
   stateFormat: 'state-format',
-  /** The file's format version must be one this version reads. */
+  /** The file's format version must be one this version reads (a state file, a benchmark report). */
   stateVersion: 'state-version',
   /** The file's content must match its checksum. */
   matchesContents: 'matches-contents',
@@ -196,7 +196,7 @@ export const Rule = {
   objectiveUnchanged: 'objective-unchanged',
 
   // --- the queue ---
-  /** A queued job or result does not match its schema (`argument` names the field). */
+  /** A queued job or result, or a benchmark report, does not match its schema (`argument` names the field). */
   schema: 'schema',
   /** A queued job or result is larger than the queue accepts. */
   size: 'size',
@@ -224,6 +224,28 @@ export const Rule = {
   allowedModules: 'allowed-modules',
   /** A queued objective module must have the SHA-256 of the allowed file. */
   sha256: 'sha256',
+
+  // --- the command line and its files ---
+  /** A value must follow the stated syntax (`i/n`, a comma-separated list, a wildcard pattern). */
+  syntax: 'syntax',
+  /** A file name's extension picks the format, and must be one of those listed. */
+  extension: 'extension',
+  /** A file must hold valid JSON. */
+  json: 'json',
+  /** A file must be a float64, C-order `.npy` file, complete. */
+  npyFormat: 'npy-format',
+  /** A file must be a CSV with a header line and numeric fields. */
+  csvFormat: 'csv-format',
+  /** A path must name a file, not a folder. */
+  file: 'file',
+  /** The file system must have room for an output. */
+  freeSpace: 'free-space',
+  /** Two outputs (or an output and an input) must be different files. */
+  distinctFiles: 'distinct-files',
+  /** A flag that does not apply to this command or this objective. */
+  notApplicable: 'not-applicable',
+  /** Two flags that contradict each other (`--format` and the extension of `--out`). */
+  consistent: 'consistent',
 
   // --- bugs ---
   /** A state relaxed-mc's own code should never reach (an `InternalError`). */

@@ -63,6 +63,7 @@ import { BenchInputError } from './errors.js';
 import { type BenchReport, type BenchSettings, type BenchmarkResult, REPORT_VERSION } from './report.js';
 import { medianInterval, signTestBelow } from './sign-test.js';
 import { MAD_TO_SD, mad, median, relativeMedianError } from './stats.js';
+import { Rule } from '../index.js';
 
 /** Width of the noise band in standard errors (independent mode, and improvements). */
 export const DEFAULT_Z = 3;
@@ -176,19 +177,26 @@ export function compareReports(
   if (!(threshold > 0 && threshold < 1))
     throw new BenchInputError(
       `the threshold must be a fraction between 0 and 1 (0.15 = 15 % slower), but got ${threshold}.`,
+      { argument: 'threshold', rule: Rule.inRange },
     );
-  if (!(z > 0 && Number.isFinite(z))) throw new BenchInputError(`z must be a positive number, but got ${z}.`);
+  if (!(z > 0 && Number.isFinite(z)))
+    throw new BenchInputError(`z must be a positive number, but got ${z}.`, { argument: 'z', rule: Rule.positive });
   if (!(alpha > 0 && alpha < 1))
-    throw new BenchInputError(`the family-wise rate must be a fraction between 0 and 1, but got ${alpha}.`);
+    throw new BenchInputError(`the family-wise rate must be a fraction between 0 and 1, but got ${alpha}.`, {
+      argument: 'familyWiseRate',
+      rule: Rule.inRange,
+    });
   if (baseline.version !== REPORT_VERSION || candidate.version !== REPORT_VERSION) {
     throw new BenchInputError(
       `the reports have versions ${baseline.version} (baseline) and ${candidate.version} (candidate); only version ${REPORT_VERSION} can be compared.`,
+      { argument: 'version', rule: Rule.stateVersion },
     );
   }
   if (baseline.calibration.version !== candidate.calibration.version) {
     throw new BenchInputError(
       `the reports were normalised by different calibration loops (${baseline.calibration.version} in the baseline, ` +
         `${candidate.calibration.version} in the candidate), so their throughputs are not comparable; re-run the baseline with this version.`,
+      { argument: 'calibration.version', rule: Rule.consistent },
     );
   }
   const paired = baseline.method.runId === candidate.method.runId;
@@ -202,16 +210,19 @@ export function compareReports(
       throw new BenchInputError(
         `benchmark ${b.id} was measured with different settings (${diff}); compare reports of the same suite and thread count, ` +
           'or re-run the baseline.',
+        { argument: `benchmarks.${b.id}.settings`, rule: Rule.consistent },
       );
     }
     if (paired && b.normalized.rounds.length !== c.normalized.rounds.length) {
       throw new BenchInputError(
         `benchmark ${b.id}: the paired reports hold ${b.normalized.rounds.length} and ${c.normalized.rounds.length} rounds; they must hold the same.`,
+        { argument: `benchmarks.${b.id}.normalized.rounds`, rule: Rule.shape },
       );
     }
     if (paired && (b.confirmation?.rounds.length ?? 0) !== (c.confirmation?.rounds.length ?? 0)) {
       throw new BenchInputError(
         `benchmark ${b.id}: the paired reports hold ${b.confirmation?.rounds.length ?? 0} and ${c.confirmation?.rounds.length ?? 0} confirmation rounds; they must hold the same.`,
+        { argument: `benchmarks.${b.id}.confirmation.rounds`, rule: Rule.shape },
       );
     }
     common.push([b, c]);
@@ -219,6 +230,7 @@ export function compareReports(
   if (common.length === 0) {
     throw new BenchInputError(
       `the reports have no benchmark in common (baseline suite '${baseline.suite}', candidate suite '${candidate.suite}'); compare runs of the same suite.`,
+      { argument: 'benchmarks', rule: Rule.nonEmpty },
     );
   }
   const line = 1 - threshold;
@@ -337,6 +349,7 @@ function calibrationError(a: BenchReport, b: BenchReport, id: string): number {
   if (la === undefined || lb === undefined) {
     throw new BenchInputError(
       `calibration loop '${id}' is missing from the ${la === undefined ? 'baseline' : 'candidate'}; re-run it with this version.`,
+      { argument: 'calibration.loops', rule: Rule.required },
     );
   }
   return Math.hypot(relativeMedianError(la.best.rounds), relativeMedianError(lb.best.rounds));

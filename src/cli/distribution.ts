@@ -35,11 +35,15 @@ export interface BuiltDistribution {
  */
 export function buildDistribution(flags: DistributionFlags): BuiltDistribution {
   if (flags.probs !== undefined && flags.logits !== undefined) {
-    throw new UsageError('--probs and --logits cannot be used together: give the parameter one way.');
+    throw new UsageError('--probs and --logits cannot be used together: give the parameter one way.', {
+      argument: '--logits',
+      rule: Rule.exclusive,
+    });
   }
   const paramFlag = flags.logits !== undefined ? '--logits' : '--probs';
   const raw = flags.logits ?? flags.probs;
-  if (raw === undefined) throw new UsageError('one of --probs or --logits is required.');
+  if (raw === undefined)
+    throw new UsageError('one of --probs or --logits is required.', { argument: '--probs', rule: Rule.required });
   // A lone number on the command line means a one-category vector, not a 0-d parameter.
   const param = typeof raw === 'number' ? [raw] : raw;
   try {
@@ -47,7 +51,10 @@ export function buildDistribution(flags: DistributionFlags): BuiltDistribution {
     return { dist: new torch.distributions.RelaxedOneHotCategorical(flags.temperature, options), paramFlag };
   } catch (err) {
     if (!isCodedError(err) || (err.code !== 'ERR_VALUE' && err.code !== 'ERR_TYPE')) throw err;
-    throw new UsageError(`${blame(err, paramFlag)}: ${oneLine(err.message, 300)}`);
+    throw new UsageError(`${blame(err, paramFlag)}: ${oneLine(err.message, 300)}`, {
+      argument: blame(err, paramFlag),
+      rule: err.rule,
+    });
   }
 }
 

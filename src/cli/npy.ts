@@ -93,7 +93,8 @@ export function npyData(data: Float64Array): Uint8Array {
  */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+  const bad = (rule: string) =>
+    new UsageError(`${name}: not a readable .npy file: ${rule}.`, { argument: name, rule: Rule.npyFormat });
   const { shape, dataStart: start } = parseNpyHeader(buf, name);
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * 8;
@@ -119,7 +120,8 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
  * @throws UsageError naming the file when it is not a float64 C-order `.npy`.
  */
 export function parseNpyHeader(buf: Buffer, name: string): { shape: number[]; dataStart: number } {
-  const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+  const bad = (rule: string) =>
+    new UsageError(`${name}: not a readable .npy file: ${rule}.`, { argument: name, rule: Rule.npyFormat });
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC))
     throw bad('it does not start with the NumPy magic string \\x93NUMPY');
   const major = buf[6];

@@ -86,6 +86,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
         throw new UsageError(
           `${where}: each value must have K = ${K} entries (the last dimension), one per category of the distribution, ` +
             `but the file holds shape [${fileShape.join(', ')}]${fileShape.length === 0 ? '' : ` (${width} per value)`}.`,
+          { argument: where, rule: Rule.shape },
         );
       }
       const shape = csvShape(!npy, fileShape, dist.batch_shape, where);
@@ -108,7 +109,8 @@ export const logProb: CommandSpec<LogProbFlags> = {
       try {
         const logSpace = flags.logSpace ?? false;
         const fail = (err: unknown): never => {
-          if (err instanceof ValueError) throw new UsageError(`${where}: ${explain(err, logSpace)}`);
+          if (err instanceof ValueError)
+            throw new UsageError(`${where}: ${explain(err, logSpace)}`, { argument: where, rule: err.rule });
           throw asUsage(err, '--values');
         };
         // Blocks run along the leading dimension, which must then be a sample dimension (not one
@@ -178,6 +180,7 @@ function resultShape(shape: number[], batch: readonly number[], where: string): 
     if (a !== b && a !== 1 && b !== 1) {
       throw new UsageError(
         `${where}: values of shape [${shape.join(', ')}] do not broadcast with the batch shape [${batch.join(', ')}].`,
+        { argument: where, rule: Rule.broadcastable },
       );
     }
     out.push(a === 1 ? b : a);
@@ -213,6 +216,7 @@ function csvShape(isCsv: boolean, shape: number[], batch: readonly number[], whe
     throw new UsageError(
       `${where}: with batch shape [${batch.join(', ')}] the CSV rows must come in whole groups of ${B} (one per batch element), ` +
         `but there are ${rows} rows.`,
+      { argument: where, rule: Rule.shape },
     );
   }
   return [rows / B, ...batch, shape[1]];
