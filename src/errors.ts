@@ -2,13 +2,16 @@
  * Every error relaxed-mc throws, made in one place.
  *
  * Each class carries a stable `code` (never reworded), the `argument` at fault and the `rule` it
- * broke (null where neither applies), so callers branch on data, never on message text. The
+ * broke (one of {@link Rule}; null only where no argument is at fault), so callers branch on
+ * data, never on message text. Every throw site passes both (`test/errors-details.test.ts`
+ * reads the source to make sure); a state that cannot be reached is {@link bug}. The
  * torch-like API raises what PyTorch raises (`ValueError`, `TypeError`, `NotImplementedError`,
  * `RuntimeError`); the engine and the CLI options use `TypeError` / `RangeError`. This module's
  * `TypeError` and `RangeError` extend the built-in ones, so `instanceof TypeError` holds either way.
  *
- * Errors cross threads as plain {@link ErrorData} (`{ code, argument, rule, message }`, which
- * structured cloning keeps whole) and are rebuilt as the class of their code on the other side.
+ * Errors cross threads as plain {@link ErrorData} (`{ code, argument, rule, message }`, plus the
+ * `chunk`, `file` or `point` of the classes that have one, which structured cloning keeps whole)
+ * and are rebuilt as the class of their code on the other side.
  *
  * | class | code |
  * |---|---|

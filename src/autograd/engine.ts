@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, Rule, TypeError } from '../errors.js';
+import { Rule, RuntimeError, TypeError } from '../errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Node } from './node.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, Rule, TypeError } from '../errors.js';
+import { Rule, RuntimeError, TypeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { outputGradient, runBackward } from './engine.js';
 import './register.js';

@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, Rule } from '../errors.js';
+import { Rule, RuntimeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './grad.js';
 import { no_grad } from './grad-mode.js';

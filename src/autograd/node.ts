@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, Rule } from '../errors.js';
+import { Rule, RuntimeError } from '../errors.js';
 import { type GradFn, Tensor, gradState } from '../tensor/tensor.js';
 
 /**

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { broadcastData, sumToShape } from '../tensor/elementwise.js';
 import { catData, selectData, transposeData } from '../tensor/layout.js';
 import { dimView, normDim, reducedShape } from '../tensor/reductions.js';

@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { StateFileError, readStateFile, type Shard, Rule } from '../index.js';
+import { Rule, type Shard, StateFileError, readStateFile } from '../index.js';
 import { UsageError, fsReason, oneLine, quote } from './errors.js';
 import { parseCount, parseDecimal } from './numbers.js';
 import { countParser } from './options.js';

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, quote } from './errors.js';
 import { parseCount } from './numbers.js';
-import { maxThreads, Rule } from '../index.js';
+import { Rule, maxThreads } from '../index.js';
 import { type Nested, parseNumeric } from './params.js';
 
 /** Values of the shared flags after parsing. */

@@ -9,7 +9,7 @@ import type { EngineOptions } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseDecimal } from './numbers.js';
 import { countParser } from './options.js';
-import { parseRedisUrl, queueName, Rule } from '../index.js';
+import { Rule, parseRedisUrl, queueName } from '../index.js';
 
 /** Parsed queue flags. */
 export interface QueueFlags {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { MAX_COVARIANCE_CATEGORIES, computeExactRows, torch, Rule } from '../index.js';
+import { MAX_COVARIANCE_CATEGORIES, Rule, computeExactRows, torch } from '../index.js';
 import type { Context } from './command.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { UsageError } from './errors.js';

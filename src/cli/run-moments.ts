@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { Engine, Rule, isCodedError, type MomentsEstimate, type torch } from '../index.js';
+import { Engine, type MomentsEstimate, Rule, isCodedError, type torch } from '../index.js';
 import type { Context } from './command.js';
 import { UsageError, flagOf, oneLine, withoutPrefix } from './errors.js';
 import { asStateUsage } from './long-job.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, bug, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError, bug } from '../errors.js';
 import { type TensorLike, tensor } from '../tensor/create.js';
 import { formatShape, numelOf, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';

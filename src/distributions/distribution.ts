@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { NotImplementedError, ValueError, Rule, TypeError } from '../errors.js';
+import { NotImplementedError, Rule, TypeError, ValueError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';

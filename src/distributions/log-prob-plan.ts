@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { formatShape, numelOf, shapesEqual, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';
 import { logProbConstants } from '../kernels/log-prob.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { no_grad } from '../autograd/grad-mode.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import { StateFileError, Rule } from '../errors.js';
+import { Rule, StateFileError } from '../errors.js';
 import {
   type EncodedNumberValue,
   type GradientPartSums,

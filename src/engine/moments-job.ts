@@ -16,7 +16,7 @@ import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positive
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
 import type { MomentsEstimate, MomentsOptions, WorkDone } from './types.js';
-import { StateFileError, Rule, TypeError } from '../errors.js';
+import { Rule, StateFileError, TypeError } from '../errors.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
 const MIN_MOMENT_DRAWS = 256;

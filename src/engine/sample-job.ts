@@ -18,7 +18,7 @@ import { chunkSequence } from './chunk-order.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
-import { RangeError, TypeError, ValueError, Rule } from '../errors.js';
+import { RangeError, Rule, TypeError, ValueError } from '../errors.js';
 import type { LogProbOptions, SampleOptions } from './types.js';
 
 /**

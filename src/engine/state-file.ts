@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StateFileError, Rule } from '../errors.js';
+import { Rule, StateFileError } from '../errors.js';
 import { type JobState, parseState, serializeState } from './job-state.js';
 
 /**

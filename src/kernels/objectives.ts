@@ -21,7 +21,7 @@
  * @packageDocumentation
  */
 
-import { ObjectiveError, Rule, TypeError, RangeError } from '../errors.js';
+import { ObjectiveError, RangeError, Rule, TypeError } from '../errors.js';
 
 /**
  * A differentiable function on the simplex of dimension K.

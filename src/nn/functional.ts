@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { Unary } from '../tensor/elementwise.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mustRecord, record } from '../autograd/node.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../tensor/create.js';
 import { normDim } from '../tensor/reductions.js';
 import { Tensor } from '../tensor/tensor.js';

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { defaultGenerator } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Base of the optimizers: holds the parameters it updates in place. */

@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOption } from './optimizer.js';
 

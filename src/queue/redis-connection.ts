@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { QueueError, TypeError, Rule } from '../errors.js';
+import { QueueError, Rule, TypeError } from '../errors.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { WIRE_VERSION } from './wire.js';
 

@@ -26,13 +26,13 @@ import {
 } from '../chunks/layout.js';
 import {
   MAX_QUEUED_PARAMS,
+  type QueuedJob,
   QueuedJobSchema,
+  type QueuedObjective,
+  type QueuedResult,
   QueuedResultSchema,
   WIRE_VERSION,
   firstIssue,
-  type QueuedJob,
-  type QueuedObjective,
-  type QueuedResult,
 } from '../jobs/index.js';
 
 export { WIRE_VERSION };

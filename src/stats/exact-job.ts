@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
-import { AbortError, RuntimeError, fromErrorData, Rule } from '../errors.js';
+import { AbortError, Rule, RuntimeError, fromErrorData } from '../errors.js';
 import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from './exact-worker.js';
 
 /** One row's exact moments. */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { MtGenerator } from '../rng/mt-generator.js';
 import { checkShape, numelOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';

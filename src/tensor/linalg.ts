@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { broadcastData } from './elementwise.js';
 import { formatShape, numelOf, shapesEqual, tryBroadcastShapes } from './shape.js';
 

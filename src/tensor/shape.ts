@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, Rule, TypeError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 
 /** A tensor shape: non-negative integer sizes, outermost first. */
 export type Shape = readonly number[];

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, ValueError, bug, Rule, TypeError, RangeError } from '../errors.js';
+import { RangeError, Rule, RuntimeError, TypeError, ValueError, bug } from '../errors.js';
 import {
   type Shape,
   broadcastShapes,

@@ -3,14 +3,16 @@
  * syntax tree (not the text, so a call split over lines or a class imported under another
  * name is still found), and says whether it passes the argument and the rule as data.
  *
- * - An error of the list that takes details (`ValueError`, `TypeError`, `RangeError`,
- *   `RuntimeError`, `NotImplementedError`, `QueueError`, `StateFileError`) must be given an
+ * - An error that takes details (`ValueError`, `TypeError`, `RangeError`, `RuntimeError`,
+ *   `NotImplementedError`, `QueueError`, `StateFileError`, and the command line's `UsageError`
+ *   and the bench gate's `BenchInputError`) must be given an
  *   object literal with both `argument` and `rule`, or an expression that forwards details made
  *   elsewhere (a variable, a call): anything else is a site without details. The `rule` must be
  *   a constant of `Rule` (`Rule.positive`, or a choice between two), or a name that forwards one
  *   (whose type the compiler then holds to `RuleName`): a string literal is `literal-rule`.
  * - `ChunkError`, `WorkerLoadError`, `ObjectiveError`, `AbortError` and `InternalError` fix their
- *   own argument and rule (or default them), so they always pass.
+ *   own argument and rule (or default them), so they always pass; so does the gate's
+ *   `RegressionError`, which reports a measured slowdown, not a value anyone passed.
  * - `Error`, and the built-in `TypeError` / `RangeError` (not imported from `errors.ts`), are
  *   bare: they carry no code at all.
  */

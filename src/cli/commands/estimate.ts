@@ -15,7 +15,7 @@ import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type S
 import { runMoments } from '../run-moments.js';
 import { checkExactCovariance, runExact } from '../run-exact.js';
 import { resolve } from 'node:path';
-import { writeStateFile, Rule } from '../../index.js';
+import { Rule, writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 

@@ -26,7 +26,7 @@ import { closeEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeStateFile, Rule } from '../../index.js';
+import { Rule, writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, asStateUsage, guard, longJobOptions } from '../long-job.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 

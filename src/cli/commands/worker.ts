@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { Option, type Command } from 'commander';
-import { AllowedModules, DEFAULT_QUEUE, parseRedisUrl, queueName, startQueueWorker, Rule } from '../../index.js';
+import { AllowedModules, DEFAULT_QUEUE, Rule, parseRedisUrl, queueName, startQueueWorker } from '../../index.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
