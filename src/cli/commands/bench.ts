@@ -12,7 +12,7 @@ import { Option, type Command } from 'commander';
 import { CONFIRMATION_ROUNDS, DEFAULT_THRESHOLD, compareReports } from '../../bench/compare.js';
 import { BenchInputError, RegressionError } from '../../bench/errors.js';
 import { type BenchReport, parseReport } from '../../bench/report.js';
-import { type PackageBuild, loadBuild, ownBuild } from '../../bench/package-api.js';
+import { type PackageApi, type PackageBuild, loadBuild, ownBuild } from '../../bench/package-api.js';
 import { type Side, runSides } from '../../bench/runner.js';
 import { SLOWDOWN_VARIABLE, Slowdown, idMatcher, readSlowdown } from '../../bench/slowdown.js';
 import { SUITES, type SuiteDefinition, type SuiteInstance, instantiateSuite, suiteNamed } from '../../bench/suites.js';
@@ -255,12 +255,23 @@ async function measure(
           `${tasks.map((t) => t.id).join(', ')}).`,
         { argument: SLOWDOWN_VARIABLE, rule: Rule.nonEmpty },
       );
+    // The confirmation's blocks start each side's suite anew (see runner.ts): fresh engines and threads.
+    const restart = (api: PackageApi) => async () => {
+      const inst = await instantiateSuite(suite, { threads: o.threads, api, outputs: o.outputs });
+      return { tasks: pick(inst), close: () => inst.close() };
+    };
     const sides: Side[] = [
-      { role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks, slowdown: o.slowdown },
+      {
+        role: o.baseBuild === null ? 'single' : 'candidate',
+        build: mine,
+        tasks,
+        slowdown: o.slowdown,
+        restart: restart(mine.api),
+      },
     ];
     if (o.baseBuild !== null) {
       insts.push(await instantiateSuite(suite, { threads: o.threads, api: o.baseBuild.api, outputs: o.outputs }));
-      sides.push({ role: 'baseline', build: o.baseBuild, tasks: pick(insts[1]) });
+      sides.push({ role: 'baseline', build: o.baseBuild, tasks: pick(insts[1]), restart: restart(o.baseBuild.api) });
     }
     const threads = suite.multiThread ? `1 and ${o.threads} threads` : '1 thread';
     const paired = o.baseBuild === null ? '' : ', paired with the baseline build';
