@@ -9,7 +9,7 @@
  */
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_GROUP_SIZE, Engine, type EstimatorName, type GradientStudy } from '../../index.js';
+import { DEFAULT_GROUP_SIZE, type EstimatorName, type GradientStudy } from '../../index.js';
 import type { CommandSpec, Context } from '../command.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { checkOutputs } from '../output-check.js';
@@ -22,7 +22,7 @@ import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } fro
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
 import { renderPng, renderSvg } from '../plot.js';
-import { closeEngine } from '../run-moments.js';
+import { closeEngine, commandEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,7 +214,7 @@ async function runStudy(
   ctx: Context,
   long: ReturnType<typeof longJobOptions>['options'],
 ): Promise<GradientStudy> {
-  const engine = new Engine(engineOptions(flags));
+  const engine = commandEngine(engineOptions(flags), ctx, long.checkpoint !== undefined);
   const bar = ctx.progress('gradients', 'estimates', flags.quiet ?? false);
   try {
     return await engine.gradients(dist, {
