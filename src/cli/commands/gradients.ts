@@ -18,6 +18,8 @@ import { buildDistribution } from '../distribution.js';
 import { UsageError, quote } from '../errors.js';
 import { checkGroupSize, moduleCheckAsUsage, objectiveOption, parseEstimators } from '../gradients-options.js';
 import { type GradientsFigure, gradientsSpec } from '../gradients-plot.js';
+import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
+import { rowParams } from '../distribution.js';
 import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
@@ -34,7 +36,7 @@ import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js
 const DEFAULT_TEMPERATURES = [0.1, 0.5, 1, 2];
 
 /** Flags of `gradients`. */
-export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags, QueueFlags {
+export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags, QueueFlags, CategoryFlags {
   /** `linear`, `quadratic`, or a module path / file URL. */
   objective: string;
   /** Coefficients of the linear objective. */
@@ -122,16 +124,17 @@ export const gradients: CommandSpec<GradientsFlags> = {
         new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
           (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
         ),
-      )
-      .addHelpText(
-        'after',
-        "\n--probs / --logits take one vector of K numbers: the temperatures are the study's batch.\n" +
-          '\nExamples:\n' +
-          '  relaxed-mc gradients --objective quadratic --target 0.45,0.55 --probs 0.5,0.5 --estimators all \\\n' +
-          '      --temperatures 0.1,0.5,1,2 --samples 1e6 --plot grads.svg\n' +
-          '  relaxed-mc gradients --objective linear --c 1,2,3 --logits 0,0,0 --estimators reinforce,rebar --temperature 0.5\n' +
-          '  relaxed-mc gradients --objective ./my-objective.mjs --probs 0.2,0.3,0.5 --format json --out study.json\n',
       );
+    addCategoryFlags(cmd);
+    cmd.addHelpText(
+      'after',
+      "\n--probs / --logits take one vector of K numbers: the temperatures are the study's batch.\n" +
+        '\nExamples:\n' +
+        '  relaxed-mc gradients --objective quadratic --target 0.45,0.55 --probs 0.5,0.5 --estimators all \\\n' +
+        '      --temperatures 0.1,0.5,1,2 --samples 1e6 --plot grads.svg\n' +
+        '  relaxed-mc gradients --objective linear --c 1,2,3 --logits 0,0,0 --estimators reinforce,rebar --temperature 0.5\n' +
+        '  relaxed-mc gradients --objective ./my-objective.mjs --probs 0.2,0.3,0.5 --format json --out study.json\n',
+    );
   },
   async run(flags, ctx) {
     const raw = flags.logits ?? flags.probs;
@@ -150,6 +153,8 @@ export const gradients: CommandSpec<GradientsFlags> = {
     const which: { probs?: Nested; logits?: Nested } = flags.logits !== undefined ? { logits: raw } : { probs: raw };
     const { dist } = buildDistribution({ temperature: temperatures, ...which });
     const objective = objectiveOption(flags, dist.event_shape[0], process.cwd());
+    // Checked before any work, so a bad --categories fails at once.
+    const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
     checkGroupSize(flags.groupSize, flags.estimators);
     if (
       flags.shard !== undefined &&
@@ -195,7 +200,7 @@ export const gradients: CommandSpec<GradientsFlags> = {
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
     const figures: [string, string | Uint8Array][] = [];
     if (flags.plot !== undefined && flags.plot.length > 0) {
-      const svg = await renderSvg(gradientsSpec(figureData(report)));
+      const svg = await renderSvg(gradientsSpec(figureData(report, drawn)));
       for (const p of flags.plot)
         figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
     }
@@ -237,9 +242,10 @@ async function runStudy(
 
 /**
  * @param r - a study report.
+ * @param drawn - the categories whose components get a panel of their own (see `plot-categories.ts`).
  * @returns the points of the figure, and the exact gumbel-softmax bias when it is known and plotted.
  */
-export function figureData(r: GradientsReport): GradientsFigure {
+export function figureData(r: GradientsReport, drawn?: { shown: number[]; byRank: boolean }): GradientsFigure {
   const { study } = r;
   const K = r.dist.event_shape[0];
   const estimators = Object.keys(study.estimators);
@@ -266,7 +272,27 @@ export function figureData(r: GradientsReport): GradientsFigure {
           for (let k = i * K; k < (i + 1) * K; k++) s += (relaxed.data[k] - discrete[k]) ** 2;
           return { t, bias: Math.sqrt(s) };
         });
-  return { estimators, points, relaxedBias, samples: r.samples };
+  if (drawn === undefined) return { estimators, points, relaxedBias, samples: r.samples };
+  const probs = rowParams(r.dist, 'probs').data;
+  const categories = drawn.shown.map((k) => ({
+    title: `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`,
+    points: r.temperatures.flatMap((t, i) =>
+      estimators.map((name) => {
+        const e = study.estimators[name];
+        return {
+          t,
+          estimator: name,
+          variance: e.variance.data[i * K + k],
+          varianceStderr: e.varianceStderr.data[i * K + k],
+          biasNorm: 0,
+          biasNormStderr: 0,
+        };
+      }),
+    ),
+  }));
+  const n = drawn.shown.length;
+  const categoryTitle = `Per category${n === K ? '' : ` (${n} of ${K}${drawn.byRank ? ', most probable' : ''})`}`;
+  return { estimators, points, relaxedBias, samples: r.samples, categories, categoryTitle };
 }
 
 /** @returns the path of a module given as a path or a file URL. */
