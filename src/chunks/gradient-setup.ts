@@ -67,10 +67,15 @@ export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetup
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`);
   }
+  // One step per row of the exact gradients and of each pilot: B * (1 + pilots) in all.
+  const done = t.progress === undefined ? null : new Int32Array(t.progress);
+  const step = () => {
+    if (done !== null) Atomics.add(done, 0, 1);
+  };
   try {
-    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);
+    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective, step);
     const shifts = t.pilots.map((name) =>
-      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective),
+      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective, step),
     );
     return { kind: 'done', ...exact, shifts };
   } catch (err) {
@@ -97,6 +102,7 @@ export function streamBaseOf(name: EstimatorName): number {
  * @param temperature - `B`.
  * @param d - the objective descriptor.
  * @param objective - the objective.
+ * @param onRow - called after each batch element (for progress).
  * @returns `{ discrete, relaxed }`, each `B * K`.
  */
 export function exactGradients(
@@ -106,6 +112,7 @@ export function exactGradients(
   temperature: Float64Array,
   d: ObjectiveDescriptor,
   objective: Objective,
+  onRow?: () => void,
 ): { discrete: Float64Array; relaxed: Float64Array | null } {
   const discrete = new Float64Array(B * K);
   const relaxed = 'module' in d ? null : new Float64Array(B * K);
@@ -117,6 +124,7 @@ export function exactGradients(
         relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
       else relaxed.fill(NaN, b * K, (b + 1) * K);
     }
+    onRow?.();
   }
   return { discrete, relaxed };
 }
@@ -132,6 +140,7 @@ export function exactGradients(
  * @param logits - `B * K`.
  * @param temperature - `B`.
  * @param objective - the objective.
+ * @param onRow - called after each batch element (for progress).
  * @returns `B * K` shifts.
  */
 export function gradientPilotShift(
@@ -143,6 +152,7 @@ export function gradientPilotShift(
   logits: Float64Array,
   temperature: Float64Array,
   objective: Objective,
+  onRow?: () => void,
 ): Float64Array {
   const U = uniformsPerGroup(name, K, m);
   const E = estimatesPerGroup(name, m);
@@ -172,6 +182,7 @@ export function gradientPilotShift(
     );
     for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
     for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
+    onRow?.();
   }
   return shift;
 }

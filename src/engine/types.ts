@@ -202,6 +202,12 @@ export interface GradientsOptions extends LongJobOptions {
   seed?: number;
   /** m: reinforce-loo's group size and gumbel-rao's conditional draws (default 4). */
   groupSize?: number;
+  /**
+   * Progress of the job's setup, before its first chunk: the exact gradients and each
+   * estimator's pilot, one step per batch element each (`B * (1 + estimators)` steps), reported
+   * about every 250 ms while it runs in a worker thread. `onProgress` covers the chunks.
+   */
+  onSetupProgress?: (p: Progress) => void;
 }
 
 /** Per-component report of one estimator: Tensors `[...batch_shape, K]`, totals `[...batch_shape]`. */

@@ -7,7 +7,6 @@
  *
  * @packageDocumentation
  */
-import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_GROUP_SIZE, type EstimatorName, type GradientStudy } from '../../index.js';
 import type { CommandSpec, Context } from '../command.js';
@@ -23,7 +22,8 @@ import { rowParams } from '../distribution.js';
 import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
-import { renderPng, renderSvg } from '../plot.js';
+import { renderFigures } from '../render-figures.js';
+import { afterDelay } from '../progress.js';
 import { closeEngine, commandEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
@@ -198,12 +198,10 @@ export const gradients: CommandSpec<GradientsFlags> = {
           ? gradientsCsv(report)
           : gradientsTable(report);
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
-    const figures: [string, string | Uint8Array][] = [];
-    if (flags.plot !== undefined && flags.plot.length > 0) {
-      const svg = await renderSvg(gradientsSpec(figureData(report, drawn)));
-      for (const p of flags.plot)
-        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
-    }
+    const figures =
+      flags.plot !== undefined && flags.plot.length > 0
+        ? await renderFigures(gradientsSpec(figureData(report, drawn)), flags.plot, ctx, 'gradients', flags.quiet)
+        : [];
     if (flags.out !== undefined && fileFormat !== null)
       await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
     for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
@@ -221,6 +219,8 @@ async function runStudy(
 ): Promise<GradientStudy> {
   const engine = commandEngine(engineOptions(flags), ctx, long.checkpoint !== undefined);
   const bar = ctx.progress('gradients', 'estimates', flags.quiet ?? false);
+  // The setup (exact gradients, pilots) is usually quick: progress once it has taken a second.
+  const setupBar = afterDelay(ctx.progress('gradients (setup)', 'steps', flags.quiet ?? false));
   try {
     return await engine.gradients(dist, {
       objective,
@@ -228,13 +228,18 @@ async function runStudy(
       samples: flags.samples,
       seed: flags.seed,
       groupSize: flags.groupSize,
-      onProgress: (p) => bar.update(p),
+      onSetupProgress: (p) => setupBar.update(p),
+      onProgress: (p) => {
+        setupBar.stop();
+        bar.update(p);
+      },
       signal: ctx.signal,
       ...long,
     });
   } catch (err) {
     throw moduleCheckAsUsage(asStateUsage(err), flags.objective);
   } finally {
+    setupBar.stop();
     bar.stop();
     await closeEngine(engine, ctx.signal);
   }
