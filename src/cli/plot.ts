@@ -12,6 +12,8 @@
  */
 import type { Spec } from 'vega';
 import { FIGURE_CONFIG, OKABE_ITO, PANEL_H, PANEL_W, SHAPES, ticks125 } from './plot-style.js';
+import { Worker } from 'node:worker_threads';
+import { AbortError, InternalError } from '../index.js';
 
 /** One category's exact curve or Monte Carlo point at one temperature. */
 export interface SweepPoint {
@@ -296,20 +298,30 @@ export async function renderSvg(spec: Spec): Promise<string> {
 /**
  * @param svg - an SVG document.
  * @param scale - pixels per SVG unit (3 gives about 300 dpi at the SVG's natural size).
- * @param signal - abandons the rendering.
+ * @param signal - abandons the rendering (its thread is terminated).
  * @returns PNG bytes.
+ * @throws AbortError when `signal` fires; resvg's error for an SVG it cannot render.
  */
 export async function renderPng(svg: string, scale = 3, signal?: AbortSignal): Promise<Uint8Array> {
-  const { renderAsync } = await import('@resvg/resvg-js');
-  // Rendered in libuv's thread pool (loading the system fonts alone takes a while), not on the main thread.
-  const image = await renderAsync(
-    svg,
-    {
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-    },
-    signal,
-  );
-  return image.asPng();
+  if (signal?.aborted) throw new AbortError('rendering the figure was interrupted.');
+  // Rendered and encoded in a thread of its own: both are synchronous in resvg, and the encoding
+  // of a large figure takes hundreds of milliseconds (loading the system fonts alone takes a while).
+  const worker = new Worker(new URL('./png-worker.js', import.meta.url), { workerData: { svg, scale } });
+  try {
+    return await new Promise<Uint8Array>((resolve, reject) => {
+      const onAbort = () => reject(new AbortError('rendering the figure was interrupted.'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (f: () => void) => {
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      worker.once('message', (png: Uint8Array) => done(() => resolve(png)));
+      worker.once('error', (err) => done(() => reject(err)));
+      worker.once('exit', (code) =>
+        done(() => reject(new InternalError(`the PNG rendering thread exited (${code}) without a result`))),
+      );
+    });
+  } finally {
+    void worker.terminate();
+  }
 }
