@@ -1,6 +1,6 @@
 /**
- * The figure phase of `sweep` and `gradients`: the Vega scene as SVG, then each PNG rasterised
- * in a thread of its own, with progress (counted in renderings: the scene, then one per PNG
+ * The figure phase of `sweep` and `gradients`: the Vega scene as SVG, then each PNG, each
+ * rendered in a thread of its own, with progress (counted in renderings: the scene, then one per PNG
  * file) once the phase has taken a second, and Ctrl-C.
  *
  * @packageDocumentation
@@ -39,7 +39,7 @@ export async function renderFigures(
   // A rendering can take seconds on a loaded machine: the display is refreshed meanwhile.
   const ticker = setInterval(report, 1000);
   try {
-    const svg = await renderSvg(spec);
+    const svg = await renderSvg(spec, ctx.signal);
     done++;
     report();
     const out: [string, string | Uint8Array][] = [];
