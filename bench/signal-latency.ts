@@ -12,7 +12,7 @@
  * Also measures the ETA's honesty: a run of about 8 s prints its plain progress lines; each ETA
  * given once 10% is done is compared with the time the run actually took to finish.
  *
- * Run: `npm run build && node dist/bench/signal-latency.js [--reps 10] [--only mc,exact]`
+ * Run: `npm run build && node dist/bench/signal-latency.js [--reps 10] [--only mc,exact] [--cli OTHER/dist/src/cli/main.js]`
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { argValue } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
+// `--cli PATH` measures another build's entry point (a baseline), with this build's probe.
+const MAIN = argValue('cli') ?? join(ROOT, 'dist/src/cli/main.js');
 const PROBE = join(ROOT, 'dist/bench/signal-probe.js');
 const fixture = (name: string) => join(ROOT, 'test/fixtures/objectives', name);
 const reps = Number(argValue('reps') ?? '10');
