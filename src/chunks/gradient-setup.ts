@@ -71,10 +71,15 @@ export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetup
       cause: err,
     });
   }
+  // One step per row of the exact gradients and of each pilot: B * (1 + pilots) in all.
+  const done = t.progress === undefined ? null : new Int32Array(t.progress);
+  const step = () => {
+    if (done !== null) Atomics.add(done, 0, 1);
+  };
   try {
-    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);
+    const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective, step);
     const shifts = t.pilots.map((name) =>
-      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective),
+      gradientPilotShift(name, t.seed, t.B, t.K, t.groupSize, t.logits, t.temperature, objective, step),
     );
     return { kind: 'done', ...exact, shifts };
   } catch (err) {
@@ -101,6 +106,7 @@ export function streamBaseOf(name: EstimatorName): number {
  * @param temperature - `B`.
  * @param d - the objective descriptor.
  * @param objective - the objective.
+ * @param onRow - called after each batch element (for progress).
  * @returns `{ discrete, relaxed }`, each `B * K`.
  */
 export function exactGradients(
@@ -110,6 +116,7 @@ export function exactGradients(
   temperature: Float64Array,
   d: ObjectiveDescriptor,
   objective: Objective,
+  onRow?: () => void,
 ): { discrete: Float64Array; relaxed: Float64Array | null } {
   const discrete = new Float64Array(B * K);
   const relaxed = 'module' in d ? null : new Float64Array(B * K);
@@ -121,6 +128,7 @@ export function exactGradients(
         relaxed.set(relaxedGradient(l, temperature[b], d as Exclude<ObjectiveDescriptor, { module: string }>), b * K);
       else relaxed.fill(NaN, b * K, (b + 1) * K);
     }
+    onRow?.();
   }
   return { discrete, relaxed };
 }
@@ -136,6 +144,7 @@ export function exactGradients(
  * @param logits - `B * K`.
  * @param temperature - `B`.
  * @param objective - the objective.
+ * @param onRow - called after each batch element (for progress).
  * @returns `B * K` shifts.
  */
 export function gradientPilotShift(
@@ -147,6 +156,7 @@ export function gradientPilotShift(
   logits: Float64Array,
   temperature: Float64Array,
   objective: Objective,
+  onRow?: () => void,
 ): Float64Array {
   const U = uniformsPerGroup(name, K, m);
   const E = estimatesPerGroup(name, m);
@@ -176,6 +186,7 @@ export function gradientPilotShift(
     );
     for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
     for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
+    onRow?.();
   }
   return shift;
 }

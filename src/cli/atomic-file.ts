@@ -11,14 +11,42 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { openSync, closeSync, fsyncSync, rmSync, statSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { close, closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AbortError, InternalError, Rule } from '../index.js';
 import { UsageError, fsReason } from './errors.js';
 
 /** Temporary files not yet committed or discarded, for the synchronous clean-up on a signal. */
 const pending = new Set<string>();
+
+const writeFd = promisify(write);
+const fsyncFd = promisify(fsync);
+const closeFd = promisify(close);
+
+/**
+ * The open temporary file, by descriptor. It is created and renamed synchronously (each takes
+ * microseconds): a signal handler, which runs between two steps of the event loop, then finds it
+ * either not yet created or registered for removal, never being created by a thread of the
+ * pool while the process exits (an asynchronous open that completes after the clean-up would
+ * leave the file behind).
+ */
+class TempFd {
+  private open = true;
+  constructor(readonly fd: number) {}
+  async write(bytes: Uint8Array, off: number, n: number): Promise<{ bytesWritten: number }> {
+    return writeFd(this.fd, bytes, off, n, null);
+  }
+  async sync(): Promise<void> {
+    await fsyncFd(this.fd);
+  }
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    await closeFd(this.fd);
+  }
+}
 
 /**
  * Largest single write: `write(2)` may write less than asked for above 2 GiB, and a signal is
@@ -49,7 +77,7 @@ export class AtomicFile {
     readonly path: string,
     /** The temporary path in the same directory. */
     readonly tempPath: string,
-    private readonly handle: FileHandle,
+    private readonly handle: TempFd,
     private readonly label: string,
   ) {}
 
@@ -69,9 +97,9 @@ export class AtomicFile {
     const temp = join(dir, `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     // Registered before it exists, so a signal that arrives while it is being created removes it too.
     pending.add(temp);
-    let handle: FileHandle;
+    let handle: TempFd;
     try {
-      handle = await open(temp, 'wx');
+      handle = new TempFd(openSync(temp, 'wx'));
     } catch (err) {
       pending.delete(temp);
       throw new UsageError(`${label} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`, {
@@ -113,7 +141,7 @@ export class AtomicFile {
       );
     }
     try {
-      await rename(this.tempPath, this.path);
+      renameSync(this.tempPath, this.path);
     } catch (err) {
       await this.discard();
       throw new UsageError(`${this.label} ${this.path}: cannot replace the file (${fsReason(err)}).`, {

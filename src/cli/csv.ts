@@ -35,54 +35,91 @@ export interface NumericCsv {
  * ```
  */
 export function parseCsv(text: string, name: string): NumericCsv {
-  const steps = parseSteps(text, name);
+  const steps = parseSteps(Buffer.from(text, 'utf8'), name, { done: 0, total: 0 });
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
   }
 }
 
+/** Rows parsed so far, of how many (0 until the lines are counted). */
+export interface CsvProgress {
+  done: number;
+  total: number;
+}
+
 /**
- * {@link parseCsv} in slices of about {@link FIELDS_PER_SLICE} fields, yielding to the event
- * loop between them: a file of millions of rows never holds the main thread for long, and a
- * signal stops the parse.
+ * {@link parseCsv} of the file's bytes, in slices of about {@link FIELDS_PER_SLICE} fields,
+ * yielding to the event loop between them: a file of millions of rows never holds the main
+ * thread for long (the bytes are decoded a window of about a megabyte at a time, never as one
+ * string), a signal stops the parse, and the rows parsed are reported.
  *
- * @param text - the whole file.
+ * @param bytes - the whole file.
  * @param name - the file name, for messages.
  * @param signal - checked between slices.
+ * @param onProgress - rows parsed and rows in the file, once counted, at most every `intervalMs`.
+ * @param intervalMs - the least time between two reports (default 100 ms).
  * @returns header and values.
  * @throws UsageError as {@link parseCsv}; AbortError when `signal` fires.
  */
-export async function parseCsvAsync(text: string, name: string, signal?: AbortSignal): Promise<NumericCsv> {
-  const steps = parseSteps(text, name);
+export async function parseCsvAsync(
+  bytes: Uint8Array,
+  name: string,
+  signal?: AbortSignal,
+  onProgress?: (p: CsvProgress) => void,
+  intervalMs = 100,
+): Promise<NumericCsv> {
+  const progress: CsvProgress = { done: 0, total: 0 };
+  const steps = parseSteps(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name, progress);
+  let last = -Infinity;
   for (;;) {
     if (signal?.aborted) throw new AbortError(`${name}: reading was interrupted.`);
     const r = steps.next();
     if (r.done) return r.value;
+    if (onProgress !== undefined && progress.total > 0 && performance.now() - last >= intervalMs) {
+      last = performance.now();
+      onProgress({ ...progress });
+    }
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 /** Fields parsed between two yields (a few milliseconds of work). */
 const FIELDS_PER_SLICE = 2 ** 14;
+/** Bytes decoded to text at a time (about a millisecond), extended to the end of a line. */
+const WINDOW_BYTES = 2 ** 20;
+/** Lines counted between two yields. */
+const LINES_PER_SLICE = 2 ** 18;
 
-function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
+function* parseSteps(bytes: Buffer, name: string, progress: CsvProgress): Generator<void, NumericCsv> {
+  // The text is decoded a window at a time; windows end just after a newline byte, which never
+  // occurs inside a multi-byte UTF-8 character, so each decodes on its own.
   let pos = 0;
+  let win = '';
+  let at = 0;
   const nextLine = (): string => {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    const line = text.charCodeAt(end - 1) === 13 && end > pos ? text.slice(pos, end - 1) : text.slice(pos, end);
-    pos = end + 1;
+    if (at >= win.length) {
+      if (pos >= bytes.length) return '';
+      const nl = pos + WINDOW_BYTES >= bytes.length ? -1 : bytes.indexOf(10, pos + WINDOW_BYTES);
+      const stop = nl < 0 ? bytes.length : nl + 1;
+      win = bytes.toString('utf8', pos, stop);
+      pos = stop;
+      at = 0;
+    }
+    const nl = win.indexOf('\n', at);
+    const end = nl < 0 ? win.length : nl;
+    const line = win.charCodeAt(end - 1) === 13 && end > at ? win.slice(at, end - 1) : win.slice(at, end);
+    at = end + 1;
     return line;
   };
   // Lines as split(/\r?\n/) counts them, without the empty one after a final newline.
   let lines = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
     lines++;
-    if ((lines & 0xfffff) === 0) yield;
+    if (lines % LINES_PER_SLICE === 0) yield;
   }
-  if (text.endsWith('\n')) lines--;
-  if (lines <= 0 || (lines === 1 && text.trim() === ''))
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 10) lines--;
+  if (lines <= 0 || (lines === 1 && bytes.toString('utf8').trim() === ''))
     throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`, {
       argument: name,
       rule: Rule.csvFormat,
@@ -102,6 +139,7 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
     );
   }
   const rows = lines - 1;
+  progress.total = rows;
   const data = new Float64Array(new SharedArrayBuffer(rows * cols * 8));
   let sinceYield = 0;
   for (let r = 0; r < rows; r++) {
@@ -127,9 +165,11 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
     sinceYield += cols;
     if (sinceYield >= FIELDS_PER_SLICE) {
       sinceYield = 0;
+      progress.done = r + 1;
       yield;
     }
   }
+  progress.done = rows;
   return { header, rows, data };
 }
 

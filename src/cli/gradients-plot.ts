@@ -3,7 +3,12 @@
  * per estimator, Monte Carlo estimates as markers with +-2 standard-error bars:
  * (a) the total variance `sum_k Var[g_k]` of one estimate, on a log axis (variances of the
  * estimators differ by orders of magnitude, and their ratios are what matters);
- * (b) the bias norm `|E[g] - exact discrete gradient|`, on a linear axis from 0.
+ * (b) the bias norm `|E[g] - exact discrete gradient|`, on a linear axis from 0;
+ * (c) below them, one small panel per drawn category k: the variance `Var[g_k]` of that
+ * component, on a log axis shared by the small panels. The categories drawn are chosen as for
+ * the sweep figure (`plot-categories.ts`: `--categories`, `--top`, by default all up to K = 8
+ * and the 8 most probable beyond), three panels to a row, so the figure's size depends on the
+ * number drawn (at most 8), never on K.
  *
  * Why a linear axis for the bias: an unbiased estimator's bias norm is noise of the size of its
  * standard error, nonnegative by construction. On a log axis that noise would fill decades
@@ -39,6 +44,14 @@ export interface GradientPoint {
   biasNormStderr: number;
 }
 
+/** One drawn category's component of the gradient. */
+export interface CategoryPanel {
+  /** Its title, such as `k = 3  (p = 0.12)`. */
+  title: string;
+  /** `Var[g_k]` per (estimator, temperature); `biasNorm` fields unused (0). */
+  points: GradientPoint[];
+}
+
 /** What the figure shows. */
 export interface GradientsFigure {
   /** The estimators, in legend order. */
@@ -49,6 +62,10 @@ export interface GradientsFigure {
   relaxedBias: { t: number; bias: number }[] | null;
   /** Estimates per estimator and temperature, for the legend. */
   samples: number;
+  /** The drawn categories' panels (none: the two panels only). */
+  categories?: CategoryPanel[];
+  /** Their heading, such as `Per category (8 of 1000, most probable)`. */
+  categoryTitle?: string;
 }
 
 /** As in `plot.ts`: Okabe & Ito (2008), eight colours told apart with any colour vision. */
@@ -56,6 +73,13 @@ const GAP = 80;
 /** Pixels between the markers of neighbouring estimators at one temperature. */
 const DODGE = 3;
 const EXACT_LABEL = 'exact bias of gumbel-softmax';
+/** Small panels per row, and their size (three span the width of the two large ones). */
+const PER_ROW = 3;
+const SMALL_GAP = 70;
+const SMALL_W = Math.floor((2 * PANEL_W + GAP - (PER_ROW - 1) * SMALL_GAP) / PER_ROW);
+const SMALL_H = 130;
+/** From the bottom of a row of panels to the top of the next (axis labels and a title between). */
+const ROW_GAP = 95;
 
 /**
  * @param f - the points and labels.
@@ -80,18 +104,61 @@ export function gradientsSpec(f: GradientsFigure): Spec {
     ...drawable.map((p) => p.variance + 2 * (Number.isFinite(p.varianceStderr) ? p.varianceStderr : 0)),
   );
   const yDomain = drawable.length > 0 ? decades(vLo, vHi) : [0.1, 1];
-  const points = f.points.map((p) => {
-    const i = f.estimators.indexOf(p.estimator);
-    const se = (x: number) => (Number.isFinite(x) ? x : 0);
-    return {
-      ...p,
-      dx: (i - (n - 1) / 2) * DODGE,
-      varianceLo: Math.max(yDomain[0], p.variance - 2 * se(p.varianceStderr)),
-      varianceHi: p.variance + 2 * se(p.varianceStderr),
-      biasLo: Math.max(0, p.biasNorm - 2 * se(p.biasNormStderr)),
-      biasHi: p.biasNorm + 2 * se(p.biasNormStderr),
-    };
-  });
+  const withBars = (ps: GradientPoint[], floor: number) =>
+    ps.map((p) => {
+      const i = f.estimators.indexOf(p.estimator);
+      const se = (x: number) => (Number.isFinite(x) ? x : 0);
+      return {
+        ...p,
+        dx: (i - (n - 1) / 2) * DODGE,
+        varianceLo: Math.max(floor, p.variance - 2 * se(p.varianceStderr)),
+        varianceHi: p.variance + 2 * se(p.varianceStderr),
+        biasLo: Math.max(0, p.biasNorm - 2 * se(p.biasNormStderr)),
+        biasHi: p.biasNorm + 2 * se(p.biasNormStderr),
+      };
+    });
+  const points = withBars(f.points, yDomain[0]);
+  const cats = f.categories ?? [];
+  const catDrawable = cats.flatMap((c) => c.points).filter((p) => p.variance > 0 && Number.isFinite(p.variance));
+  const cDomain =
+    catDrawable.length > 0
+      ? decades(
+          Math.min(
+            ...catDrawable.map((p) =>
+              p.variance - 2 * p.varianceStderr > 0 ? p.variance - 2 * p.varianceStderr : p.variance,
+            ),
+          ),
+          Math.max(
+            ...catDrawable.map((p) => p.variance + 2 * (Number.isFinite(p.varianceStderr) ? p.varianceStderr : 0)),
+          ),
+        )
+      : [0.1, 1];
+  const catData = cats.flatMap((c, j) => [
+    { name: `cat${j}`, values: withBars(c.points, cDomain[0]) },
+    {
+      name: `cat${j}drawable`,
+      source: `cat${j}`,
+      transform: [{ type: 'filter', expr: 'datum.variance > 0 && isFinite(datum.variance)' }],
+    },
+  ]);
+  const rowTop = (j: number) => PANEL_H + ROW_GAP + Math.floor(j / PER_ROW) * (SMALL_H + ROW_GAP);
+  const catPanels = cats.map((c, j) =>
+    panel({
+      x: (j % PER_ROW) * (SMALL_W + SMALL_GAP),
+      y: rowTop(j),
+      w: SMALL_W,
+      h: SMALL_H,
+      xScale: 'xs',
+      title: `${j === 0 ? '(c)  ' : ''}${c.title}`,
+      yTitle: j % PER_ROW === 0 ? 'Var[ĝₖ]  (log scale)' : '',
+      data: `cat${j}drawable`,
+      field: 'variance',
+      scale: { type: 'log', domain: cDomain, nice: false },
+      yTicks: logTicks(cDomain[0], cDomain[1]).filter((_, i, a) => a.length <= 4 || i % 2 === 0),
+      xTicks,
+      exact: false,
+    }),
+  );
   const mcLabel = `Monte Carlo ± 2 s.e. (N = ${formatCount(f.samples)} per estimator)`;
   const styles = [...(f.relaxedBias ? [EXACT_LABEL] : []), mcLabel];
   return {
@@ -108,9 +175,11 @@ export function gradientsSpec(f: GradientsFigure): Spec {
         transform: [{ type: 'filter', expr: 'datum.variance > 0 && isFinite(datum.variance)' }],
       },
       { name: 'exact', values: f.relaxedBias ?? [] },
+      ...catData,
     ],
     scales: [
       { name: 'x', type: 'log', domain: xDomain, range: [0, PANEL_W], nice: false },
+      { name: 'xs', type: 'log', domain: xDomain, range: [0, SMALL_W], nice: false },
       { name: 'color', type: 'ordinal', domain: f.estimators, range: OKABE_ITO },
       { name: 'shape', type: 'ordinal', domain: f.estimators, range: SHAPES },
       {
@@ -155,6 +224,10 @@ export function gradientsSpec(f: GradientsFigure): Spec {
     marks: [
       panel({
         x: 0,
+        y: 0,
+        w: PANEL_W,
+        h: PANEL_H,
+        xScale: 'x',
         title: '(a)  Variance',
         yTitle: 'Σₖ Var[ĝₖ]  (log scale)',
         data: 'drawable',
@@ -166,6 +239,10 @@ export function gradientsSpec(f: GradientsFigure): Spec {
       }),
       panel({
         x: PANEL_W + GAP,
+        y: 0,
+        w: PANEL_W,
+        h: PANEL_H,
+        xScale: 'x',
         title: '(b)  Bias',
         yTitle: '‖E[ĝ] − ∇E f(b)‖',
         data: 'points',
@@ -185,12 +262,36 @@ export function gradientsSpec(f: GradientsFigure): Spec {
         xTicks,
         exact: f.relaxedBias !== null,
       }),
+      ...(cats.length > 0 && f.categoryTitle !== undefined
+        ? [
+            {
+              type: 'text',
+              encode: {
+                enter: {
+                  x: { value: 0 },
+                  y: { value: rowTop(0) - 32 },
+                  text: { value: f.categoryTitle },
+                  baseline: { value: 'bottom' },
+                  fontSize: { value: 12 },
+                  fontWeight: { value: 'bold' },
+                  fill: { value: '#000' },
+                },
+              },
+            },
+          ]
+        : []),
+      ...catPanels,
     ],
   } as Spec;
 }
 
 interface PanelOptions {
   x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** The temperature scale of that width. */
+  xScale: string;
   title: string;
   yTitle: string;
   /** The data set of the markers. */
@@ -210,20 +311,26 @@ function panel(o: PanelOptions): object {
   const lo = `${prefix}Lo`;
   const hi = `${prefix}Hi`;
   const xOf = (offset?: number) => ({
-    scale: 'x',
+    scale: o.xScale,
     field: 't',
     offset: offset === undefined ? { field: 'dx' } : { field: 'dx', offset },
   });
   return {
     type: 'group',
     encode: {
-      enter: { x: { value: o.x }, width: { value: PANEL_W }, height: { value: PANEL_H }, fill: { value: 'white' } },
+      enter: {
+        x: { value: o.x },
+        y: { value: o.y },
+        width: { value: o.w },
+        height: { value: o.h },
+        fill: { value: 'white' },
+      },
     },
-    scales: [{ name: 'y', range: [PANEL_H, 0], ...o.scale }],
+    scales: [{ name: 'y', range: [o.h, 0], ...o.scale }],
     axes: [
       {
         orient: 'bottom',
-        scale: 'x',
+        scale: o.xScale,
         title: 'Temperature τ (log scale)',
         values: o.xTicks,
         format: '~g',
@@ -237,7 +344,7 @@ function panel(o: PanelOptions): object {
         scale: 'y',
         title: o.yTitle,
         grid: true,
-        gridScale: 'x',
+        gridScale: o.xScale,
         domain: false,
         zindex: 0,
         ...(o.yTicks ? { values: o.yTicks, format: '~g' } : { tickCount: 6 }),
@@ -265,8 +372,8 @@ function panel(o: PanelOptions): object {
           enter: {
             x: { value: 0 },
             y: { value: 0 },
-            width: { value: PANEL_W },
-            height: { value: PANEL_H },
+            width: { value: o.w },
+            height: { value: o.h },
             stroke: { value: '#000' },
             strokeWidth: { value: 1 },
             fill: { value: 'transparent' },

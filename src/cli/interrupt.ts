@@ -1,12 +1,15 @@
 /**
  * Signals: the first SIGINT, SIGTERM, SIGHUP or SIGQUIT aborts the running command through an
  * `AbortController` (every phase listens to it: planning, worker jobs, user-module calls and
- * exact references run in threads that are terminated, writes stop between blocks), the command
- * unwinds, discarding its temporary files, and the process exits with 128 + the signal's number
- * (130, 143, 129, 131). A second signal, or a command that has not unwound within a grace
- * period, removes the temporary files synchronously and exits at once. Temporary files are also
- * removed when the process exits for any other reason Node can see (`process.exit`, an uncaught
- * exception).
+ * exact references run in threads that are terminated, writes stop between blocks). The abort's
+ * listeners run synchronously; then the temporary files are removed synchronously and the
+ * process exits with 128 + the signal's number (130, 143, 129, 131), at once: a stopped command
+ * writes no output, so waiting for it to unwind would only add the time its threads take to
+ * reach a safepoint. A command that has state worth saving on the way out (a checkpoint with
+ * the chunks done since its last periodic write, a queue's jobs to hand back) asks for a grace
+ * period with {@link Interrupt.setGrace}: it unwinds, and exits when done or when the grace runs
+ * out. A second signal exits at once. Temporary files are also removed when the process exits
+ * for any other reason Node can see (`process.exit`, an uncaught exception).
  *
  * @packageDocumentation
  */
@@ -14,11 +17,11 @@ import { constants } from 'node:os';
 import { removePendingFilesSync } from './atomic-file.js';
 
 /**
- * How long the command may take to unwind after the first signal before the process exits
- * anyway. Unwinding usually takes tens of milliseconds (a chunk notices the stop flag, a write
- * finishes its slice, a checkpoint saves the chunks done); the cap keeps a loaded machine's
- * tail short. Outputs are safe either way: nothing is renamed into place once the signal has
- * fired, and a checkpoint cut short keeps its last periodic state.
+ * How long a command that saves state on the way out (see {@link Interrupt.setGrace}) may take
+ * to unwind after the first signal before the process exits anyway. Unwinding usually takes tens
+ * of milliseconds (the threads are terminated, the checkpoint saves the chunks done); the cap
+ * keeps a loaded machine's tail short. Outputs are safe either way: nothing is renamed into
+ * place once the signal has fired, and a checkpoint cut short keeps its last periodic state.
  */
 export const GRACE_MS = 250;
 
@@ -45,7 +48,8 @@ export class Interrupt {
   private readonly controller = new AbortController();
   private signalName: NodeJS.Signals | null = null;
   private clean = false;
-  private graceMs = GRACE_MS;
+  /** 0: exit as soon as the abort's listeners have run. */
+  private graceMs = 0;
   private readonly onSignal = (name: NodeJS.Signals) => this.handle(name);
   private readonly onExit = () => removePendingFilesSync();
 
@@ -58,10 +62,11 @@ export class Interrupt {
   }
 
   /**
-   * A command that needs longer than {@link GRACE_MS} to stop cleanly (a queue worker hands its
-   * jobs back to the queue) asks for it before the signal comes.
+   * A command that has state to save on a signal (a checkpoint: {@link GRACE_MS}; a queue worker
+   * handing its jobs back: longer) asks, before the signal comes, to unwind rather than exit at
+   * once.
    *
-   * @param ms - the grace period.
+   * @param ms - the longest time it may unwind.
    */
   setGrace(ms: number): void {
     this.graceMs = ms;
@@ -101,7 +106,10 @@ export class Interrupt {
     } catch {
       // A closed terminal (SIGHUP) must not keep the run from stopping.
     }
+    // The listeners run now: stop flags are set and threads are told to terminate, so their
+    // teardown (which the exit waits for) runs side by side rather than one after the other.
     this.controller.abort();
+    if (this.graceMs <= 0) this.exitNow();
     setTimeout(() => this.exitNow(), this.graceMs).unref();
   }
 

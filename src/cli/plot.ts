@@ -12,6 +12,9 @@
  */
 import type { Spec } from 'vega';
 import { FIGURE_CONFIG, OKABE_ITO, PANEL_H, PANEL_W, SHAPES, ticks125 } from './plot-style.js';
+import { Worker } from 'node:worker_threads';
+import type { FigureTask } from './figure-worker.js';
+import { AbortError, InternalError } from '../index.js';
 
 /** One category's exact curve or Monte Carlo point at one temperature. */
 export interface SweepPoint {
@@ -281,35 +284,45 @@ export function formatCount(n: number): string {
 
 /**
  * @param spec - a Vega specification.
- * @returns the figure as an SVG document.
+ * @param signal - abandons the rendering (its thread is terminated).
+ * @returns the figure as an SVG document, rendered in a worker thread (`figure-worker.ts`).
+ * @throws AbortError when `signal` fires.
  */
-export async function renderSvg(spec: Spec): Promise<string> {
-  const vega = await import('vega');
-  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+export async function renderSvg(spec: Spec, signal?: AbortSignal): Promise<string> {
+  return inWorker<string>({ kind: 'svg', spec }, signal);
 }
 
 /**
  * @param svg - an SVG document.
  * @param scale - pixels per SVG unit (3 gives about 300 dpi at the SVG's natural size).
- * @param signal - abandons the rendering.
- * @returns PNG bytes.
+ * @param signal - abandons the rendering (its thread is terminated).
+ * @returns PNG bytes, rendered and encoded in a worker thread (`figure-worker.ts`; loading the
+ *   system fonts alone takes a while).
+ * @throws AbortError when `signal` fires; resvg's error for an SVG it cannot render.
  */
 export async function renderPng(svg: string, scale = 3, signal?: AbortSignal): Promise<Uint8Array> {
-  const { renderAsync } = await import('@resvg/resvg-js');
-  // Rendered in libuv's thread pool (loading the system fonts alone takes a while), not on the main thread.
-  const image = await renderAsync(
-    svg,
-    {
-      fitTo: { mode: 'zoom', value: scale },
-      background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-    },
-    signal,
-  );
-  return image.asPng();
+  return inWorker<Uint8Array>({ kind: 'png', svg, scale }, signal);
+}
+
+/** Runs one rendering in a thread of its own, terminated at the end or on abort. */
+async function inWorker<R>(task: FigureTask, signal?: AbortSignal): Promise<R> {
+  if (signal?.aborted) throw new AbortError('rendering the figure was interrupted.');
+  const worker = new Worker(new URL('./figure-worker.js', import.meta.url), { workerData: task });
+  try {
+    return await new Promise<R>((resolve, reject) => {
+      const onAbort = () => reject(new AbortError('rendering the figure was interrupted.'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (f: () => void) => {
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      worker.once('message', (r: R) => done(() => resolve(r)));
+      worker.once('error', (err) => done(() => reject(err)));
+      worker.once('exit', (code) =>
+        done(() => reject(new InternalError(`the figure rendering thread exited (${code}) without a result`))),
+      );
+    });
+  } finally {
+    void worker.terminate();
+  }
 }

@@ -3,9 +3,10 @@
  *
  * @packageDocumentation
  */
-import { Engine, type MomentsEstimate, Rule, isCodedError, type torch } from '../index.js';
+import { Engine, type EngineOptions, Rule, isCodedError, type MomentsEstimate, type torch } from '../index.js';
 import type { Context } from './command.js';
 import { UsageError, flagOf, oneLine, withoutPrefix } from './errors.js';
+import { GRACE_MS } from './interrupt.js';
 import { asStateUsage } from './long-job.js';
 import { type QueueFlags, engineOptions } from './queue-flags.js';
 
@@ -43,7 +44,11 @@ export interface MomentsJob {
  * @throws AbortError on Ctrl-C; UsageError when the engine refuses the job's size.
  */
 export async function runMoments(job: MomentsJob, ctx: Context): Promise<MomentsEstimate> {
-  const engine = new Engine(engineOptions({ ...job.queue, threads: job.threads }));
+  const engine = commandEngine(
+    engineOptions({ ...job.queue, threads: job.threads }),
+    ctx,
+    job.long?.checkpoint !== undefined,
+  );
   const bar = ctx.progress(job.label, 'draws', job.quiet ?? false);
   try {
     return await engine.moments(job.dist, {
@@ -60,6 +65,29 @@ export async function runMoments(job: MomentsJob, ctx: Context): Promise<Moments
     bar.stop();
     await closeEngine(engine, ctx.signal);
   }
+}
+
+/**
+ * The engine of one command, tied to its stop signal. A command that saves nothing on the way
+ * out exits as soon as a signal's listeners have run (see `interrupt.ts`): here that listener
+ * tells every thread to terminate at once, so that they are torn down side by side while the
+ * process exits (the exit waits for each thread it still finds running, one after the other),
+ * and no chunk is waited for. A command with a checkpoint, or one whose chunks run through a
+ * queue, asks for {@link GRACE_MS} to unwind: its chunks done are saved, its queued jobs
+ * withdrawn. A local engine's threads are still terminated at the signal (the chunks in flight
+ * would be discarded anyway), which ends the job's wait for them.
+ *
+ * @param options - the engine's options.
+ * @param ctx - the command's signal.
+ * @param saves - the command saves state on a signal (a checkpoint).
+ * @returns the engine.
+ */
+export function commandEngine(options: EngineOptions, ctx: Context, saves: boolean): Engine {
+  const engine = new Engine(options);
+  const queued = options.redis !== undefined;
+  if (saves || queued) ctx.setStopGrace(GRACE_MS);
+  if (!queued) ctx.signal.addEventListener('abort', () => void engine.close().catch(() => undefined), { once: true });
+  return engine;
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   MODULE_CHECK_FAILED,
 } from '../chunks/gradient-setup.js';
 import type { WorkerPool } from './pool.js';
+import type { Progress } from './scheduler.js';
 
 export { STREAM_SPAN, streamBaseOf } from '../chunks/gradient-setup.js';
 
@@ -118,16 +119,30 @@ export function parseObjective(objective: unknown, K: number): ObjectiveDescript
  * @param pool - the engine's pool (started here if needed).
  * @param task - the objective, the distribution's rows, and the estimators to pilot.
  * @param signal - the job's signal.
+ * @param onProgress - steps done (a batch element's exact gradients, or its pilot for one
+ *   estimator: `B * (1 + pilots)` in all), about every 250 ms while the setup runs, and once
+ *   at its end.
  * @returns the exact gradients and the pilot shifts.
  * @throws AbortError on abort; an `ObjectiveModuleError` for a module that fails its check or its time
  *   limit; an `ObjectiveError` where the objective was not finite.
  */
 export async function runGradientSetup(
   pool: WorkerPool,
-  task: Omit<GradientSetupTask, 'kind'>,
+  task: Omit<GradientSetupTask, 'kind' | 'progress'>,
   signal?: AbortSignal,
+  onProgress?: (p: Progress) => void,
 ): Promise<GradientSetupResult> {
   await pool.start();
+  const progress = new SharedArrayBuffer(4);
+  const done = new Int32Array(progress);
+  const total = task.B * (1 + task.pilots.length);
+  const t0 = performance.now();
+  const report = () => {
+    const n = Atomics.load(done, 0);
+    const secs = (performance.now() - t0) / 1000;
+    onProgress?.({ done: n, total, samplesPerSecond: secs > 0 ? n / secs : 0 });
+  };
+  const ticker = onProgress === undefined ? undefined : setInterval(report, 250);
   const stop = new AbortController();
   let timedOut = false;
   const timer =
@@ -143,7 +158,7 @@ export async function runGradientSetup(
   let r: GradientSetupResult | GradientSetupObjectiveError;
   try {
     r = await pool.run<GradientSetupResult | GradientSetupObjectiveError>(
-      { kind: 'gradient-setup', ...task },
+      { kind: 'gradient-setup', ...task, progress },
       stop.signal,
     );
   } catch (err) {
@@ -161,8 +176,11 @@ export async function runGradientSetup(
     throw e;
   } finally {
     clearTimeout(timer);
+    clearInterval(ticker);
     signal?.removeEventListener('abort', onAbort);
   }
+  // A last report with every step done (the ticker may not have fired in a short setup).
+  if (r.kind === 'done') report();
   if (r.kind === 'objective-error') {
     // Rebuilt here: the class and its point do not survive the thread boundary as a thrown error.
     const e = new ObjectiveError('f', r.point, NaN, '');

@@ -24,7 +24,8 @@ import { type GradientPartSums, type GradientsState, type GradientsParams, encod
 import { type ObjectiveDescriptor, gradientSumsPerElement } from '../chunks/layout.js';
 import { longJobOptions } from './long-job-options.js';
 import { moduleHash } from '../chunks/objective-loader.js';
-import { knownKeys, nonNegativeInteger, optionsObject, positiveInteger } from './options.js';
+import { knownKeys, nonNegativeInteger, optionalFunction, optionsObject, positiveInteger } from './options.js';
+import type { Progress } from './scheduler.js';
 import { type ResumablePart, runResumable } from './resumable.js';
 import { distributionFields } from './dist-params.js';
 import type { EstimatorReport, GradientStudy, GradientsOptions, WorkDone } from './types.js';
@@ -37,6 +38,7 @@ const KEYS = [
   'seed',
   'groupSize',
   'onProgress',
+  'onSetupProgress',
   'signal',
   'chunkSize',
   'order',
@@ -116,6 +118,7 @@ export async function runGradients(
       pilots: names,
     },
     common.signal,
+    optionalFunction<(p: Progress) => void>(o.onSetupProgress, 'onSetupProgress'),
   );
   const exact = { discrete: setup.discrete, relaxed: setup.relaxed };
   const shifts = setup.shifts;

@@ -73,7 +73,12 @@ export interface MomentsOptions extends LongJobOptions {
   samples: number;
   /** Seed of the job's streams (default: a random one, reported in the result). */
   seed?: number;
-  /** Also estimate the covariance matrix. */
+  /**
+   * Also estimate the covariance matrix (Monte Carlo). Unlike the exact covariance (refused
+   * above `MAX_COVARIANCE_CATEGORIES` = 512 categories), it has no K limit of its own: it costs
+   * `K^2 / 2` products per draw, `B * K^2` doubles per chunk in flight and `B * K (K + 1) / 2`
+   * exact sums on this thread, which no budget checks (at K = 10^4, gigabytes).
+   */
   covariance?: boolean;
 }
 
@@ -197,6 +202,12 @@ export interface GradientsOptions extends LongJobOptions {
   seed?: number;
   /** m: reinforce-loo's group size and gumbel-rao's conditional draws (default 4). */
   groupSize?: number;
+  /**
+   * Progress of the job's setup, before its first chunk: the exact gradients and each
+   * estimator's pilot, one step per batch element each (`B * (1 + estimators)` steps), reported
+   * about every 250 ms while it runs in a worker thread. `onProgress` covers the chunks.
+   */
+  onSetupProgress?: (p: Progress) => void;
 }
 
 /** Per-component report of one estimator: Tensors `[...batch_shape, K]`, totals `[...batch_shape]`. */

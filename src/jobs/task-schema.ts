@@ -105,6 +105,8 @@ export const GradientSetupTaskSchema = v.object({
   seed: Count,
   groupSize: PositiveCount,
   pilots: v.array(EstimatorNameSchema),
+  /** Int32 steps done (rows of the exact gradients, then rows of each pilot), read by the coordinator for progress. */
+  progress: v.optional(Shared),
 });
 
 /** One task: a chunk of a job, a start-up check, or the setup of a gradients job. */

@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
-import { AbortError, Rule, RuntimeError, fromErrorData } from '../errors.js';
+import { AbortError, RangeError, Rule, RuntimeError, fromErrorData } from '../errors.js';
 import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from './exact-worker.js';
+import { MAX_COVARIANCE_CATEGORIES } from './exact-moments.js';
 
 /** One row's exact moments. */
 export interface ExactRow {
@@ -21,7 +22,7 @@ export interface ExactRow {
 
 /** Options of {@link computeExactRows}. */
 export interface ExactJobOptions {
-  /** Also the covariance (K at most `MAX_COVARIANCE_CATEGORIES`). */
+  /** Also the covariance: K at most `MAX_COVARIANCE_CATEGORIES` (512), refused above before any work. */
   covariance?: boolean;
   /** Stops the job: the worker thread is terminated and the promise rejects with `AbortError`. */
   signal?: AbortSignal;
@@ -35,8 +36,13 @@ export interface ExactJobOptions {
  * @param rows - logits and temperature per row (equal rows are computed once).
  * @param options - covariance, abort signal, progress.
  * @returns one result per row, in order.
- * @throws AbortError when `options.signal` fires (the thread is terminated at once); the
- *   computation's own error (a `RangeError` for invalid input) otherwise.
+ * The covariance costs about `K^2 / 2` work per row (~1 s at K = 512) and is computed for
+ * `K <= MAX_COVARIANCE_CATEGORIES` (512) only.
+ *
+ * @throws AbortError when `options.signal` fires (the thread is terminated at once); a
+ *   `RangeError` before any work when the covariance is asked for with more than
+ *   `MAX_COVARIANCE_CATEGORIES` (512) categories; the computation's own error (a `RangeError`
+ *   for invalid input) otherwise.
  *
  * @example
  * ```ts
@@ -46,6 +52,13 @@ export interface ExactJobOptions {
  */
 export async function computeExactRows(rows: ExactRowRequest[], options: ExactJobOptions = {}): Promise<ExactRow[]> {
   const { signal } = options;
+  const wide = options.covariance === true ? rows.find((r) => r.logits.length > MAX_COVARIANCE_CATEGORIES) : undefined;
+  if (wide !== undefined) {
+    throw new RangeError(
+      `computeExactRows: the covariance needs K <= ${MAX_COVARIANCE_CATEGORIES} categories (its cost grows like K^2), but got K = ${wide.logits.length}.`,
+      { argument: 'covariance', rule: Rule.sizeLimit },
+    );
+  }
   if (signal?.aborted) throw new AbortError('relaxed-mc: the exact moments were interrupted before they started.');
   const keyOf = (r: ExactRowRequest) => `${r.temperature}|${Array.from(r.logits).join(',')}`;
   const distinct = new Map<string, number>();

@@ -1,7 +1,8 @@
 /**
- * Figures at large K: `sweep` draws at most 8 categories (`--categories`, `--top`, or the 8
- * most probable by default), and at K = 1000 the legend and both panels lie inside the canvas,
- * checked on vega's scenegraph of the same specification that is rendered to PNG.
+ * Figures at large K: `sweep` and `gradients` draw at most 8 categories (`--categories`,
+ * `--top`, or the 8 most probable by default), and at K = 1000 the legends and every panel lie
+ * inside the canvas, checked on vega's scenegraph of the same specification that is rendered
+ * to PNG.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -10,10 +11,13 @@ import * as vega from 'vega';
 import { type MomentsEstimate, torch } from '../../src/index.js';
 import { figureData } from '../../src/cli/commands/sweep.js';
 import { drawnCategories } from '../../src/cli/plot-categories.js';
-import { renderPng, sweepSpec } from '../../src/cli/plot.js';
-import { gradientsSpec } from '../../src/cli/gradients-plot.js';
+import { sweepSpec } from '../../src/cli/plot.js';
+import { type GradientPoint, gradientsSpec } from '../../src/cli/gradients-plot.js';
 import { PANEL_H } from '../../src/cli/plot-style.js';
 import { relaxedMc, tempFolder } from './helpers.js';
+
+// The PNG is rendered in a worker thread, whose module is the built one.
+const { renderPng } = (await import('../../dist/src/cli/plot.js' as string)) as typeof import('../../src/cli/plot.js');
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
@@ -97,23 +101,91 @@ describe('figures at K = 1000', () => {
     expect(Buffer.from(png).readUInt32BE(16)).toBe(Math.round(3 * l.width));
   });
 
-  it('gradients: the legend (one entry per estimator) and panels lie inside the canvas', async () => {
+  it('gradients: the legend (one entry per estimator), both panels and the 8 category panels of K = 1000 lie inside the canvas, rendered to PNG', async () => {
+    const K = 1000;
     const estimators = ['reinforce', 'reinforce-loo', 'gumbel-softmax', 'straight-through', 'gumbel-rao', 'rebar'];
-    const points = estimators.flatMap((estimator, i) =>
-      [0.1, 0.5, 1, 2].map((t) => ({
-        t,
-        estimator,
-        variance: 0.1 * (i + 1) * t,
-        varianceStderr: 0.001,
-        biasNorm: 0.01 * i * t,
-        biasNormStderr: 0.001,
-      })),
-    );
+    const pointsFor = (scale: number): GradientPoint[] =>
+      estimators.flatMap((estimator, i) =>
+        [0.1, 0.5, 1, 2].map((t) => ({
+          t,
+          estimator,
+          variance: scale * 0.1 * (i + 1) * t,
+          varianceStderr: scale * 0.001,
+          biasNorm: 0.01 * i * t,
+          biasNormStderr: 0.001,
+        })),
+      );
+    const probs = Float64Array.from({ length: K }, (_, k) => Math.exp(Math.sin(k * 0.7) * 3));
+    const drawn = drawnCategories({}, probs);
+    const categories = drawn.shown.map((k) => ({ title: `k = ${k}`, points: pointsFor(1 / K) }));
     const l = await layout(
-      gradientsSpec({ estimators, points, relaxedBias: [0.1, 2].map((t) => ({ t, bias: 0.02 * t })), samples: 1e4 }),
+      gradientsSpec({
+        estimators,
+        points: pointsFor(1),
+        relaxedBias: [0.1, 2].map((t) => ({ t, bias: 0.02 * t })),
+        samples: 1e4,
+        categories,
+        categoryTitle: 'Per category (8 of 1000, most probable)',
+      }),
     );
     expect(l.boxes.some((b) => b.role === 'legend')).toBe(true);
+    // Panels (a), (b) and one per drawn category.
+    expect(l.boxes.filter((b) => b.role === 'scope')).toHaveLength(2 + 8);
     expectInside(l);
+    for (const k of drawn.shown) expect(l.svg).toMatch(new RegExp(`>(\\(c\\) {2})?k = ${k}<`));
+    expect(l.svg).toContain('>Per category (8 of 1000, most probable)<');
+    const png = await renderPng(l.svg);
+    expect(Buffer.from(png).readUInt32BE(16)).toBe(Math.round(3 * l.width));
+  });
+});
+
+describe('gradients --categories and --top', () => {
+  const base = [
+    'gradients',
+    '--objective',
+    'linear',
+    '--c',
+    '1',
+    '--temperatures',
+    '0.5,1',
+    '--estimators',
+    'reinforce,gumbel-softmax',
+    '--samples',
+    '400',
+    '--seed',
+    '1',
+    '--threads',
+    '1',
+    '--quiet',
+  ];
+  const logits = JSON.stringify(Array.from({ length: 20 }, (_, i) => -0.1 * i));
+
+  it('--categories 0,3,7 draws a panel for exactly those; --top 2 for the two most probable', async () => {
+    const r = await relaxedMc([...base, '--logits', logits, '--categories', '0,3,7', '--plot', 'gc.svg'], tmp.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(join(tmp.dir, 'gc.svg'), 'utf8');
+    for (const k of [0, 3, 7]) expect(svg).toMatch(new RegExp(`>(\\(c\\) {2})?k = ${k} {2}\\(p = `));
+    for (const k of [1, 2, 8, 19]) expect(svg).not.toMatch(new RegExp(`k = ${k} {2}\\(p = `));
+    expect(svg).toContain('>Per category (3 of 20)<');
+    const t = await relaxedMc([...base, '--logits', logits, '--top', '2', '--plot', 'gt.svg'], tmp.dir);
+    expect(t.code).toBe(0);
+    const top = readFileSync(join(tmp.dir, 'gt.svg'), 'utf8');
+    expect(top).toMatch(/k = 0 {2}\(p = /);
+    expect(top).toMatch(/k = 1 {2}\(p = /);
+    expect(top).not.toMatch(/k = 2 {2}\(p = /);
+    expect(top).toContain('>Per category (2 of 20, most probable)<');
+  });
+
+  it('refuses an index >= K, more than 8 categories, and both flags together, with the messages of sweep, before any work', async () => {
+    const tooBig = await relaxedMc([...base, '--logits', logits, '--categories', '0,25', '--plot', 'x.svg'], tmp.dir);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toMatch(/--categories must list indices from 0 to 19 \(K = 20\), but got 25/);
+    const many = await relaxedMc([...base, '--logits', logits, '--top', '9'], tmp.dir);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toMatch(/--top must be at most 8/);
+    const both = await relaxedMc([...base, '--logits', logits, '--categories', '0', '--top', '2'], tmp.dir);
+    expect(both.code).toBe(2);
   });
 });
 

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { csvBlocks, parseCsv } from '../../src/cli/csv.js';
+import { csvBlocks, parseCsv, parseCsvAsync } from '../../src/cli/csv.js';
 import { parseCount, parseCsvNumber, parseDecimal } from '../../src/cli/numbers.js';
 import { parseNumeric, parseVector } from '../../src/cli/params.js';
 import { tempFolder } from './helpers.js';
@@ -79,6 +79,29 @@ describe('csv', () => {
     expect(() => parseCsv('1,2\n3,4\n', 'v.csv')).toThrow('v.csv: line 1 must be a header');
     expect(() => parseCsv('', 'v.csv')).toThrow('v.csv: the file is empty');
     expect(() => parseCsv('a,b\n1,2\n\n3,4\n', 'v.csv')).toThrow('v.csv: line 3 has 1 field but the header has 2.');
+  });
+
+  it('reads a file of several decoding windows as one string would read it, and reports its rows', async () => {
+    // About 5 MB: five windows of 1 MiB, with a multi-byte header and CRLF line ends, and an
+    // error on the last line so that line numbers across windows are checked too.
+    const rows = 300_000;
+    const body = Array.from({ length: rows }, (_, r) => `${r / 7},${-r},${r % 3 === 0 ? ' 1e-300 ' : '0.5'}\r\n`);
+    const text = `y\u00e9,\u4e2d,\u{1F600}\r\n${body.join('')}`;
+    const seen: { done: number; total: number }[] = [];
+    const a = await parseCsvAsync(Buffer.from(text, 'utf8'), 'v.csv', undefined, (p) => seen.push(p), 0);
+    expect(a.header).toEqual(['y\u00e9', '\u4e2d', '\u{1F600}']);
+    expect(a.rows).toBe(rows);
+    expect(a.data[3 * 123_456]).toBe(123_456 / 7);
+    expect(a.data[3 * (rows - 1) + 1]).toBe(-(rows - 1));
+    expect(a.data[3 * 299_997 + 2]).toBe(1e-300);
+    // Reports from the first slice on, every one of the rows known, the count rising to the end.
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.every((p) => p.total === rows)).toBe(true);
+    expect(seen.every((p, i) => i === 0 || p.done >= seen[i - 1].done)).toBe(true);
+    expect(seen[seen.length - 1].done).toBeGreaterThan(rows * 0.9);
+    await expect(parseCsvAsync(Buffer.from(`${text}1,2\r\n`, 'utf8'), 'v.csv')).rejects.toThrow(
+      `v.csv: line ${rows + 2} has 2 fields but the header has 3.`,
+    );
   });
 
   it('writes shortest round-trip numbers that read back bit for bit', () => {

@@ -122,6 +122,27 @@ describe('engine.gradients', () => {
     expect(two.completedTasks - before).toBe(cases.length);
   });
 
+  it('reports the progress of its setup: B * (1 + estimators) steps, the last with every step done, before any chunk', async () => {
+    const setup: { done: number; total: number }[] = [];
+    let chunksBeforeSetupEnd = 0;
+    await one.gradients(dist, {
+      ...options,
+      estimators: ['reinforce', 'gumbel-softmax', 'rebar'],
+      samples: 2000,
+      onSetupProgress: (p) => setup.push({ done: p.done, total: p.total }),
+      onProgress: () => {
+        if (setup.length === 0 || setup[setup.length - 1].done < 8) chunksBeforeSetupEnd++;
+      },
+    });
+    // B = 2 temperatures: 2 rows of exact gradients and 2 rows of each of the 3 pilots.
+    expect(setup.length).toBeGreaterThanOrEqual(1);
+    expect(setup.every((p) => p.total === 8 && p.done <= 8)).toBe(true);
+    expect(setup.every((p, i) => i === 0 || p.done >= setup[i - 1].done)).toBe(true);
+    expect(setup[setup.length - 1].done).toBe(8);
+    expect(chunksBeforeSetupEnd).toBe(0);
+    await expect(one.gradients(dist, { ...options, onSetupProgress: 3 as never })).rejects.toThrow(/onSetupProgress/);
+  });
+
   it('checks its options before any work', async () => {
     await expect(two.gradients(dist, { ...options, estimators: ['reinforce', 'nope'] })).rejects.toThrow(
       /unknown estimator "nope"/,

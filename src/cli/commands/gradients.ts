@@ -7,9 +7,8 @@
  *
  * @packageDocumentation
  */
-import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_GROUP_SIZE, Engine, type EstimatorName, type GradientStudy } from '../../index.js';
+import { DEFAULT_GROUP_SIZE, type EstimatorName, type GradientStudy } from '../../index.js';
 import type { CommandSpec, Context } from '../command.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import { checkOutputs } from '../output-check.js';
@@ -18,11 +17,14 @@ import { buildDistribution } from '../distribution.js';
 import { UsageError, quote } from '../errors.js';
 import { checkGroupSize, moduleCheckAsUsage, objectiveOption, parseEstimators } from '../gradients-options.js';
 import { type GradientsFigure, gradientsSpec } from '../gradients-plot.js';
+import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
+import { rowParams } from '../distribution.js';
 import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, countParser, type SharedFlags } from '../options.js';
 import { type Nested, parseNumeric, parseVector } from '../params.js';
-import { renderPng, renderSvg } from '../plot.js';
-import { closeEngine } from '../run-moments.js';
+import { renderFigures } from '../render-figures.js';
+import { afterDelay } from '../progress.js';
+import { closeEngine, commandEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +36,7 @@ import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js
 const DEFAULT_TEMPERATURES = [0.1, 0.5, 1, 2];
 
 /** Flags of `gradients`. */
-export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags, QueueFlags {
+export interface GradientsFlags extends Omit<SharedFlags, 'temperature'>, LongJobFlags, QueueFlags, CategoryFlags {
   /** `linear`, `quadratic`, or a module path / file URL. */
   objective: string;
   /** Coefficients of the linear objective. */
@@ -122,16 +124,17 @@ export const gradients: CommandSpec<GradientsFlags> = {
         new Option('--plot <file>', 'write the figure to a .svg or .png file (repeat for both)').argParser(
           (p: string, prev?: string[]) => [...(prev ?? []), plotPath(p)],
         ),
-      )
-      .addHelpText(
-        'after',
-        "\n--probs / --logits take one vector of K numbers: the temperatures are the study's batch.\n" +
-          '\nExamples:\n' +
-          '  relaxed-mc gradients --objective quadratic --target 0.45,0.55 --probs 0.5,0.5 --estimators all \\\n' +
-          '      --temperatures 0.1,0.5,1,2 --samples 1e6 --plot grads.svg\n' +
-          '  relaxed-mc gradients --objective linear --c 1,2,3 --logits 0,0,0 --estimators reinforce,rebar --temperature 0.5\n' +
-          '  relaxed-mc gradients --objective ./my-objective.mjs --probs 0.2,0.3,0.5 --format json --out study.json\n',
       );
+    addCategoryFlags(cmd);
+    cmd.addHelpText(
+      'after',
+      "\n--probs / --logits take one vector of K numbers: the temperatures are the study's batch.\n" +
+        '\nExamples:\n' +
+        '  relaxed-mc gradients --objective quadratic --target 0.45,0.55 --probs 0.5,0.5 --estimators all \\\n' +
+        '      --temperatures 0.1,0.5,1,2 --samples 1e6 --plot grads.svg\n' +
+        '  relaxed-mc gradients --objective linear --c 1,2,3 --logits 0,0,0 --estimators reinforce,rebar --temperature 0.5\n' +
+        '  relaxed-mc gradients --objective ./my-objective.mjs --probs 0.2,0.3,0.5 --format json --out study.json\n',
+    );
   },
   async run(flags, ctx) {
     const raw = flags.logits ?? flags.probs;
@@ -152,6 +155,8 @@ export const gradients: CommandSpec<GradientsFlags> = {
     const which: { probs?: Nested; logits?: Nested } = flags.logits !== undefined ? { logits: raw } : { probs: raw };
     const { dist } = buildDistribution({ temperature: temperatures, ...which });
     const objective = objectiveOption(flags, dist.event_shape[0], process.cwd());
+    // Checked before any work, so a bad --categories fails at once.
+    const drawn = drawnCategories(flags, rowParams(dist, 'probs').data.subarray(0, dist.event_shape[0]));
     checkGroupSize(flags.groupSize, flags.estimators);
     if (
       flags.shard !== undefined &&
@@ -196,12 +201,10 @@ export const gradients: CommandSpec<GradientsFlags> = {
           ? gradientsCsv(report)
           : gradientsTable(report);
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
-    const figures: [string, string | Uint8Array][] = [];
-    if (flags.plot !== undefined && flags.plot.length > 0) {
-      const svg = await renderSvg(gradientsSpec(figureData(report)));
-      for (const p of flags.plot)
-        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
-    }
+    const figures =
+      flags.plot !== undefined && flags.plot.length > 0
+        ? await renderFigures(gradientsSpec(figureData(report, drawn)), flags.plot, ctx, 'gradients', flags.quiet)
+        : [];
     if (flags.out !== undefined && fileFormat !== null)
       await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
     for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
@@ -217,8 +220,10 @@ async function runStudy(
   ctx: Context,
   long: ReturnType<typeof longJobOptions>['options'],
 ): Promise<GradientStudy> {
-  const engine = new Engine(engineOptions(flags));
+  const engine = commandEngine(engineOptions(flags), ctx, long.checkpoint !== undefined);
   const bar = ctx.progress('gradients', 'estimates', flags.quiet ?? false);
+  // The setup (exact gradients, pilots) is usually quick: progress once it has taken a second.
+  const setupBar = afterDelay(ctx.progress('gradients (setup)', 'steps', flags.quiet ?? false));
   try {
     return await engine.gradients(dist, {
       objective,
@@ -226,13 +231,18 @@ async function runStudy(
       samples: flags.samples,
       seed: flags.seed,
       groupSize: flags.groupSize,
-      onProgress: (p) => bar.update(p),
+      onSetupProgress: (p) => setupBar.update(p),
+      onProgress: (p) => {
+        setupBar.stop();
+        bar.update(p);
+      },
       signal: ctx.signal,
       ...long,
     });
   } catch (err) {
     throw moduleCheckAsUsage(asStateUsage(err), flags.objective);
   } finally {
+    setupBar.stop();
     bar.stop();
     await closeEngine(engine, ctx.signal);
   }
@@ -240,9 +250,10 @@ async function runStudy(
 
 /**
  * @param r - a study report.
+ * @param drawn - the categories whose components get a panel of their own (see `plot-categories.ts`).
  * @returns the points of the figure, and the exact gumbel-softmax bias when it is known and plotted.
  */
-export function figureData(r: GradientsReport): GradientsFigure {
+export function figureData(r: GradientsReport, drawn?: { shown: number[]; byRank: boolean }): GradientsFigure {
   const { study } = r;
   const K = r.dist.event_shape[0];
   const estimators = Object.keys(study.estimators);
@@ -269,7 +280,27 @@ export function figureData(r: GradientsReport): GradientsFigure {
           for (let k = i * K; k < (i + 1) * K; k++) s += (relaxed.data[k] - discrete[k]) ** 2;
           return { t, bias: Math.sqrt(s) };
         });
-  return { estimators, points, relaxedBias, samples: r.samples };
+  if (drawn === undefined) return { estimators, points, relaxedBias, samples: r.samples };
+  const probs = rowParams(r.dist, 'probs').data;
+  const categories = drawn.shown.map((k) => ({
+    title: `k = ${k}  (p = ${Number(probs[k].toPrecision(3))})`,
+    points: r.temperatures.flatMap((t, i) =>
+      estimators.map((name) => {
+        const e = study.estimators[name];
+        return {
+          t,
+          estimator: name,
+          variance: e.variance.data[i * K + k],
+          varianceStderr: e.varianceStderr.data[i * K + k],
+          biasNorm: 0,
+          biasNormStderr: 0,
+        };
+      }),
+    ),
+  }));
+  const n = drawn.shown.length;
+  const categoryTitle = `Per category${n === K ? '' : ` (${n} of ${K}${drawn.byRank ? ', most probable' : ''})`}`;
+  return { estimators, points, relaxedBias, samples: r.samples, categories, categoryTitle };
 }
 
 /** @returns the path of a module given as a path or a file URL. */

@@ -4,13 +4,14 @@
  * @packageDocumentation
  */
 import { Option, type Command } from 'commander';
-import { Engine, Rule, ValueError, torch } from '../../index.js';
-import type { CommandSpec } from '../command.js';
+import { AbortError, Rule, ValueError, torch } from '../../index.js';
+import type { CommandSpec, Context } from '../command.js';
+import { afterDelay } from '../progress.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { UsageError, oneLine } from '../errors.js';
 import { addDistributionFlags, addRunFlags, type SharedFlags } from '../options.js';
-import { asUsage, closeEngine } from '../run-moments.js';
+import { asUsage, closeEngine, commandEngine } from '../run-moments.js';
 import { arrayFormatOf, readArray } from '../tensor-io.js';
 import { BlockWriter, NpyBlockReader, npyBytes } from '../array-stream.js';
 import { countParser } from '../options.js';
@@ -78,7 +79,14 @@ export const logProb: CommandSpec<LogProbFlags> = {
     const npy = arrayFormatOf(flags.values, '--values') === 'npy';
     // A .npy file is read in blocks of leading rows (any size); a CSV is read whole.
     const reader = npy ? await NpyBlockReader.open(flags.values, '--values') : null;
-    const whole = npy ? null : await readArray(flags.values, '--values', ctx.signal);
+    // Reading a large CSV takes seconds: progress once it has taken one.
+    const readBar = afterDelay(ctx.progress('log-prob (reading)', 'rows', flags.quiet ?? false));
+    let whole: Awaited<ReturnType<typeof readArray>> | null = null;
+    try {
+      whole = npy ? null : await readArray(flags.values, '--values', ctx.signal, (p) => readBar.update(p));
+    } finally {
+      readBar.stop();
+    }
     const fileShape = reader?.shape ?? whole!.shape;
     const width = fileShape.length === 0 ? 1 : fileShape[fileShape.length - 1];
     try {
@@ -104,7 +112,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
         }
         await writer.write(data);
       };
-      const engine = new Engine({ threads: flags.threads, maxBytes: flags.maxBytes });
+      const engine = commandEngine({ threads: flags.threads, maxBytes: flags.maxBytes }, ctx, false);
       const bar = ctx.progress('log-prob', 'rows', flags.quiet ?? false);
       try {
         const logSpace = flags.logSpace ?? false;
@@ -116,7 +124,8 @@ export const logProb: CommandSpec<LogProbFlags> = {
         // Blocks run along the leading dimension, which must then be a sample dimension (not one
         // that broadcasts against the batch).
         if (whole !== null || shape.length - 1 <= dist.batch_shape.length) {
-          const value = whole !== null ? new torch.Tensor(whole.data, shape) : await readAll(reader!, shape);
+          const value =
+            whole !== null ? new torch.Tensor(whole.data, shape) : await readAll(reader!, shape, ctx, flags.quiet);
           const lp = await engine
             .logProb(dist, value, { logSpace, onProgress: (p) => bar.update(p), signal: ctx.signal })
             .catch(fail);
@@ -162,10 +171,32 @@ export const logProb: CommandSpec<LogProbFlags> = {
   },
 };
 
-/** The whole of a small `.npy` file (a single value row: nothing to block). */
-async function readAll(reader: NpyBlockReader, shape: number[]): Promise<InstanceType<typeof torch.Tensor>> {
-  const data = new Float64Array(new SharedArrayBuffer(shape.reduce((a, b) => a * b, 1) * 8));
-  await reader.read(0, data);
+/**
+ * The whole of a `.npy` file whose leading dimension broadcasts against the batch (nothing to
+ * block along), read in blocks of {@link READ_BLOCK_VALUES} values: a signal is heard between
+ * them, and a large file shows its progress.
+ */
+async function readAll(
+  reader: NpyBlockReader,
+  shape: number[],
+  ctx: Context,
+  quiet?: boolean,
+): Promise<InstanceType<typeof torch.Tensor>> {
+  const total = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(new SharedArrayBuffer(total * 8));
+  const bar = afterDelay(ctx.progress('log-prob (reading)', 'values', quiet ?? false));
+  const t0 = performance.now();
+  try {
+    for (let first = 0; first < total; first += READ_BLOCK_VALUES) {
+      if (ctx.signal.aborted) throw new AbortError('log-prob: reading the values was interrupted.');
+      const n = Math.min(READ_BLOCK_VALUES, total - first);
+      await reader.read(first, data.subarray(first, first + n));
+      const secs = (performance.now() - t0) / 1000;
+      bar.update({ done: first + n, total, samplesPerSecond: secs > 0 ? (first + n) / secs : 0 });
+    }
+  } finally {
+    bar.stop();
+  }
   return new torch.Tensor(data, shape);
 }
 

@@ -5,12 +5,11 @@
  */
 import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { Engine } from '../../index.js';
 import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
 import { addDistributionFlags, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
-import { asUsage, closeEngine } from '../run-moments.js';
+import { asUsage, closeEngine, commandEngine } from '../run-moments.js';
 import { checkOutputs } from '../output-check.js';
 import { AbortError } from '../../index.js';
 import { CheckpointedOutputs, readSampleCheckpoint, type SampleParams } from '../sample-checkpoint.js';
@@ -137,7 +136,11 @@ export const sample: CommandSpec<SampleFlags> = {
         },
       ]);
     }
-    const engine = new Engine({ threads: flags.threads, maxBytes: flags.maxBytes });
+    const engine = commandEngine(
+      { threads: flags.threads, maxBytes: flags.maxBytes },
+      ctx,
+      flags.checkpoint !== undefined,
+    );
     const bar = ctx.progress('sample', 'draws', flags.quiet ?? false);
     const outputs = [{ path: flags.out, shape, columns }];
     if (flags.logProb !== undefined) outputs.push({ path: flags.logProb, shape: lpShape, columns: ['log_prob'] });

@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CommandSpec } from '../command.js';
 import { writeFileAtomically } from '../atomic-file.js';
@@ -15,7 +14,8 @@ import { UsageError } from '../errors.js';
 import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
-import { type SweepFigure, type SweepPoint, renderPng, renderSvg, sweepSpec } from '../plot.js';
+import { type SweepFigure, type SweepPoint, sweepSpec } from '../plot.js';
+import { renderFigures } from '../render-figures.js';
 import { plotPath } from '../output-paths.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 import { runMoments } from '../run-moments.js';
@@ -116,7 +116,7 @@ export const sweep: CommandSpec<SweepFlags> = {
           ? momentsCsv(report)
           : momentsTable(report, { batchColumn: false });
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
-    const figures: [string, string | Uint8Array][] = [];
+    let figures: [string, string | Uint8Array][] = [];
     if (flags.plot !== undefined && flags.plot.length > 0) {
       const grid = flags.exact ? curveGrid(flags.temperatures, dist.event_shape[0]) : [];
       const curves = flags.exact
@@ -126,9 +126,8 @@ export const sweep: CommandSpec<SweepFlags> = {
             ctx,
           )
         : undefined;
-      const svg = await renderSvg(sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves)));
-      for (const p of flags.plot)
-        figures.push([p, extname(p).toLowerCase() === '.png' ? await renderPng(svg, undefined, ctx.signal) : svg]);
+      const spec = sweepSpec(figureData(report, which, flags.temperatures, flags.exact, drawn, curves));
+      figures = await renderFigures(spec, flags.plot, ctx, 'sweep', flags.quiet);
     }
     if (flags.out !== undefined && fileFormat !== null)
       await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
