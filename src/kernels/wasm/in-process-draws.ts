@@ -202,12 +202,13 @@ export function wasmGumbelToConcreteRows(
 }
 
 /** Which stdlib function {@link stdlibElementwise} evaluates, and in which form. */
-export type StdlibFunction = 'ln' | 'exp' | 'ln-pairs' | 'exp-pairs';
+export type StdlibFunction = 'ln' | 'exp' | 'ln-pairs' | 'exp-pairs' | 'exp-pairs-sampler';
 
 /**
  * Element-wise stdlib `ln` / `exp` as the in-process kernels compute them (for the tests that
  * check them against stdlib bit for bit). The paired forms take positive normal finite inputs
- * (`ln-pairs`) or non-NaN inputs (`exp-pairs`), as the sampler gives them.
+ * (`ln-pairs`) or non-NaN inputs (`exp-pairs`), as the sampler gives them; `exp-pairs-sampler`
+ * is the form the sampler calls (a shorter path for pairs in [-708, 0]).
  *
  * @param which - the function and form.
  * @param xs - inputs.
@@ -221,7 +222,7 @@ export function stdlibElementwise(which: StdlibFunction, xs: Float64Array): Floa
     const v = a.f64(p, n);
     v.fill(1);
     v.set(xs);
-    a.k.stdlibArray(['ln', 'exp', 'ln-pairs', 'exp-pairs'].indexOf(which), p, n);
+    a.k.stdlibArray(['ln', 'exp', 'ln-pairs', 'exp-pairs', 'exp-pairs-sampler'].indexOf(which), p, n);
     return a.f64(p, xs.length).slice();
   } finally {
     a.release();

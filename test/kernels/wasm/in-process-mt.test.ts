@@ -7,11 +7,16 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { drawConcreteRows, fillGumbelFromMtState } from '../../../src/kernels/wasm/in-process-draws.js';
+import {
+  drawConcreteRows,
+  fillGumbelFromMtState,
+  stdlibElementwise,
+} from '../../../src/kernels/wasm/in-process-draws.js';
 import { gumbelToConcreteRows } from '../../../src/kernels/relaxed-sample.js';
 import { EPS, MtGenerator } from '../../../src/rng/mt-generator.js';
 
 const require = createRequire(import.meta.url);
+const stdlibExp = require('@stdlib/math-base-special-exp') as (x: number) => number;
 interface StdlibPrng {
   (): number;
   normalized: () => number;
@@ -102,4 +107,35 @@ describe('drawConcreteRows equals stdlib Gumbel noise followed by gumbelToConcre
       }
     });
   }
+});
+
+describe("the sampler's exponential (a shorter path on [-708, 0]) rounds exactly as stdlib's exp", () => {
+  it('over [-746, 1], around -708 and 0, mixed pairs and specials', () => {
+    let s = 9;
+    const uniform = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s + 0.5) / 2 ** 32;
+    };
+    const xs: number[] = [];
+    for (let i = 0; i < 200_000; i++) xs.push(-746 + uniform() * 747); // every branch, and positive inputs
+    for (let i = 0; i < 50_000; i++) xs.push(-708 + (uniform() - 0.5) * 1e-9); // the edge of the short path
+    for (let i = 0; i < 50_000; i++) xs.push(-(uniform() ** 8) * 2 ** -20); // near 0, where 1 + x is returned
+    for (let i = 0; i < 50_000; i++) xs.push(-uniform() * 40); // the sampler's usual range
+    // Specials, each paired with an ordinary value in both lane orders. (Not NaN, which the
+    // sampler never passes: see the last assertion.)
+    for (const v of [0, -0, -708, -708.0000001, -745.2, -Infinity, Infinity, 709.8, 2 ** -28, -(2 ** -28)])
+      xs.push(v, -1.5, -1.5, v);
+    const input = Float64Array.from(xs);
+    const got = stdlibElementwise('exp-pairs-sampler', input);
+    let mismatches = 0;
+    let example = '';
+    for (let i = 0; i < input.length; i++) {
+      if (!Object.is(got[i], stdlibExp(input[i])) && mismatches++ === 0)
+        example = `exp(${input[i]}) = ${got[i]}, stdlib ${stdlibExp(input[i])}`;
+    }
+    expect(mismatches, example).toBe(0);
+    // A NaN lane takes the general pair, exactly as before the shorter path existed.
+    const nan = Float64Array.of(NaN, -1.5, -1.5, NaN);
+    expect(bits(stdlibElementwise('exp-pairs-sampler', nan))).toEqual(bits(stdlibElementwise('exp-pairs', nan)));
+  });
 });

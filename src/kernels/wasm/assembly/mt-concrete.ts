@@ -8,7 +8,7 @@
 // then the kernels' own tempered copy (see MT_REGION_BYTES).
 
 import { expStdlib, lnStdlib } from './fdlibm-scalar';
-import { expStdlibPair, lnStdlibPair } from './fdlibm-pairs';
+import { expStdlibPair, expStdlibPairNonPositive, lnStdlibPair } from './fdlibm-pairs';
 
 const N: i32 = 624;
 const M: i32 = 397;
@@ -212,20 +212,30 @@ export function concreteFromGumbel(n: i32, K: i32, b0: i32, B: i32, logits: usiz
     }
     const mm = f64x2.splat(m);
     let sum: f64 = 0.0;
+    // s - m <= 0 and x = s - lse <= 0 (lse >= m): the exponentials' arguments are never positive.
     for (let o: usize = 0; o < pairBytes; o += 16) {
-      const e = expStdlibPair(f64x2.sub(v128.load(row + o), mm));
+      const e = expStdlibPairNonPositive(f64x2.sub(v128.load(row + o), mm));
       sum += f64x2.extract_lane(e, 0);
       sum += f64x2.extract_lane(e, 1);
     }
     if (odd) sum += expStdlib(load<f64>(row + pairBytes) - m);
     const lse = m + lnStdlib(sum);
     const lv = f64x2.splat(lse);
-    for (let o: usize = 0; o < pairBytes; o += 16) v128.store(row + o, f64x2.sub(v128.load(row + o), lv));
-    if (odd) store<f64>(row + pairBytes, load<f64>(row + pairBytes) - lse);
     if (y != 0) {
       const yr = y + <usize>r * rowBytes;
-      for (let o: usize = 0; o < pairBytes; o += 16) v128.store(yr + o, expStdlibPair(v128.load(row + o)));
-      if (odd) store<f64>(yr + pairBytes, expStdlib(load<f64>(row + pairBytes)));
+      for (let o: usize = 0; o < pairBytes; o += 16) {
+        const xv = f64x2.sub(v128.load(row + o), lv);
+        v128.store(row + o, xv);
+        v128.store(yr + o, expStdlibPairNonPositive(xv));
+      }
+      if (odd) {
+        const xs = load<f64>(row + pairBytes) - lse;
+        store<f64>(row + pairBytes, xs);
+        store<f64>(yr + pairBytes, expStdlib(xs));
+      }
+    } else {
+      for (let o: usize = 0; o < pairBytes; o += 16) v128.store(row + o, f64x2.sub(v128.load(row + o), lv));
+      if (odd) store<f64>(row + pairBytes, load<f64>(row + pairBytes) - lse);
     }
     if (++b == B) b = 0;
   }
@@ -233,7 +243,8 @@ export function concreteFromGumbel(n: i32, K: i32, b0: i32, B: i32, logits: usiz
 
 // Element-wise stdlib ln / exp (scalar and paired versions), for the tests that compare them
 // with stdlib bit for bit: which = 0 ln, 1 exp, 2 ln in pairs (positive normal inputs only),
-// 3 exp in pairs (no NaN). n even for the paired versions.
+// 3 exp in pairs (no NaN), 4 exp in pairs as the sampler calls it (any input; the fast form
+// for pairs in [-708, 0]). n even for the paired versions.
 export function stdlibArray(which: i32, p: usize, n: i32): void {
   if (which < 2) {
     for (let i = 0; i < n; i++) {
@@ -244,6 +255,7 @@ export function stdlibArray(which: i32, p: usize, n: i32): void {
   }
   for (let i = 0; i < n; i += 2) {
     const o = p + (<usize>i << 3);
-    v128.store(o, which == 2 ? lnStdlibPair(v128.load(o)) : expStdlibPair(v128.load(o)));
+    const v = v128.load(o);
+    v128.store(o, which == 2 ? lnStdlibPair(v) : which == 3 ? expStdlibPair(v) : expStdlibPairNonPositive(v));
   }
 }
