@@ -17,6 +17,21 @@ const UPPER: u32 = 0x80000000;
 const LOWER: u32 = 0x7fffffff;
 const MATRIX_A: u32 = 0x9908b0df;
 
+// Lane constants, loaded from memory inside the loops (V8 rebuilds a splat of an immediate on
+// every iteration).
+const C32 = memory.data<u32>([UPPER, UPPER, UPPER, UPPER, LOWER, LOWER, LOWER, LOWER, MATRIX_A, MATRIX_A, MATRIX_A, MATRIX_A, 0x9d2c5680, 0x9d2c5680, 0x9d2c5680, 0x9d2c5680, 0xefc60000, 0xefc60000, 0xefc60000, 0xefc60000], 16);
+const C64 = memory.data<f64>([67108864.0, 67108864.0, 1.1102230246251565e-16, 1.1102230246251565e-16, EPS, EPS, 1.0 - EPS, 1.0 - EPS, 0.0, 0.0], 16);
+
+// @ts-ignore: decorator
+@inline function c32(i: i32): v128 {
+  return v128.load(C32 + (<usize>i << 4));
+}
+
+// @ts-ignore: decorator
+@inline function c64(i: i32): v128 {
+  return v128.load(C64 + (<usize>i << 4));
+}
+
 // Layout of the state region at st (MT_REGION_BYTES): the 624 state words as stdlib keeps
 // them, the index of the next word, a flag saying whether the tempered copy is current, and at
 // TEMPERED the 624 words tempered (the generator's outputs), computed once per twist with
@@ -39,9 +54,9 @@ export function mtRegionBytes(): usize {
 
 // @ts-ignore: decorator
 @inline function twistLanes(a: v128, b: v128, c: v128): v128 {
-  const w = v128.or(v128.and(a, i32x4.splat(<i32>UPPER)), v128.and(b, i32x4.splat(<i32>LOWER)));
+  const w = v128.or(v128.and(a, c32(0)), v128.and(b, c32(1)));
   const odd = i32x4.shr_s(i32x4.shl(w, 31), 31);
-  return v128.xor(v128.xor(c, i32x4.shr_u(w, 1)), v128.and(odd, i32x4.splat(<i32>MATRIX_A)));
+  return v128.xor(v128.xor(c, i32x4.shr_u(w, 1)), v128.and(odd, c32(2)));
 }
 
 // Regenerates the 624 words: stdlib's twist (the reference MT19937), 4 words at a time. Word i
@@ -75,8 +90,8 @@ function temperAll(st: usize): void {
   for (let o: usize = 0; o < INDEX; o += 16) {
     let r = v128.load(st + o);
     r = v128.xor(r, i32x4.shr_u(r, 11));
-    r = v128.xor(r, v128.and(i32x4.shl(r, 7), i32x4.splat(<i32>0x9d2c5680)));
-    r = v128.xor(r, v128.and(i32x4.shl(r, 15), i32x4.splat(<i32>0xefc60000)));
+    r = v128.xor(r, v128.and(i32x4.shl(r, 7), c32(3)));
+    r = v128.xor(r, v128.and(i32x4.shl(r, 15), c32(4)));
     r = v128.xor(r, i32x4.shr_u(r, 18));
     v128.store(st + TEMPERED + o, r);
   }
@@ -118,8 +133,6 @@ function temperAll(st: usize): void {
 // words as nextUniform); a uniform whose two words straddle a twist goes through nextUniform.
 export function mtFillUniform(st: usize, out: usize, n: i32): void {
   let done: i32 = 0;
-  const hi = f64x2.splat(67108864.0);
-  const scale = f64x2.splat(1.1102230246251565e-16);
   while (done < n) {
     const i = ready(st);
     if (i == N - 1) {
@@ -135,7 +148,7 @@ export function mtFillUniform(st: usize, out: usize, n: i32): void {
       const w = v128.load(src + (<usize>p << 4)); // x0 y0 x1 y1
       const xs = i32x4.shr_u(v128.shuffle<i32>(w, w, 0, 2, 1, 3), 5);
       const ys = i32x4.shr_u(v128.shuffle<i32>(w, w, 1, 3, 0, 2), 6);
-      const u = f64x2.mul(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(xs), hi), f64x2.convert_low_i32x4_u(ys)), scale);
+      const u = f64x2.mul(f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(xs), c64(0)), f64x2.convert_low_i32x4_u(ys)), c64(1));
       v128.store(dst + (<usize>p << 4), u);
     }
     if (take & 1) {
@@ -153,15 +166,12 @@ export function mtFillUniform(st: usize, out: usize, n: i32): void {
 // `mu - beta * ln(-ln(u))` with mu = 0, beta = 1, on u clamped to [EPS, 1 - EPS] as PyTorch's
 // clamp_probs does (1 * v is v, exactly).
 export function gumbelFromUniform(p: usize, n: i32): void {
-  const lo = f64x2.splat(EPS);
-  const hi = f64x2.splat(1.0 - EPS);
-  const zero = f64x2.splat(0.0);
   const pairs = n >> 1;
   for (let i = 0; i < pairs; i++) {
     const o = p + (<usize>i << 4);
     let u = v128.load(o);
-    u = v128.bitselect(lo, v128.bitselect(hi, u, f64x2.gt(u, hi)), f64x2.lt(u, lo));
-    v128.store(o, f64x2.sub(zero, lnStdlibPair(f64x2.neg(lnStdlibPair(u)))));
+    u = v128.bitselect(c64(2), v128.bitselect(c64(3), u, f64x2.gt(u, c64(3))), f64x2.lt(u, c64(2)));
+    v128.store(o, f64x2.sub(c64(4), lnStdlibPair(f64x2.neg(lnStdlibPair(u)))));
   }
   if (n & 1) {
     const o = p + (<usize>(n - 1) << 3);
