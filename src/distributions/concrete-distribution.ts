@@ -7,8 +7,7 @@
 import { defaultGenerator, type TensorLike, tensor } from '../tensor/create.js';
 import { numelOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
-import { fillGumbelNoise } from '../kernels/wasm/in-process-draws.js';
+import { drawConcreteRows } from '../kernels/wasm/in-process-draws.js';
 import { wasmLogProbRows } from '../kernels/wasm/kernels.js';
 import { type Constraint, positive, real_vector, simplex } from './constraints.js';
 import { Distribution, type SampleShape, normalizeSampleShape } from './distribution.js';
@@ -29,8 +28,8 @@ import { Rule, TypeError } from '../errors.js';
 export interface ConcreteDraw {
   /** Full shape `sample_shape ++ batch_shape ++ [K]`. */
   shape: number[];
-  /** Log-simplex values x. */
-  x: Float64Array;
+  /** Log-simplex values x, or null when they were not kept. */
+  x: Float64Array | null;
   /** `exp(x)`, when asked for. */
   y: Float64Array | null;
 }
@@ -134,16 +133,18 @@ export abstract class ConcreteDistribution extends Distribution {
    *
    * @param sample_shape - leading sample dimensions.
    * @param withExp - also return exp(x).
+   * @param keepLog - return x too (with `withExp`; without it, x is the result and always kept).
+   *   Leaving it out spares writing a second array when nothing reads it (no graph recorded).
    * @returns the draw.
    */
-  protected _draw(sample_shape: SampleShape, withExp: boolean): ConcreteDraw {
+  protected _draw(sample_shape: SampleShape, withExp: boolean, keepLog = true): ConcreteDraw {
     const shape = this._extended_shape(normalizeSampleShape(sample_shape));
     const K = this._params.K;
-    const x = new Float64Array(numelOf(shape));
-    const y = withExp ? new Float64Array(x.length) : null;
-    fillGumbelNoise(defaultGenerator, x);
-    const period = this._params.rowTemperature.length;
-    gumbelToConcreteRows(x.length / K, K, 0, period, this._params.rowLogits, this._params.rowTemperature, x, 0, y, 0);
+    const numel = numelOf(shape);
+    const x = keepLog || !withExp ? new Float64Array(numel) : null;
+    const y = withExp ? new Float64Array(numel) : null;
+    const p = this._params;
+    drawConcreteRows(defaultGenerator, numel / K, K, p.rowTemperature.length, p.rowLogits, p.rowTemperature, x, y);
     return { shape, x, y };
   }
 

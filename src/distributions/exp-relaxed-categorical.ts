@@ -69,7 +69,8 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
     const d = this._draw(sample_shape, false);
-    return recordDraw(new Tensor(d.x, d.shape), this._params, d.x, null, 'ExpRelaxedCategoricalRsampleBackward0');
+    const x = d.x as Float64Array;
+    return recordDraw(new Tensor(x, d.shape), this._params, x, null, 'ExpRelaxedCategoricalRsampleBackward0');
   }
 
   /**

@@ -16,7 +16,8 @@ import type { ConcreteOptions, ConcreteParams } from './concrete-params.js';
 import { ExactStatistics } from './exact-statistics.js';
 import { ExpRelaxedCategorical } from './exp-relaxed-categorical.js';
 import { checkValueShape } from './log-prob-plan.js';
-import { recordDraw, recordDrawLogProb } from './concrete-grad.js';
+import { gradSources, recordDraw, recordDrawLogProb } from './concrete-grad.js';
+import { mustRecord } from '../autograd/node.js';
 
 /** A sample with its log-density computed in log space: `{ value, log_prob }`. */
 export interface SampleWithLogProb {
@@ -94,14 +95,11 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
    *   they require grad.
    */
   override rsample(sample_shape: SampleShape = []): Tensor {
-    const d = this._draw(sample_shape, true);
-    return recordDraw(
-      new Tensor(d.y as Float64Array, d.shape),
-      this._params,
-      d.x,
-      d.y,
-      'RelaxedOneHotCategoricalRsampleBackward0',
-    );
+    // The log-sample is kept only for the backward pass.
+    const d = this._draw(sample_shape, true, mustRecord(...gradSources(this._params)));
+    const y = d.y as Float64Array;
+    if (d.x === null) return new Tensor(y, d.shape);
+    return recordDraw(new Tensor(y, d.shape), this._params, d.x, y, 'RelaxedOneHotCategoricalRsampleBackward0');
   }
 
   /**
@@ -115,10 +113,11 @@ export class RelaxedOneHotCategorical extends ConcreteDistribution {
   rsample_with_log_prob(sample_shape: SampleShape = []): SampleWithLogProb {
     const d = this._draw(sample_shape, true);
     const y = d.y as Float64Array;
-    const value = recordDraw(new Tensor(y, d.shape), this._params, d.x, y, 'RelaxedOneHotCategoricalRsampleBackward0');
+    const x = d.x as Float64Array;
+    const value = recordDraw(new Tensor(y, d.shape), this._params, x, y, 'RelaxedOneHotCategoricalRsampleBackward0');
     // The density is evaluated without recording, then given its own fused node (through x).
-    const lp = no_grad(() => this._logDensity(new Tensor(d.x, d.shape), true, 1));
-    return { value, log_prob: recordDrawLogProb(lp, this._params, d.x, y) };
+    const lp = no_grad(() => this._logDensity(new Tensor(x, d.shape), true, 1));
+    return { value, log_prob: recordDrawLogProb(lp, this._params, x, y) };
   }
 
   /**

@@ -8,8 +8,7 @@ import { Rule, TypeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../tensor/create.js';
 import { normDim } from '../tensor/reductions.js';
 import { Tensor } from '../tensor/tensor.js';
-import { gumbelToConcreteRows } from '../kernels/relaxed-sample.js';
-import { fillGumbelNoise } from '../kernels/wasm/in-process-draws.js';
+import { drawConcreteRows } from '../kernels/wasm/in-process-draws.js';
 import { concreteSampleVjpRows } from '../kernels/concrete-vjp.js';
 import { normalizeLogitRows } from '../distributions/concrete-params.js';
 import { record } from '../autograd/node.js';
@@ -80,8 +79,7 @@ export function gumbel_softmax(logits: Tensor, options: GumbelSoftmaxOptions = {
   const temps = new Float64Array(Math.max(rows, 1)).fill(tau);
   const x = new Float64Array(l.length);
   const y = new Float64Array(l.length);
-  fillGumbelNoise(defaultGenerator, x);
-  gumbelToConcreteRows(rows, K, 0, Math.max(rows, 1), l, temps, x, 0, y, 0);
+  drawConcreteRows(defaultGenerator, rows, K, Math.max(rows, 1), l, temps, x, y);
   const out = hard ? oneHot(y, rows, K) : y;
   return record(
     new Tensor(out, logits.shape),

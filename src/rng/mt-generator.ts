@@ -96,7 +96,7 @@ export class MtGenerator {
 
   /**
    * Fills `out` with standard Gumbel draws, `-log(-log u)` with u clamped to [EPS, 1 - EPS],
-   * through stdlib's sampler. (`fillGumbelNoise` in the WebAssembly kernels draws the same
+   * through stdlib's sampler. (`drawConcreteRows` in the WebAssembly kernels draws the same
    * numbers faster, through {@link MtGenerator.advanceWith}.)
    *
    * @param out - the destination.

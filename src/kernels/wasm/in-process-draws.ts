@@ -30,18 +30,6 @@ export interface GumbelSource {
 }
 
 /**
- * Fills `out` with the generator's next standard Gumbel draws: the numbers its own stdlib
- * sampler gives, bit for bit, from WebAssembly for all but the smallest fills.
- *
- * @param generator - the in-process generator, advanced past the draws.
- * @param out - the destination.
- */
-export function fillGumbelNoise(generator: GumbelSource, out: Float64Array): void {
-  if (out.length < KERNEL_MIN_DRAWS) generator.fillGumbel(out);
-  else generator.advanceWith((state) => fillGumbelFromMtState(state, out));
-}
-
-/**
  * Fills `out` with standard Gumbel draws from a stdlib MT19937 state, advancing the state in
  * place: the same numbers, in the same order, as stdlib's Gumbel sampler on that generator
  * with uniforms clamped to `[2^-52, 1 - 2^-52]`.
@@ -52,22 +40,112 @@ export function fillGumbelNoise(generator: GumbelSource, out: Float64Array): voi
 export function fillGumbelFromMtState(state: Uint32Array, out: Float64Array): void {
   const a = Arena.acquire();
   try {
-    const st = a.alloc((MT_WORDS + 1) * 4);
+    const st = lendState(a, state);
     const buf = a.alloc(BLOCK_DOUBLES * 8);
-    const words = new Uint32Array(a.k.memory.buffer, st, MT_WORDS + 1);
-    words.set(state.subarray(STATE_OFFSET, STATE_OFFSET + MT_WORDS));
-    words[MT_WORDS] = state[INDEX_OFFSET];
     const view = a.f64(buf, BLOCK_DOUBLES);
     for (let done = 0; done < out.length; done += BLOCK_DOUBLES) {
       const m = Math.min(BLOCK_DOUBLES, out.length - done);
       a.k.mtFillGumbel(st, buf, m);
       out.set(m === BLOCK_DOUBLES ? view : view.subarray(0, m), done);
     }
-    state.set(words.subarray(0, MT_WORDS), STATE_OFFSET);
-    state[INDEX_OFFSET] = words[MT_WORDS];
+    takeState(a, st, state);
   } finally {
     a.release();
   }
+}
+
+/**
+ * Draws Concrete rows from the in-process generator in one pass per block: the generator's
+ * Gumbel noise and `gumbelToConcreteRows`'s transform, fused in kernel memory, so the only
+ * traffic with JavaScript memory is the result itself. The same bits as the generator's own
+ * `fillGumbel` followed by `gumbelToConcreteRows`.
+ *
+ * @param generator - the in-process generator, advanced past the `n * K` draws.
+ * @param n - number of rows.
+ * @param K - categories per row.
+ * @param period - number of batch elements; row r uses batch element `r % period`.
+ * @param logits - `period * K` normalised logits.
+ * @param temperature - `period` temperatures.
+ * @param x - destination of the `n * K` log-simplex values, or null when they are not wanted.
+ * @param y - destination of their exponentials, or null when they are not wanted.
+ */
+export function drawConcreteRows(
+  generator: GumbelSource,
+  n: number,
+  K: number,
+  period: number,
+  logits: Float64Array,
+  temperature: Float64Array,
+  x: Float64Array | null,
+  y: Float64Array | null,
+): void {
+  if (!(n > 0)) return;
+  if (n * K < KERNEL_MIN_DRAWS) {
+    const noise = x ?? new Float64Array(n * K);
+    generator.fillGumbel(noise);
+    wasmGumbelToConcreteRows(n, K, 0, period, logits, temperature, noise, 0, y, 0);
+    return;
+  }
+  generator.advanceWith((state) => {
+    const a = Arena.acquire();
+    try {
+      const st = lendState(a, state);
+      const rows = Math.max(1, Math.floor(BLOCK_DOUBLES / K));
+      const lp = a.alloc(period * K * 8);
+      const tp = a.alloc(period * 8);
+      const xp = a.alloc(rows * K * 8);
+      const yp = y === null ? 0 : a.alloc(rows * K * 8);
+      a.f64(lp, period * K).set(logits.subarray(0, period * K));
+      a.f64(tp, period).set(temperature.subarray(0, period));
+      const xv = a.f64(xp, rows * K);
+      const yv = y === null ? null : a.f64(yp, rows * K);
+      let b0 = 0;
+      for (let done = 0; done < n;) {
+        const m = Math.min(rows, n - done);
+        a.k.mtConcreteRows(st, m, K, b0, period, lp, tp, xp, yp);
+        const len = m * K;
+        if (x !== null) x.set(m === rows ? xv : xv.subarray(0, len), done * K);
+        if (y !== null) y.set(m === rows ? yv! : yv!.subarray(0, len), done * K);
+        done += m;
+        b0 = (b0 + m) % period;
+      }
+      takeState(a, st, state);
+    } finally {
+      a.release();
+    }
+  });
+}
+
+/**
+ * Copies a stdlib MT19937 state into a new region of kernel memory, laid out as the kernels
+ * keep it (the words, the index, a cleared flag for their tempered copy).
+ *
+ * @param a - the arena.
+ * @param state - the stdlib state array.
+ * @returns the region's offset.
+ */
+function lendState(a: Arena, state: Uint32Array): number {
+  const bytes = a.k.mtRegionBytes();
+  const st = a.alloc(bytes);
+  const words = new Uint32Array(a.k.memory.buffer, st, MT_WORDS + 2);
+  words.set(state.subarray(STATE_OFFSET, STATE_OFFSET + MT_WORDS));
+  words[MT_WORDS] = state[INDEX_OFFSET];
+  // The region may hold an earlier owner's tempered words: they are not this state's.
+  words[MT_WORDS + 1] = 0;
+  return st;
+}
+
+/**
+ * Copies the kernels' state back into the stdlib state array.
+ *
+ * @param a - the arena.
+ * @param st - the region from {@link lendState}.
+ * @param state - the stdlib state array, updated in place.
+ */
+function takeState(a: Arena, st: number, state: Uint32Array): void {
+  const words = new Uint32Array(a.k.memory.buffer, st, MT_WORDS + 1);
+  state.set(words.subarray(0, MT_WORDS), STATE_OFFSET);
+  state[INDEX_OFFSET] = words[MT_WORDS];
 }
 
 /**
@@ -124,12 +202,13 @@ export function wasmGumbelToConcreteRows(
 }
 
 /** Which stdlib function {@link stdlibElementwise} evaluates, and in which form. */
-export type StdlibFunction = 'ln' | 'exp' | 'ln-pairs' | 'exp-pairs';
+export type StdlibFunction = 'ln' | 'exp' | 'ln-pairs' | 'exp-pairs' | 'exp-pairs-sampler';
 
 /**
  * Element-wise stdlib `ln` / `exp` as the in-process kernels compute them (for the tests that
  * check them against stdlib bit for bit). The paired forms take positive normal finite inputs
- * (`ln-pairs`) or non-NaN inputs (`exp-pairs`), as the sampler gives them.
+ * (`ln-pairs`) or non-NaN inputs (`exp-pairs`), as the sampler gives them; `exp-pairs-sampler`
+ * is the form the sampler calls (a shorter path for pairs in [-708, 0]).
  *
  * @param which - the function and form.
  * @param xs - inputs.
@@ -143,7 +222,7 @@ export function stdlibElementwise(which: StdlibFunction, xs: Float64Array): Floa
     const v = a.f64(p, n);
     v.fill(1);
     v.set(xs);
-    a.k.stdlibArray(['ln', 'exp', 'ln-pairs', 'exp-pairs'].indexOf(which), p, n);
+    a.k.stdlibArray(['ln', 'exp', 'ln-pairs', 'exp-pairs', 'exp-pairs-sampler'].indexOf(which), p, n);
     return a.f64(p, xs.length).slice();
   } finally {
     a.release();

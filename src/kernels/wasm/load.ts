@@ -73,6 +73,19 @@ export interface KernelExports {
     out: number,
   ): void;
   mtFillGumbel(st: number, out: number, n: number): void;
+  mtFillUniform(st: number, out: number, n: number): void;
+  mtRegionBytes(): number;
+  mtConcreteRows(
+    st: number,
+    n: number,
+    K: number,
+    b0: number,
+    B: number,
+    logits: number,
+    tau: number,
+    x: number,
+    y: number,
+  ): void;
   concreteFromGumbel(
     n: number,
     K: number,

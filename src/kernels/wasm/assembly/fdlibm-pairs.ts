@@ -39,6 +39,8 @@ const F = memory.data<f64>(
     3.725290298461914e-9, 3.725290298461914e-9, // 23: 2^-28
     0.0, 0.0, // 24
     Infinity, Infinity, // 25
+    -708.0, -708.0, // 26: below it, exp may leave the normal range
+    -3.725290298461914e-9, -3.725290298461914e-9, // 27: -2^-28
   ],
   16,
 );
@@ -139,6 +141,31 @@ const I = memory.data<i64>(
   res = v128.bitselect(f64x2.add(f(0), x), res, near);
   res = v128.bitselect(f(24), res, f64x2.lt(x, f(22)));
   return v128.bitselect(f(25), res, f64x2.gt(x, f(21)));
+}
+
+/**
+ * stdlib's exp of two values, for the sampler's arguments, which are at most 0: when both
+ * lie in [-708, 0] (results normal, so the exponent can be added to y's bits directly), the
+ * operations of {@link expStdlibPair} that matter there and nothing else; otherwise (and for
+ * NaN) {@link expStdlibPair} itself. At 0 and near it both give 1 + x.
+ */
+// @ts-ignore: decorator
+@inline export function expStdlibPairNonPositive(x: v128): v128 {
+  if (!i64x2.all_true(v128.and(f64x2.ge(x, f(26)), f64x2.le(x, f(24))))) return expStdlibPair(x);
+  // x < 0 here except at +-0, where the result below is replaced by 1 + x.
+  const k = f64x2.trunc(f64x2.add(f64x2.mul(f(13), x), f(14)));
+  const hi = f64x2.sub(x, f64x2.mul(k, f(3)));
+  const lo = f64x2.mul(k, f(4));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  const p = f64x2.add(f(15), f64x2.mul(t, f64x2.add(f(16), f64x2.mul(t, f64x2.add(f(17), f64x2.mul(t, f64x2.add(f(18), f64x2.mul(t, f(19)))))))));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  const y = f64x2.sub(f(0), f64x2.sub(f64x2.sub(lo, f64x2.div(f64x2.mul(r, c), f64x2.sub(f(1), c))), hi));
+  // ldexp(y, k) with a normal result: k added to the exponent field (the multiplication by 1
+  // of expStdlibPair changes nothing).
+  const ki = i64x2.sub(f64x2.add(k, f(5)), f(5));
+  const res = i64x2.add(y, i64x2.shl(ki, 52));
+  return v128.bitselect(f64x2.add(f(0), x), res, f64x2.gt(x, f(27)));
 }
 
 // Keeps the scalar versions reachable for the tail lane of odd rows.

@@ -180,4 +180,4 @@ export function logArray(p: usize, n: i32): void {
   for (let o: usize = 0; o < end; o += 16) v128.store(p + o, logv(v128.load(p + o)));
 }
 
-export { mtFillGumbel, concreteFromGumbel, stdlibArray } from './mt-concrete';
+export { mtFillGumbel, mtFillUniform, mtConcreteRows, mtRegionBytes, concreteFromGumbel, stdlibArray } from './mt-concrete';
