@@ -18,7 +18,7 @@ import {
 import type { Objective } from '../kernels/objectives.js';
 import { softmaxInto } from '../kernels/softmax.js';
 import { WasmUniforms } from '../kernels/wasm/kernels.js';
-import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
+import { discreteGradient, relaxedGradient } from '../kernels/exact/exact-gradients.js';
 import { ObjectiveError } from '../errors.js';
 import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
 import { loadObjective } from './objective-loader.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ExactSum } from '../stats/exact-sum.js';
+import { ExactSum } from '../kernels/exact-sum.js';
 
 /** Exact running totals of a fixed-length vector of sums. */
 export class ExactVector {

@@ -1,31 +1,14 @@
 /**
- * Worker thread of {@link computeExactRows} (`exact-job.ts`): computes the exact moments of the
+ * Worker thread of {@link computeExactRows} (`src/engine/exact-job.ts`): computes the exact moments of the
  * rows it is sent, one message per row, so the main thread stays free (progress, signals) and
  * the work can be stopped by terminating the thread.
  *
  * @packageDocumentation
  */
 import { parentPort } from 'node:worker_threads';
-import { exactMoments } from './exact-moments.js';
-import { type ErrorData, toErrorData } from '../errors.js';
-
-/** One row to compute. */
-export interface ExactRowRequest {
-  /** Unnormalised logits. */
-  logits: Float64Array;
-  /** Temperature. */
-  temperature: number;
-}
-
-/** What the main thread posts: every row, and whether the covariance is wanted. */
-export interface ExactJobRequest {
-  rows: ExactRowRequest[];
-  covariance: boolean;
-}
-
-/** What the worker posts back: one row's moments, or the error that stopped it. */
-export type ExactJobMessage =
-  { index: number; mean: Float64Array; variance: Float64Array; covariance?: Float64Array } | { error: ErrorData };
+import { exactMoments } from '../src/kernels/exact/exact-moments.js';
+import { toErrorData } from '../src/errors.js';
+import type { ExactJobMessage, ExactJobRequest } from '../src/jobs/exact-rows.js';
 
 const port = parentPort;
 if (port !== null) {
