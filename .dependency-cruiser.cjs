@@ -5,7 +5,7 @@
  *   errors.ts < rng < kernels               pure pieces shared by the main thread and the workers (kernels: loops
  *                                           over Float64Arrays; kernels/exact: the exact references by quadrature
  *                                           and enumeration; kernels/exact-sum.ts: order-independent summation)
- *   stats                                   estimates from merged sums (moments, estimator reports): the coordinator's
+ *   stats                                   estimates from merged sums (moments, estimator reports), for the coordinator
  *   jobs                                    the schemas of every boundary (worker task, state file, queue job)
  *   chunks                                  the worker wing: what runs inside a worker thread; it imports only
  *                                           chunks, kernels, rng, jobs and the errors

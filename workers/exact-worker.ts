@@ -1,7 +1,7 @@
 /**
- * Worker thread of {@link computeExactRows} (`src/engine/exact-job.ts`): computes the exact moments of the
- * rows it is sent, one message per row, so the main thread stays free (progress, signals) and
- * the work can be stopped by terminating the thread.
+ * Worker thread of {@link computeExactRows} (`src/engine/exact-job.ts`): computes the exact
+ * moments of the rows it is sent, one message per row, so the main thread stays free (progress,
+ * signals) and the work can be stopped by terminating the thread.
  *
  * @packageDocumentation
  */
