@@ -5,12 +5,12 @@
  *   errors.ts < rng < kernels               pure pieces shared by the main thread and the workers (kernels: loops
  *                                           over Float64Arrays; kernels/exact: the exact references by quadrature
  *                                           and enumeration; kernels/exact-sum.ts: order-independent summation)
- *   stats                                   estimates from merged sums (moments, estimator reports), for the coordinator
+ *   stats                                   the coordinator's estimates from merged sums (moments, reports)
  *   jobs                                    the schemas of every boundary (worker task, state file, queue job)
  *   chunks                                  the worker wing: what runs inside a worker thread; it imports only
  *                                           chunks, kernels, rng, jobs and the errors
  *   tensor < autograd < distributions / nn / optim
- *   engine                                  the coordinator: pool, scheduler, jobs, checkpoints, the exact-moments thread
+ *   engine                                  the coordinator: pool, scheduler, jobs, checkpoints, exact-moments thread
  *   index.ts                                the package's API
  *   cli, bench (the gate)                   reach the library only through index.ts
  *   workers/                                the worker entries (the engine's, the exact moments'): the wing, the
