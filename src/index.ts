@@ -15,7 +15,7 @@ export * as torch from './torch.js';
 export { ValueError, TypeError, RangeError, RuntimeError, NotImplementedError, AbortError } from './errors.js';
 export { ChunkError, WorkerLoadError, StateFileError, QueueError, ObjectiveError, InternalError } from './errors.js';
 export { ERROR_CLASSES, Rule, isCodedError, toErrorData, fromErrorData, isErrorData } from './errors.js';
-export type { ErrorCode, ErrorData, ErrorDetails, CodedError } from './errors.js';
+export type { ErrorCode, ErrorData, ErrorDetails, CodedError, RuleName } from './errors.js';
 export { Engine } from './engine/engine.js';
 export { maxThreads } from './engine/thread-limit.js';
 export { ESTIMATORS, UNBIASED_ESTIMATORS, minimumM } from './kernels/gradient-estimators.js';

@@ -10,6 +10,7 @@ import {
   type ErrorCode,
   type ErrorData,
   InternalError,
+  Rule,
   fromErrorData,
   isCodedError,
   isErrorData,
@@ -110,5 +111,21 @@ describe('the error list', () => {
     expect(isErrorData({ code: 'ERR_VALUE', message: 'm' })).toBe(false);
     expect(isErrorData(new Error('m'))).toBe(false);
     expect(isErrorData(null)).toBe(false);
+  });
+});
+
+describe('the rules', () => {
+  /** The rows of the README's table of rules: `Rule.` key and identifier. */
+  const rows = [...README.matchAll(/^\| `(\w+)` \| `([a-z0-9-]+)` \|/gm)].map((m) => [m[1], m[2]]);
+
+  it('the README lists every rule of Rule, under its key, and no other', () => {
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Object.fromEntries(rows)).toEqual({ ...Rule });
+    expect(rows.length).toBe(Object.keys(Rule).length);
+  });
+
+  it('no two keys share an identifier (a rule means one thing)', () => {
+    const values = Object.values(Rule);
+    expect(new Set(values).size).toBe(values.length);
   });
 });

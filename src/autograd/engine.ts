@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError } from '../errors.js';
+import { Rule, RuntimeError, TypeError } from '../errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Node } from './node.js';
@@ -67,16 +67,25 @@ export function runBackward(
  */
 export function outputGradient(out: Tensor, gradient: Tensor | undefined | null): Float64Array {
   if (!out._requires_grad) {
-    throw new RuntimeError('element 0 of tensors does not require grad and does not have a grad_fn');
+    throw new RuntimeError('element 0 of tensors does not require grad and does not have a grad_fn', {
+      argument: 'tensors',
+      rule: Rule.requiresGrad,
+    });
   }
   if (gradient === undefined || gradient === null) {
-    if (out.data.length !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+    if (out.data.length !== 1)
+      throw new RuntimeError('grad can be implicitly created only for scalar outputs', {
+        argument: 'gradient',
+        rule: Rule.scalarOutput,
+      });
     return Float64Array.of(1);
   }
-  if (!(gradient instanceof Tensor)) throw new TypeError('gradient must be a Tensor.');
+  if (!(gradient instanceof Tensor))
+    throw new TypeError('gradient must be a Tensor.', { argument: 'gradient', rule: Rule.tensor });
   if (!shapesEqual(gradient.shape, out.shape)) {
     throw new RuntimeError(
       `Mismatch in shape: grad_output has a shape of ${formatShape(gradient.shape)} and output has a shape of ${formatShape(out.shape)}.`,
+      { argument: 'gradient', rule: Rule.shape },
     );
   }
   return gradient.data;

@@ -5,11 +5,15 @@
  * @packageDocumentation
  */
 import { Tensor } from '../tensor/tensor.js';
+import { Rule, TypeError } from '../errors.js';
 
 function t(input: Tensor | number, fn: string): Tensor {
   if (input instanceof Tensor) return input;
   if (typeof input === 'number') return new Tensor(Float64Array.of(input), []);
-  throw new TypeError(`${fn}: input must be a Tensor or a number, but got ${typeof input}.`);
+  throw new TypeError(`${fn}: input must be a Tensor or a number, but got ${typeof input}.`, {
+    argument: 'input',
+    rule: Rule.tensorLike,
+  });
 }
 
 /** @param input - a tensor. @param other - tensor or number. @returns input + other. */

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { gradState } from '../tensor/tensor.js';
+import { Rule, TypeError } from '../errors.js';
 
 /** @returns whether operations are recorded for `backward()` (true unless inside `no_grad`). */
 export function is_grad_enabled(): boolean {
@@ -17,7 +18,8 @@ export function is_grad_enabled(): boolean {
  * @param mode - true to record.
  */
 export function set_grad_enabled(mode: boolean): void {
-  if (typeof mode !== 'boolean') throw new TypeError(`mode must be a boolean, but got ${typeof mode}.`);
+  if (typeof mode !== 'boolean')
+    throw new TypeError(`mode must be a boolean, but got ${typeof mode}.`, { argument: 'mode', rule: Rule.boolean });
   gradState.enabled = mode;
 }
 
@@ -52,9 +54,16 @@ export function enable_grad<T>(fn: () => T): T {
 }
 
 function withMode<T>(mode: boolean, fn: () => T, name: string): T {
-  if (typeof fn !== 'function') throw new TypeError(`${name}: fn must be a function, but got ${typeof fn}.`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`${name}: fn must be a function, but got ${typeof fn}.`, {
+      argument: 'fn',
+      rule: Rule.function,
+    });
   if (fn.constructor?.name === 'AsyncFunction') {
-    throw new TypeError(`${name}: fn must be synchronous; grad mode cannot be restored around awaited code.`);
+    throw new TypeError(`${name}: fn must be synchronous; grad mode cannot be restored around awaited code.`, {
+      argument: 'fn',
+      rule: Rule.synchronous,
+    });
   }
   const prev = gradState.enabled;
   gradState.enabled = mode;
@@ -67,6 +76,7 @@ function withMode<T>(mode: boolean, fn: () => T, name: string): T {
   if (out !== null && typeof out === 'object' && typeof (out as { then?: unknown }).then === 'function') {
     throw new TypeError(
       `${name}: fn returned a Promise; it must be synchronous (grad mode cannot be restored around awaited code).`,
+      { argument: 'fn', rule: Rule.synchronous },
     );
   }
   return out;

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError } from '../errors.js';
+import { Rule, RuntimeError, TypeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { outputGradient, runBackward } from './engine.js';
 import './register.js';
@@ -46,15 +46,26 @@ export function grad(
   const outs = outputs instanceof Tensor ? [outputs] : Array.from(outputs);
   const ins = inputs instanceof Tensor ? [inputs] : Array.from(inputs);
   for (const t of [...outs, ...ins]) {
-    if (!(t instanceof Tensor)) throw new TypeError('autograd.grad: outputs and inputs must be Tensors.');
+    if (!(t instanceof Tensor))
+      throw new TypeError('autograd.grad: outputs and inputs must be Tensors.', {
+        argument: outs.includes(t) ? 'outputs' : 'inputs',
+        rule: Rule.tensor,
+      });
   }
   for (const t of ins) {
-    if (!t._requires_grad) throw new RuntimeError('One of the differentiated Tensors does not require grad');
+    if (!t._requires_grad)
+      throw new RuntimeError('One of the differentiated Tensors does not require grad', {
+        argument: 'inputs',
+        rule: Rule.requiresGrad,
+      });
   }
   const go = options.grad_outputs;
   const gos = go === undefined || go === null ? [] : go instanceof Tensor ? [go] : Array.from(go);
   if (gos.length !== 0 && gos.length !== outs.length) {
-    throw new RuntimeError(`grad_outputs has ${gos.length} entries but there are ${outs.length} outputs.`);
+    throw new RuntimeError(`grad_outputs has ${gos.length} entries but there are ${outs.length} outputs.`, {
+      argument: 'grad_outputs',
+      rule: Rule.shape,
+    });
   }
   const rootGrads = outs.map((o, i) => outputGradient(o, gos[i] ?? undefined));
   const got = runBackward(outs, rootGrads, options.retain_graph === true, ins);
@@ -64,6 +75,7 @@ export function grad(
       throw new RuntimeError(
         'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused: true if ' +
           'this is the desired behavior.',
+        { argument: 'inputs', rule: Rule.usedInGraph },
       );
     }
     return new Tensor(g === ins[i].data ? g.slice() : g, ins[i].shape);

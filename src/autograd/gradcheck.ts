@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError } from '../errors.js';
+import { Rule, RuntimeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './grad.js';
 import { no_grad } from './grad-mode.js';
@@ -57,7 +57,11 @@ export function gradcheck(
   const rtol = options.rtol ?? 1e-3;
   const ins = inputs instanceof Tensor ? [inputs] : Array.from(inputs);
   const checked = ins.map((_, i) => i).filter((i) => ins[i]._requires_grad);
-  if (checked.length === 0) throw new RuntimeError('gradcheck expects at least one input tensor to require gradient.');
+  if (checked.length === 0)
+    throw new RuntimeError('gradcheck expects at least one input tensor to require gradient.', {
+      argument: 'inputs',
+      rule: Rule.requiresGrad,
+    });
   const asList = (o: Outputs): Tensor[] => (o instanceof Tensor ? [o] : Array.from(o));
   const outs = asList(fn(...ins));
   const numeric = outs.map((o) => checked.map((i) => new Float64Array(o.data.length * ins[i].data.length)));
@@ -112,6 +116,7 @@ export function gradcheck(
       `Jacobian mismatch for output ${worst.q} with respect to input ${worst.i}: the worst element is output element ` +
         `${worst.j}, input element ${worst.e}: numerical ${worst.n} vs analytical ${worst.a} ` +
         `(allowed: atol ${atol} + rtol ${rtol} * |numerical|).`,
+      { argument: 'func', rule: Rule.gradcheck },
     );
   }
   return true;

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError } from '../errors.js';
+import { Rule, RuntimeError } from '../errors.js';
 import { type GradFn, Tensor, gradState } from '../tensor/tensor.js';
 
 /**
@@ -44,6 +44,7 @@ export class Node implements GradFn {
         'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
           'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
           'autograd.grad(). Specify retain_graph: true if you need to backward through the graph a second time.',
+        { argument: 'retain_graph', rule: Rule.graphRetained },
       );
     }
     return this.vjp(gradOutput);

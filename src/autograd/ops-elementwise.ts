@@ -7,6 +7,7 @@
 import { Binary, Unary, binaryData, broadcastPair, sumToShape, unaryData } from '../tensor/elementwise.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from './node.js';
+import { Rule, TypeError } from '../errors.js';
 
 const UNARY_NAMES = [
   'ExpBackward0',
@@ -98,7 +99,11 @@ export function binaryOp(op: Binary, a: Tensor, other: Tensor | number): Tensor 
     const ad = a.data;
     return record(out, BINARY_NAMES[op], [a], (g) => [scalarVjp(op, ad, y, other, g)]);
   }
-  if (!(other instanceof Tensor)) throw new TypeError('The other operand must be a Tensor or a number.');
+  if (!(other instanceof Tensor))
+    throw new TypeError('The other operand must be a Tensor or a number.', {
+      argument: 'other',
+      rule: Rule.tensorLike,
+    });
   const bp = broadcastPair(a.data, a.shape, other.data, other.shape);
   const y = binaryData(op, bp.a, bp.b);
   const out = new Tensor(y, bp.shape);

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { broadcastData, sumToShape } from '../tensor/elementwise.js';
 import { catData, selectData, transposeData } from '../tensor/layout.js';
 import { dimView, normDim, reducedShape } from '../tensor/reductions.js';
@@ -76,18 +76,30 @@ export function selectOp(x: Tensor, d: number, index: number): Tensor {
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new ValueError('cat: tensors must be a non-empty array of Tensors.');
+    throw new ValueError('cat: tensors must be a non-empty array of Tensors.', {
+      argument: 'tensors',
+      rule: Rule.nonEmpty,
+    });
   }
   for (const t of tensors)
-    if (!(t instanceof Tensor)) throw new TypeError('cat: every element of tensors must be a Tensor.');
+    if (!(t instanceof Tensor))
+      throw new TypeError('cat: every element of tensors must be a Tensor.', {
+        argument: 'tensors',
+        rule: Rule.tensor,
+      });
   const first = tensors[0].shape;
-  if (first.length === 0) throw new ValueError('cat: zero-dimensional tensor cannot be concatenated.');
+  if (first.length === 0)
+    throw new ValueError('cat: zero-dimensional tensor cannot be concatenated.', {
+      argument: 'tensors',
+      rule: Rule.dimensions,
+    });
   const d = normDim(dim, first.length);
   for (const t of tensors) {
     const ok = t.shape.length === first.length && t.shape.every((s: number, i: number) => i === d || s === first[i]);
     if (!ok) {
       throw new ValueError(
         `cat: sizes of tensors must match except in dimension ${d}, but got shapes ${formatShape(first)} and ${formatShape(t.shape)}.`,
+        { argument: 'tensors', rule: Rule.shape },
       );
     }
   }
@@ -120,13 +132,21 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) {
-    throw new ValueError('stack: tensors must be a non-empty array of Tensors.');
+    throw new ValueError('stack: tensors must be a non-empty array of Tensors.', {
+      argument: 'tensors',
+      rule: Rule.nonEmpty,
+    });
   }
   for (const t of tensors) {
-    if (!(t instanceof Tensor)) throw new TypeError('stack: every element of tensors must be a Tensor.');
+    if (!(t instanceof Tensor))
+      throw new TypeError('stack: every element of tensors must be a Tensor.', {
+        argument: 'tensors',
+        rule: Rule.tensor,
+      });
     if (!shapesEqual(t.shape, tensors[0].shape)) {
       throw new ValueError(
         `stack expects each tensor to be equal size, but got ${formatShape(tensors[0].shape)} and ${formatShape(t.shape)}.`,
+        { argument: 'tensors', rule: Rule.shape },
       );
     }
   }

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { NotImplementedError } from '../errors.js';
+import { NotImplementedError, Rule } from '../errors.js';
 import { Reduce, dimView, normDim, reduceAll, reduceDimData, reducedShape, softmaxData } from '../tensor/reductions.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from './node.js';
@@ -21,7 +21,8 @@ const NAMES = ['SumBackward1', 'MeanBackward1', 'LogsumexpBackward0'];
  * @returns the result.
  */
 export function reduceOp(op: Reduce, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  if (op === Reduce.Argmax) throw new NotImplementedError('argmax is not differentiable.');
+  if (op === Reduce.Argmax)
+    throw new NotImplementedError('argmax is not differentiable.', { argument: 'argmax', rule: Rule.differentiable });
   const all = dim === undefined;
   const d = all ? 0 : normDim(dim, x.shape.length);
   const v = all ? { outer: 1, n: x.data.length, inner: 1 } : dimView(x.shape, d);

@@ -5,16 +5,26 @@
  *
  * @packageDocumentation
  */
+import type { ErrorDetails, RuleName } from '../index.js';
 
 /**
  * Input the user must fix: a malformed or incompatible report, an unknown suite, a malformed
  * `RELAXED_MC_BENCH_SLOWDOWN`. The message names the file or variable, the rule and the value.
  */
 export class BenchInputError extends Error {
-  /** @param message - names the file or setting, the rule and the value received. */
-  constructor(message: string) {
+  /** The report field (`benchmarks.3.hz`), setting or argument at fault. */
+  readonly argument: string | null;
+  /** The rule it broke: one of the library's `Rule` identifiers. */
+  readonly rule: RuleName | null;
+  /**
+   * @param message - names the file or setting, the rule and the value received.
+   * @param details - the argument and the rule, as data.
+   */
+  constructor(message: string, details: ErrorDetails = {}) {
     super(message);
     this.name = 'BenchInputError';
+    this.argument = details.argument ?? null;
+    this.rule = details.rule ?? null;
   }
 }
 

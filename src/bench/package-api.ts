@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as own from '../index.js';
 import { BenchInputError } from './errors.js';
+import { Rule } from '../index.js';
 
 /** The part of the package the tasks use. */
 export interface PackageApi {
@@ -52,18 +53,26 @@ export async function loadBuild(dir: string, label: string): Promise<PackageBuil
   } catch {
     throw new BenchInputError(
       `${label}: ${root} holds no readable package.json; give the folder of a built relaxed-mc checkout.`,
+      { argument: label, rule: Rule.readable },
     );
   }
   if (pkg.name !== 'relaxed-mc')
-    throw new BenchInputError(`${label}: ${pkgFile} is package '${String(pkg.name)}', not relaxed-mc.`);
+    throw new BenchInputError(`${label}: ${pkgFile} is package '${String(pkg.name)}', not relaxed-mc.`, {
+      argument: label,
+      rule: Rule.oneOf,
+    });
   const entry = join(root, pkg.exports?.['.']?.import ?? pkg.main ?? 'dist/src/index.js');
   if (!existsSync(entry))
     throw new BenchInputError(
       `${label}: ${entry} does not exist; build that checkout first (npm ci or npm run build).`,
+      { argument: label, rule: Rule.built },
     );
   const api = (await import(pathToFileURL(entry).href)) as Partial<PackageApi>;
   if (typeof api.Engine !== 'function' || typeof api.torch !== 'object') {
-    throw new BenchInputError(`${label}: ${entry} does not export Engine and torch.`);
+    throw new BenchInputError(`${label}: ${entry} does not export Engine and torch.`, {
+      argument: label,
+      rule: Rule.built,
+    });
   }
   return { api: api as PackageApi, root, version: versionOf(root) };
 }

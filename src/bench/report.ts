@@ -25,6 +25,7 @@
  */
 import type { Environment } from './environment.js';
 import { BenchInputError } from './errors.js';
+import { Rule, type RuleName } from '../index.js';
 
 /** The `schema` field of every report. */
 export const REPORT_SCHEMA = 'relaxed-mc-bench-report';
@@ -154,6 +155,7 @@ export function parseReport(text: string, name: string): BenchReport {
   } catch (err) {
     throw new BenchInputError(
       `${name}: not valid JSON (${(err as Error).message}); expected a report written by relaxed-mc bench --json.`,
+      { argument: name, rule: Rule.json },
     );
   }
   const v = new Validator(name);
@@ -161,12 +163,14 @@ export function parseReport(text: string, name: string): BenchReport {
   if (r.schema !== REPORT_SCHEMA) {
     throw new BenchInputError(
       `${name}: not a relaxed-mc bench report: schema must be '${REPORT_SCHEMA}', but got ${show(r.schema)}.`,
+      { argument: 'schema', rule: Rule.schema },
     );
   }
   if (r.version !== REPORT_VERSION) {
     throw new BenchInputError(
       `${name}: report version ${show(r.version)} cannot be read by this relaxed-mc, which reads version ${REPORT_VERSION}; ` +
         'make the baseline and the candidate with the same report version.',
+      { argument: 'version', rule: Rule.stateVersion },
     );
   }
   v.string(r.createdAt, 'createdAt');
@@ -182,7 +186,7 @@ export function parseReport(text: string, name: string): BenchReport {
   if (m.slowdownPattern !== undefined) v.string(m.slowdownPattern, 'method.slowdownPattern');
   v.string(m.runId, 'method.runId');
   if (m.role !== 'single' && m.role !== 'baseline' && m.role !== 'candidate')
-    v.fail('method.role', "'single', 'baseline' or 'candidate'", m.role);
+    v.fail('method.role', Rule.oneOf, "'single', 'baseline' or 'candidate'", m.role);
   const c = v.object(r.calibration, 'calibration');
   v.string(c.version, 'calibration.version');
   const loops = new Set<string>();
@@ -194,21 +198,27 @@ export function parseReport(text: string, name: string): BenchReport {
   });
   const list = v.array(r.benchmarks, 'benchmarks');
   if (list.length === 0)
-    throw new BenchInputError(`${name}: benchmarks is empty; a report holds at least one benchmark.`);
+    throw new BenchInputError(`${name}: benchmarks is empty; a report holds at least one benchmark.`, {
+      argument: 'benchmarks',
+      rule: Rule.nonEmpty,
+    });
   const ids = new Set<string>();
   list.forEach((b, i) => {
     const at = `benchmarks[${i}]`;
     const o = v.object(b, at);
     const id = v.string(o.id, `${at}.id`);
     if (ids.has(id))
-      throw new BenchInputError(`${name}: ${at}.id ${show(id)} appears twice; benchmark ids must be unique.`);
+      throw new BenchInputError(`${name}: ${at}.id ${show(id)} appears twice; benchmark ids must be unique.`, {
+        argument: `${at}.id`,
+        rule: Rule.unique,
+      });
     ids.add(id);
     v.settings(o.settings, `${at}.settings`);
     v.string(o.unit, `${at}.unit`);
     v.positiveNumber(o.unitsPerCall, `${at}.unitsPerCall`);
     const cal = v.string(o.calibration, `${at}.calibration`);
     if (!loops.has(cal))
-      v.fail(`${at}.calibration`, `the id of one of calibration.loops (${[...loops].join(', ')})`, cal);
+      v.fail(`${at}.calibration`, Rule.oneOf, `the id of one of calibration.loops (${[...loops].join(', ')})`, cal);
     v.summary(o.throughput, `${at}.throughput`);
     v.summary(o.normalized, `${at}.normalized`);
     if (o.confirmation !== undefined) v.summary(o.confirmation, `${at}.confirmation`);
@@ -220,37 +230,40 @@ export function parseReport(text: string, name: string): BenchReport {
 class Validator {
   constructor(private readonly file: string) {}
 
-  fail(path: string, rule: string, value: unknown): never {
-    throw new BenchInputError(`${this.file}: ${path || 'the document'} must be ${rule}, but got ${show(value)}.`);
+  fail(path: string, rule: RuleName, what: string, value: unknown): never {
+    throw new BenchInputError(`${this.file}: ${path || 'the document'} must be ${what}, but got ${show(value)}.`, {
+      argument: path || null,
+      rule,
+    });
   }
 
   object(x: unknown, path: string): Record<string, unknown> {
-    if (x === null || typeof x !== 'object' || Array.isArray(x)) this.fail(path, 'an object', x);
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) this.fail(path, Rule.object, 'an object', x);
     return x as Record<string, unknown>;
   }
 
   array(x: unknown, path: string): unknown[] {
-    if (!Array.isArray(x)) this.fail(path, 'an array', x);
+    if (!Array.isArray(x)) this.fail(path, Rule.array, 'an array', x);
     return x;
   }
 
   string(x: unknown, path: string): string {
-    if (typeof x !== 'string' || x.length === 0) this.fail(path, 'a non-empty string', x);
+    if (typeof x !== 'string' || x.length === 0) this.fail(path, Rule.string, 'a non-empty string', x);
     return x;
   }
 
   number(x: unknown, path: string): number {
-    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(path, 'a finite number', x);
+    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(path, Rule.finite, 'a finite number', x);
     return x;
   }
 
   positiveNumber(x: unknown, path: string): number {
-    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) this.fail(path, 'a positive number', x);
+    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) this.fail(path, Rule.positive, 'a positive number', x);
     return x;
   }
 
   positiveInteger(x: unknown, path: string): number {
-    if (!Number.isSafeInteger(x) || (x as number) < 1) this.fail(path, 'a positive integer', x);
+    if (!Number.isSafeInteger(x) || (x as number) < 1) this.fail(path, Rule.positiveInteger, 'a positive integer', x);
     return x as number;
   }
 
@@ -259,7 +272,8 @@ class Validator {
     this.positiveNumber(s.median, `${path}.median`);
     this.number(s.mad, `${path}.mad`);
     const rounds = this.array(s.rounds, `${path}.rounds`);
-    if (rounds.length === 0) this.fail(`${path}.rounds`, 'a non-empty array of positive numbers', rounds);
+    if (rounds.length === 0)
+      this.fail(`${path}.rounds`, Rule.nonEmpty, 'a non-empty array of positive numbers', rounds);
     rounds.forEach((y, i) => this.positiveNumber(y, `${path}.rounds[${i}]`));
   }
 
@@ -271,7 +285,7 @@ class Validator {
         typeof y === 'boolean' ||
         (typeof y === 'number' && Number.isFinite(y)) ||
         (Array.isArray(y) && y.every((e) => typeof e === 'string'));
-      if (!ok) this.fail(`${path}.${k}`, 'a string, a finite number, a boolean or an array of strings', y);
+      if (!ok) this.fail(`${path}.${k}`, Rule.oneOf, 'a string, a finite number, a boolean or an array of strings', y);
     }
     this.string(s.kind, `${path}.kind`);
   }

@@ -14,7 +14,13 @@
  * A paired run can then confirm: the benchmarks the gate suspects (see `compare.ts`) are timed
  * again on both builds, alone, in fresh rounds (no calibration needed: a per-round ratio of two
  * builds timed back to back cancels the machine's speed), and each report keeps those rounds
- * as the benchmark's `confirmation`.
+ * as the benchmark's `confirmation`. When the sides can start their tasks anew
+ * ({@link Side.restart}), the confirmation runs in {@link CONFIRMATION_BLOCKS} blocks, each on
+ * freshly started engines after a warm-up call: a state that one engine's threads happen to fall
+ * into and keep for the rest of a run (seen here: one side's gradients job 1.5 times slower than
+ * the other's, the same build on both sides, in every one of 30 rounds, while the next trials
+ * measured them equal) then lasts one block at most, whereas a slowdown in the code shows in
+ * every block.
  *
  * @packageDocumentation
  */
@@ -35,7 +41,7 @@ import {
 import { Slowdown } from './slowdown.js';
 import { mad, median } from './stats.js';
 import type { BenchTask } from './tasks.js';
-import { InternalError, RuntimeError } from '../index.js';
+import { InternalError, Rule, RuntimeError } from '../index.js';
 
 /** How to run. */
 export interface RunOptions {
@@ -76,7 +82,15 @@ export interface Side {
   tasks: readonly BenchTask[];
   /** The deliberate slowdown of this side's tasks (default none); never applied to the calibrations. */
   slowdown?: Slowdown;
+  /**
+   * Starts this side's tasks anew (fresh engines and threads), for the confirmation's blocks;
+   * `close` stops what it started. Without it, the confirmation reuses {@link Side.tasks}.
+   */
+  restart?: () => Promise<{ tasks: readonly BenchTask[]; close(): Promise<void> }>;
 }
+
+/** Blocks of the confirmation, each on freshly started tasks (when every side can restart). */
+export const CONFIRMATION_BLOCKS = 3;
 
 /** What one entry of a round measures, and its per-round results. */
 interface Entry {
@@ -130,16 +144,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
   const calibrations = await startCalibrations(sides.flatMap((s) => s.tasks));
   try {
     let calibrationSum = 0;
-    const entry = (name: string, side: number, units: number, fn: () => Promise<void>): Entry => ({
-      name,
-      side,
-      units,
-      fn,
-      median: [],
-      best: [],
-      cpu: [],
-      calls: 0,
-    });
+    const entry = freshEntry;
     const calEntries = calibrations.map((c) =>
       entry(`calibration ${c.id}`, -1, c.iterationsPerCall, async () => {
         calibrationSum += await c.run();
@@ -169,7 +174,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
     if (!Number.isFinite(calibrationSum))
       throw new RuntimeError(`the calibration loop returned ${calibrationSum}; it must be finite.`, {
         argument: 'calibration',
-        rule: 'finite',
+        rule: Rule.finite,
       });
     const calResults: CalibrationResult[] = calibrations.map((c, i) => ({
       id: c.id,
@@ -209,7 +214,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         if (!Number.isFinite(checksums[i]))
           throw new RuntimeError(`benchmark ${t.id}: its results summed to ${checksums[i]}; they must be finite.`, {
             argument: t.id,
-            rule: 'finite',
+            rule: Rule.finite,
           });
         const cal = calResults.find((c) => c.id === t.calibration)!;
         return {
@@ -227,7 +232,7 @@ export async function runSides(sides: readonly Side[], o: RunOptions): Promise<B
         };
       }),
     }));
-    if (o.confirm !== undefined && sides.length > 1) await confirm(reports, groups, o.confirm, o, random);
+    if (o.confirm !== undefined && sides.length > 1) await confirm(reports, sideData, groups, o.confirm, o, random);
     return reports;
   } finally {
     await Promise.all(calibrations.map((c) => c.close()));
@@ -240,10 +245,13 @@ const NORMALIZATION =
 
 /**
  * Re-measures the selected benchmarks on every side, back to back in a random order, for
- * `c.rounds` fresh rounds, and stores each side's rounds in its report as `confirmation`.
+ * `c.rounds` fresh rounds, and stores each side's rounds in its report as `confirmation`. When
+ * every side can restart, the rounds are split into {@link CONFIRMATION_BLOCKS} blocks, each on
+ * freshly started tasks after one untimed call of each.
  */
 async function confirm(
   reports: BenchReport[],
+  sides: readonly { side: Side; slowdown: Slowdown }[],
   groups: ReadonlyMap<string, Entry[]>,
   c: Confirmation,
   o: RunOptions,
@@ -251,15 +259,50 @@ async function confirm(
 ): Promise<void> {
   const ids = c.select(reports).filter((id) => groups.has(id));
   if (ids.length === 0) return;
-  // Fresh entries: the main rounds' arrays are already in the reports.
-  const fresh = new Map(ids.map((id) => [id, groups.get(id)!.map((e) => ({ ...e, median: [], best: [], cpu: [] }))]));
+  const rounds = new Map(ids.map((id) => [id, sides.map((): number[] => [])]));
+  const restart = sides.every((d) => d.side.restart !== undefined);
+  const blocks = restart ? Math.min(CONFIRMATION_BLOCKS, c.rounds) : 1;
   c.onRound?.(0, c.rounds, ids);
-  for (let round = 1; round <= c.rounds; round++) {
-    for (const id of shuffle(ids, random)) for (const e of shuffle(fresh.get(id)!, random)) await measure(e, o, true);
-    c.onRound?.(round, c.rounds, ids);
+  let done = 0;
+  for (let block = 0; block < blocks; block++) {
+    const started: { close(): Promise<void> }[] = [];
+    try {
+      let entries: Map<string, Entry[]>;
+      if (restart) {
+        entries = new Map(ids.map((id) => [id, []]));
+        for (const [s, d] of sides.entries()) {
+          const fresh = await d.side.restart!();
+          started.push(fresh);
+          for (const t of fresh.tasks) {
+            const list = entries.get(t.id);
+            if (list === undefined) continue;
+            const slowed = d.slowdown.wrap(() => t.run(), t.id);
+            list.push(freshEntry(t.id, s, t.unitsPerCall, async () => void (await slowed())));
+          }
+        }
+        // The first calls of fresh engines pay for compilation and thread start: untimed.
+        for (const id of ids) for (const e of entries.get(id)!) await measure(e, o, false);
+      } else {
+        entries = new Map(ids.map((id) => [id, groups.get(id)!.map((e) => freshEntry(e.name, e.side, e.units, e.fn))]));
+      }
+      const n = Math.round((c.rounds * (block + 1)) / blocks) - Math.round((c.rounds * block) / blocks);
+      for (let round = 0; round < n; round++) {
+        for (const id of shuffle(ids, random))
+          for (const e of shuffle(entries.get(id)!, random)) await measure(e, o, true);
+        c.onRound?.(++done, c.rounds, ids);
+      }
+      for (const [id, list] of entries) for (const e of list) rounds.get(id)![e.side].push(...e.best);
+    } finally {
+      await Promise.all(started.map((x) => x.close()));
+    }
   }
-  for (const [id, entries] of fresh)
-    for (const e of entries) reports[e.side].benchmarks.find((b) => b.id === id)!.confirmation = summary(e.best);
+  for (const [id, perSide] of rounds)
+    perSide.forEach((r, s) => (reports[s].benchmarks.find((b) => b.id === id)!.confirmation = summary(r)));
+}
+
+/** An entry with no rounds yet. */
+function freshEntry(name: string, side: number, units: number, fn: () => Promise<void>): Entry {
+  return { name, side, units, fn, median: [], best: [], cpu: [], calls: 0 };
 }
 
 /** Times one entry for one round with tinybench, with the process's CPU time around it. */

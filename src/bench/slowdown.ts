@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import { BenchInputError } from './errors.js';
+import { Rule } from '../index.js';
 
 /** The environment variable. */
 export const SLOWDOWN_VARIABLE = 'RELAXED_MC_BENCH_SLOWDOWN';
@@ -54,12 +55,14 @@ export function readSlowdown(env: NodeJS.ProcessEnv): SlowdownSpec {
     throw new BenchInputError(
       `${SLOWDOWN_VARIABLE} must be a decimal between 0 and ${MAX_FRACTION} (0.3 = 30 % extra work), ` +
         `optionally followed by @ and a benchmark-id pattern (0.25@moments/K16/*), but got '${raw}'.`,
+      { argument: SLOWDOWN_VARIABLE, rule: Rule.inRange },
     );
   }
   if (pattern !== null && !PATTERN_CHARS.test(pattern)) {
     throw new BenchInputError(
       `${SLOWDOWN_VARIABLE}: the pattern after @ must be a benchmark id with * and ? wildcards (letters, digits, / _ . -), ` +
         `such as moments/K16/*, but got '${pattern}'.`,
+      { argument: SLOWDOWN_VARIABLE, rule: Rule.syntax },
     );
   }
   return { fraction: v, pattern };

@@ -22,6 +22,7 @@ import {
   type OutputMode,
   canReuseOutputs,
 } from './tasks.js';
+import { Rule } from '../index.js';
 
 /** The jobs of a suite. */
 interface Plan {
@@ -121,7 +122,10 @@ export const SUITES: Readonly<Record<string, SuiteDefinition>> = Object.freeze({
 export function suiteNamed(name: string): SuiteDefinition {
   const s = Object.hasOwn(SUITES, name) ? SUITES[name] : undefined;
   if (s === undefined)
-    throw new BenchInputError(`--suite must be one of ${Object.keys(SUITES).join(', ')}, but got '${name}'.`);
+    throw new BenchInputError(`--suite must be one of ${Object.keys(SUITES).join(', ')}, but got '${name}'.`, {
+      argument: '--suite',
+      rule: Rule.oneOf,
+    });
   return s;
 }
 

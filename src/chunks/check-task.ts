@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { TypeError } from '../errors.js';
+import { Rule, TypeError } from '../errors.js';
 import { type JobDescriptor, type Task, TaskSchema, firstIssue } from '../jobs/index.js';
 import { extraOffset, kControlLength } from './layout.js';
 
@@ -16,7 +16,7 @@ let checkedJob: JobDescriptor | null = null;
 /**
  * @param task - what the worker received.
  * @returns the task, typed.
- * @throws TypeError naming the field at fault (`argument: 'task.job.K'`, say, `rule: 'task-schema'`).
+ * @throws TypeError naming the field at fault (`argument: 'task.job.K'`, say, `rule: Rule.taskSchema`).
  */
 export function checkTask(task: unknown): Task {
   const t = task as Task;
@@ -28,7 +28,7 @@ export function checkTask(task: unknown): Task {
   if (issue !== null) {
     throw new TypeError(`relaxed-mc: a worker task is malformed: task.${issue.path}: ${issue.message}.`, {
       argument: `task.${issue.path}`,
-      rule: 'task-schema',
+      rule: Rule.taskSchema,
     });
   }
   if (t.kind === 'chunk') checkedJob = t.job;

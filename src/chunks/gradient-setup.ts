@@ -10,12 +10,12 @@
 import { ESTIMATORS, type EstimatorName, estimatesPerGroup } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
 import { discreteGradient, relaxedGradient } from '../kernels/exact/exact-gradients.js';
-import { ObjectiveError } from '../errors.js';
+import { ObjectiveError, Rule, ValueError } from '../errors.js';
 import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
 import { estimateGroupBlocks } from './gradient-blocks.js';
 import { loadObjective } from './objective-loader.js';
 
-/** In the message of a module that fails to load or fails its check. */
+/** In the message of a module that fails to load or fails its check (callers branch on the rule, not on this). */
 export const MODULE_CHECK_FAILED = 'failed its check: ';
 /** Pilot groups per batch element for the shift of the sums (drawn as one block). */
 export const PILOT_GROUPS = 64;
@@ -48,7 +48,7 @@ export interface GradientSetupObjectiveError {
 /**
  * @param t - the task.
  * @returns the exact gradients and the pilot shifts, or the point where the objective was not finite.
- * @throws Error whose message says that the module failed its check, and why.
+ * @throws ValueError (rule `objective-module-check`) saying that the module failed its check, and why.
  */
 export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetupResult | GradientSetupObjectiveError> {
   let objective;
@@ -57,7 +57,11 @@ export async function gradientSetup(t: GradientSetupTask): Promise<GradientSetup
   } catch (err) {
     if (!('module' in t.objective)) throw err;
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`);
+    throw new ValueError(`relaxed-mc: objective module ${t.objective.module} ${MODULE_CHECK_FAILED}${why}`, {
+      argument: 'objective.module',
+      rule: Rule.objectiveModuleCheck,
+      cause: err,
+    });
   }
   try {
     const exact = exactGradients(t.B, t.K, t.logits, t.temperature, t.objective, objective);

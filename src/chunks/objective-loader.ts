@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import { type Objective, objectiveFromModule, objectiveFromSpec } from '../kernels/objectives.js';
 import type { ObjectiveDescriptor } from './layout.js';
+import { Rule, TypeError } from '../errors.js';
 
 const modules = new Map<string, Promise<unknown>>();
 
@@ -22,7 +23,10 @@ const modules = new Map<string, Promise<unknown>>();
 export function moduleUrl(spec: string): string {
   if (spec.startsWith('file:')) return spec;
   if (isAbsolute(spec)) return pathToFileURL(spec).href;
-  throw new TypeError(`objective.module must be an absolute path or a file URL, but got "${spec}".`);
+  throw new TypeError(`objective.module must be an absolute path or a file URL, but got "${spec}".`, {
+    argument: 'objective.module',
+    rule: Rule.path,
+  });
 }
 
 /**

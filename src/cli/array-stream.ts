@@ -13,6 +13,7 @@ import { csvBlocks } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyDecode, npyHeader, parseNpyHeader } from './npy.js';
 import { arrayFormatOf } from './tensor-io.js';
+import { Rule } from '../index.js';
 
 /** An output file written block by block, in order. */
 export class BlockWriter {
@@ -72,6 +73,8 @@ export class NpyBlockReader {
     /** The array's shape. */
     readonly shape: number[],
     private readonly dataStart: number,
+    /** The flag and the path, as the messages name the file. */
+    private readonly name: string,
   ) {}
 
   /**
@@ -86,7 +89,10 @@ export class NpyBlockReader {
     try {
       handle = await open(path, 'r');
     } catch (err) {
-      throw new UsageError(`${name}: cannot read the file (${fsReason(err)}).`);
+      throw new UsageError(`${name}: cannot read the file (${fsReason(err)}).`, {
+        argument: name,
+        rule: Rule.readable,
+      });
     }
     try {
       const head = Buffer.alloc(65536 + 12);
@@ -94,11 +100,12 @@ export class NpyBlockReader {
       const { shape, dataStart } = parseNpyHeader(head.subarray(0, bytesRead), name);
       const need = shape.reduce((a, b) => a * b, 1) * 8;
       const have = (await handle.stat()).size - dataStart;
-      const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+      const bad = (rule: string) =>
+        new UsageError(`${name}: not a readable .npy file: ${rule}.`, { argument: name, rule: Rule.npyFormat });
       if (have < need)
         throw bad(`the file is truncated: shape [${shape.join(', ')}] needs ${need} bytes of data but it has ${have}`);
       if (have > need) throw bad(`the file has ${have - need} bytes after the data of shape [${shape.join(', ')}]`);
-      return new NpyBlockReader(handle, shape, dataStart);
+      return new NpyBlockReader(handle, shape, dataStart, name);
     } catch (err) {
       await handle.close();
       throw err;
@@ -120,7 +127,11 @@ export class NpyBlockReader {
         bytes.byteLength - off,
         this.dataStart + first * 8 + off,
       );
-      if (bytesRead === 0) throw new UsageError('the file became shorter while it was read.');
+      if (bytesRead === 0)
+        throw new UsageError('the file became shorter while it was read.', {
+          argument: this.name,
+          rule: Rule.readable,
+        });
       off += bytesRead;
     }
     // The bytes are little-endian doubles: on a big-endian host, decode them.

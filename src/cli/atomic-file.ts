@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, closeSync, fsyncSync, rmSync, statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AbortError, InternalError } from '../index.js';
+import { AbortError, InternalError, Rule } from '../index.js';
 import { UsageError, fsReason } from './errors.js';
 
 /** Temporary files not yet committed or discarded, for the synchronous clean-up on a signal. */
@@ -64,7 +64,8 @@ export class AtomicFile {
   static async create(path: string, label: string): Promise<AtomicFile> {
     const full = resolve(path);
     const dir = dirname(full);
-    if (isDirectory(full)) throw new UsageError(`${label} ${path}: is a directory; give a file name.`);
+    if (isDirectory(full))
+      throw new UsageError(`${label} ${path}: is a directory; give a file name.`, { argument: label, rule: Rule.file });
     const temp = join(dir, `.${basename(full)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     // Registered before it exists, so a signal that arrives while it is being created removes it too.
     pending.add(temp);
@@ -73,7 +74,10 @@ export class AtomicFile {
       handle = await open(temp, 'wx');
     } catch (err) {
       pending.delete(temp);
-      throw new UsageError(`${label} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`);
+      throw new UsageError(`${label} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`, {
+        argument: label,
+        rule: Rule.writable,
+      });
     }
     return new AtomicFile(path, temp, handle, label);
   }
@@ -112,7 +116,10 @@ export class AtomicFile {
       await rename(this.tempPath, this.path);
     } catch (err) {
       await this.discard();
-      throw new UsageError(`${this.label} ${this.path}: cannot replace the file (${fsReason(err)}).`);
+      throw new UsageError(`${this.label} ${this.path}: cannot replace the file (${fsReason(err)}).`, {
+        argument: this.label,
+        rule: Rule.writable,
+      });
     }
     this.done = true;
     pending.delete(this.tempPath);

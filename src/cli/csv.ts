@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { AbortError } from '../index.js';
+import { AbortError, Rule } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseCsvNumber } from './numbers.js';
 
@@ -83,14 +83,22 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
   }
   if (text.endsWith('\n')) lines--;
   if (lines <= 0 || (lines === 1 && text.trim() === ''))
-    throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
+    throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`, {
+      argument: name,
+      rule: Rule.csvFormat,
+    });
   const first = nextLine();
-  if (first.trim() === '') throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`);
+  if (first.trim() === '')
+    throw new UsageError(`${name}: the file is empty; a CSV needs a header line.`, {
+      argument: name,
+      rule: Rule.csvFormat,
+    });
   const header = first.split(',').map((s) => s.trim());
   const cols = header.length;
   if (header.every((h) => parseCsvNumber(h) !== null)) {
     throw new UsageError(
       `${name}: line 1 must be a header of column names (such as y0,y1,y2), but it holds only numbers.`,
+      { argument: name, rule: Rule.csvFormat },
     );
   }
   const rows = lines - 1;
@@ -101,6 +109,7 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
     if (fields.length !== cols) {
       throw new UsageError(
         `${name}: line ${r + 2} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${cols}.`,
+        { argument: name, rule: Rule.csvFormat },
       );
     }
     for (let c = 0; c < cols; c++) {
@@ -110,6 +119,7 @@ function* parseSteps(text: string, name: string): Generator<void, NumericCsv> {
         throw new UsageError(
           `${name}: line ${r + 2}, column ${c + 1}${f === '' ? ' is empty' : `: ${quote(f)} is not a number`}; ` +
             'fields must be decimals such as 0.25 or 1e-3 (or nan, inf).',
+          { argument: name, rule: Rule.csvFormat },
         );
       }
       data[r * cols + c] = v;

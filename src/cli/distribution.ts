@@ -1,12 +1,13 @@
 /**
  * Turns the distribution flags (`--temperature`, `--probs` / `--logits`) into a
- * `torch.distributions.RelaxedOneHotCategorical`, mapping the library's `ValueError`s to a
- * one-line {@link UsageError} that names the flag.
+ * `torch.distributions.RelaxedOneHotCategorical`, mapping the library's `ValueError`s and
+ * `TypeError`s to a one-line {@link UsageError} that names the flag (from the error's `argument`
+ * and `rule`, never from its message).
  *
  * @packageDocumentation
  */
-import { torch, ValueError } from '../index.js';
-import { UsageError, oneLine } from './errors.js';
+import { type CodedError, Rule, isCodedError, torch } from '../index.js';
+import { UsageError, flagOf, oneLine } from './errors.js';
 import type { Nested } from './params.js';
 
 /** The distribution flags as parsed. */
@@ -34,27 +35,33 @@ export interface BuiltDistribution {
  */
 export function buildDistribution(flags: DistributionFlags): BuiltDistribution {
   if (flags.probs !== undefined && flags.logits !== undefined) {
-    throw new UsageError('--probs and --logits cannot be used together: give the parameter one way.');
+    throw new UsageError('--probs and --logits cannot be used together: give the parameter one way.', {
+      argument: '--logits',
+      rule: Rule.exclusive,
+    });
   }
   const paramFlag = flags.logits !== undefined ? '--logits' : '--probs';
   const raw = flags.logits ?? flags.probs;
-  if (raw === undefined) throw new UsageError('one of --probs or --logits is required.');
+  if (raw === undefined)
+    throw new UsageError('one of --probs or --logits is required.', { argument: '--probs', rule: Rule.required });
   // A lone number on the command line means a one-category vector, not a 0-d parameter.
   const param = typeof raw === 'number' ? [raw] : raw;
   try {
     const options = paramFlag === '--logits' ? { logits: param } : { probs: param };
     return { dist: new torch.distributions.RelaxedOneHotCategorical(flags.temperature, options), paramFlag };
   } catch (err) {
-    if (!(err instanceof ValueError) && !(err instanceof TypeError)) throw err;
-    throw new UsageError(`${blame(err.message, paramFlag)}: ${oneLine(err.message, 300)}`);
+    if (!isCodedError(err) || (err.code !== 'ERR_VALUE' && err.code !== 'ERR_TYPE')) throw err;
+    throw new UsageError(`${blame(err, paramFlag)}: ${oneLine(err.message, 300)}`, {
+      argument: blame(err, paramFlag),
+      rule: err.rule,
+    });
   }
 }
 
-/** Which flag a library message is about. */
-function blame(message: string, paramFlag: string): string {
-  if (/not broadcastable/.test(message)) return `--temperature and ${paramFlag}`;
-  if (/parameter temperature|^temperature/.test(message)) return '--temperature';
-  return paramFlag;
+/** Which flag an error of the distribution is about: shapes that do not broadcast are the pair's. */
+function blame(err: CodedError, paramFlag: string): string {
+  if (err.rule === Rule.broadcastable) return `--temperature and ${paramFlag}`;
+  return err.argument === 'temperature' ? (flagOf(err) as string) : paramFlag;
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { type ErrorCode, isCodedError } from '../index.js';
+import { type CodedError, type ErrorCode, type ErrorDetails, type RuleName, isCodedError } from '../index.js';
 
 /** Exit statuses of `relaxed-mc`. */
 export const ExitCode = {
@@ -27,15 +27,30 @@ export const ExitCode = {
  *
  * @example
  * ```ts
- * throw new UsageError("--samples must be a positive integer (1e8 is fine), but got '1.5'.");
+ * throw new UsageError("--samples must be a positive integer (1e8 is fine), but got '1.5'.", {
+ *   argument: '--samples',
+ *   rule: Rule.positiveInteger,
+ * });
  * // stderr: relaxed-mc: error: --samples must be a positive integer (1e8 is fine), but got '1.5'.
  * ```
  */
 export class UsageError extends Error {
-  /** @param message - names the flag or file, the rule and the value received. */
-  constructor(message: string) {
-    super(message);
+  /**
+   * What is at fault, as the user wrote it: a flag (`--samples`), a flag and its file for a
+   * file's content (`--values x.npy`), or the field a library error names (`parts.0.sums`).
+   */
+  readonly argument: string | null;
+  /** The rule it broke: one of the library's `Rule` identifiers. */
+  readonly rule: RuleName | null;
+  /**
+   * @param message - names the flag or file, the rule and the value received.
+   * @param details - the argument and the rule, as data (and the library error it comes from).
+   */
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'UsageError';
+    this.argument = details.argument ?? null;
+    this.rule = details.rule ?? null;
   }
 }
 
@@ -59,6 +74,45 @@ const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   ERR_OBJECTIVE: ExitCode.failure,
   ERR_INTERNAL: ExitCode.failure,
 };
+
+/**
+ * The flag that sets each argument the library names in its errors (`err.argument`), so that a
+ * command can say which flag to fix from the error's data, never from its message. The library
+ * names engine options bare (`samples`, `maxBytes`) and the distribution's parameters as
+ * PyTorch does (`temperature`, `probs`, `logits`).
+ */
+export const FLAG_OF_ARGUMENT: Readonly<Record<string, string>> = {
+  temperature: '--temperature',
+  probs: '--probs',
+  logits: '--logits',
+  value: '--values',
+  samples: '--samples',
+  seed: '--seed',
+  threads: '--threads',
+  maxBytes: '--max-bytes',
+  covariance: '--covariance',
+  checkpoint: '--checkpoint',
+  checkpointInterval: '--checkpoint-interval',
+  retries: '--retries',
+  shard: '--shard',
+  'shard.index': '--shard',
+  'shard.count': '--shard',
+  estimators: '--estimators',
+  groupSize: '--group-size',
+  objective: '--objective',
+  'objective.module': '--objective',
+  redis: '--redis',
+  chunksPerJob: '--chunks-per-job',
+  workerTimeout: '--worker-timeout',
+};
+
+/**
+ * @param err - an error of the library's list.
+ * @returns the flag that sets the argument at fault, or null when no flag sets it.
+ */
+export function flagOf(err: CodedError): string | null {
+  return err.argument === null ? null : (FLAG_OF_ARGUMENT[err.argument] ?? null);
+}
 
 /**
  * @param err - what a command threw.

@@ -48,12 +48,14 @@ export function objectiveOption(f: ObjectiveFlags, K: number, cwd: string): Grad
   const misplaced = (flag: string) =>
     new UsageError(
       `${flag} gives the coefficients of --objective ${flag === '--c' ? 'linear' : 'quadratic'}, but the objective is ${quote(kind)}.`,
+      { argument: flag, rule: Rule.notApplicable },
     );
   if (kind === 'linear') {
     if (f.target !== undefined) throw misplaced('--target');
     if (f.c === undefined)
       throw new UsageError(
         '--objective linear needs --c: the K coefficients of f(z) = c . z (one value is used for every category).',
+        { argument: '--c', rule: Rule.required },
       );
     return { kind, c: broadcast(f.c, K, '--c') };
   }
@@ -62,6 +64,7 @@ export function objectiveOption(f: ObjectiveFlags, K: number, cwd: string): Grad
     if (f.target === undefined) {
       throw new UsageError(
         '--objective quadratic needs --target: the K targets t of f(z) = sum_k (z_k - t_k)^2 (one value is used for every category).',
+        { argument: '--target', rule: Rule.required },
       );
     }
     return { kind, target: broadcast(f.target, K, '--target') };
@@ -77,6 +80,7 @@ function broadcast(v: number[], K: number, flag: string): number[] {
   if (v.length !== K) {
     throw new UsageError(
       `${flag} must have 1 or K = ${K} values (K is the length of --probs / --logits), but has ${v.length}.`,
+      { argument: flag, rule: Rule.shape },
     );
   }
   return v;
@@ -91,6 +95,7 @@ function modulePath(spec: string, cwd: string): string {
   if (spec === '') {
     throw new UsageError(
       `--objective must be ${BUILTIN_OBJECTIVES.join(' or ')}, or the path or file URL of an ES module exporting f(z) and grad(z, out), but got ''.`,
+      { argument: '--objective', rule: Rule.oneOf },
     );
   }
   let path: string;
@@ -101,10 +106,13 @@ function modulePath(spec: string, cwd: string): string {
     try {
       url = new URL(spec);
     } catch {
-      throw new UsageError(`${flag}: not a valid URL.`);
+      throw new UsageError(`${flag}: not a valid URL.`, { argument: '--objective', rule: Rule.path });
     }
     if (url.protocol !== 'file:')
-      throw new UsageError(`${flag}: only file: URLs are supported, but the URL is ${url.protocol}.`);
+      throw new UsageError(`${flag}: only file: URLs are supported, but the URL is ${url.protocol}.`, {
+        argument: '--objective',
+        rule: Rule.path,
+      });
     path = fileURLToPath(url);
     result = url.href;
   } else {
@@ -117,10 +125,14 @@ function modulePath(spec: string, cwd: string): string {
   } catch (err) {
     throw new UsageError(
       `${flag}: cannot read the module (${fsReason(err)}); give ${BUILTIN_OBJECTIVES.join(' or ')}, or the path of an ES module exporting f(z) and grad(z, out).`,
+      { argument: '--objective', rule: Rule.readable },
     );
   }
   if (!isFile)
-    throw new UsageError(`${flag}: is not a file; give the path of an ES module exporting f(z) and grad(z, out).`);
+    throw new UsageError(`${flag}: is not a file; give the path of an ES module exporting f(z) and grad(z, out).`, {
+      argument: '--objective',
+      rule: Rule.file,
+    });
   return result;
 }
 
@@ -139,6 +151,7 @@ export function moduleCheckAsUsage(err: unknown, spec: string): unknown {
   const why = withoutPrefix(cause, 'objectiveFromModule: ');
   return new UsageError(
     `--objective ${spec}: the module failed its check (import, then f and grad at the centre of the simplex): ${oneLine(why, 300)}`,
+    { argument: '--objective', rule: Rule.objectiveModuleCheck },
   );
 }
 
@@ -155,6 +168,7 @@ export function parseEstimators(text: string): EstimatorName[] {
     if (!(ESTIMATORS as readonly string[]).includes(name)) {
       throw new UsageError(
         `--estimators: unknown estimator ${quote(name)}; give all, or a comma-separated list of ${ESTIMATORS.join(', ')}.`,
+        { argument: '--estimators', rule: Rule.oneOf },
       );
     }
   }
@@ -167,11 +181,18 @@ export function parseEstimators(text: string): EstimatorName[] {
  * @throws UsageError when an estimator needs a larger group, or m is above {@link MAX_GROUP_SIZE}.
  */
 export function checkGroupSize(m: number, names: readonly EstimatorName[]): void {
-  if (m > MAX_GROUP_SIZE) throw new UsageError(`--group-size must be at most ${MAX_GROUP_SIZE}, but got ${m}.`);
+  if (m > MAX_GROUP_SIZE)
+    throw new UsageError(`--group-size must be at most ${MAX_GROUP_SIZE}, but got ${m}.`, {
+      argument: '--group-size',
+      rule: Rule.sizeLimit,
+    });
   for (const name of names) {
     if (m < minimumM(name)) {
       const why = name === 'reinforce-loo' ? ' (its leave-one-out baseline needs another draw in the group)' : '';
-      throw new UsageError(`--group-size must be at least ${minimumM(name)} for ${name}${why}, but got ${m}.`);
+      throw new UsageError(`--group-size must be at least ${minimumM(name)} for ${name}${why}, but got ${m}.`, {
+        argument: '--group-size',
+        rule: Rule.minimum,
+      });
     }
   }
 }

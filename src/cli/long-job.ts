@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { StateFileError, readStateFile, type Shard } from '../index.js';
+import { Rule, type Shard, StateFileError, readStateFile } from '../index.js';
 import { UsageError, fsReason, oneLine, quote } from './errors.js';
 import { parseCount, parseDecimal } from './numbers.js';
 import { countParser } from './options.js';
@@ -39,6 +39,7 @@ export function addLongJobFlags(cmd: Command): Command {
           if (v === null || !(v > 0))
             throw new UsageError(
               `--checkpoint-interval must be a positive number of seconds such as 2 or 0.5, but got ${quote(t)}.`,
+              { argument: '--checkpoint-interval', rule: Rule.positive },
             );
           return v;
         },
@@ -69,6 +70,7 @@ export function parseShard(text: string): Shard {
   if (index === null || count === null || index >= count) {
     throw new UsageError(
       `--shard must be i/n with 0 <= i < n, such as 0/4 (the shard index first, 0-based), but got ${quote(text)}.`,
+      { argument: '--shard', rule: Rule.syntax },
     );
   }
   return { index, count };
@@ -100,19 +102,29 @@ export function longJobOptions(
     if (flags.out === undefined)
       throw new UsageError(
         '--shard needs --out FILE: the shard writes its partial result there, for relaxed-mc merge.',
+        { argument: '--shard', rule: Rule.needs },
       );
     if (useSeed === undefined)
-      throw new UsageError('--shard needs --seed: every shard of a job must use the same seed.');
+      throw new UsageError('--shard needs --seed: every shard of a job must use the same seed.', {
+        argument: '--shard',
+        rule: Rule.needs,
+      });
     // Found now, not after the shard's work.
     const dir = dirname(resolve(flags.out));
     try {
       accessSync(dir, constants.W_OK);
     } catch (err) {
-      throw new UsageError(`--out ${flags.out}: cannot write in ${dir} (${fsReason(err)}).`);
+      throw new UsageError(`--out ${flags.out}: cannot write in ${dir} (${fsReason(err)}).`, {
+        argument: '--out',
+        rule: Rule.writable,
+      });
     }
   }
   if (flags.checkpointInterval !== undefined && flags.checkpoint === undefined) {
-    throw new UsageError('--checkpoint-interval needs --checkpoint FILE.');
+    throw new UsageError('--checkpoint-interval needs --checkpoint FILE.', {
+      argument: '--checkpoint-interval',
+      rule: Rule.needs,
+    });
   }
   return {
     options: {
@@ -144,6 +156,7 @@ export function guard<T>(f: () => T): T {
  * @returns a UsageError for an unusable state file, else the error.
  */
 export function asStateUsage(err: unknown): unknown {
-  if (err instanceof StateFileError) return new UsageError(oneLine(err.message));
+  if (err instanceof StateFileError)
+    return new UsageError(oneLine(err.message), { argument: err.argument, rule: err.rule });
   return err;
 }

@@ -18,6 +18,7 @@
  */
 import { endianness } from 'node:os';
 import { UsageError } from './errors.js';
+import { RangeError, Rule } from '../index.js';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
 const ALIGN = 64;
@@ -58,7 +59,10 @@ export function npyHeader(shape: readonly number[]): Buffer {
     out[total - 1] = 0x0a;
     return out;
   }
-  throw new RangeError(`npy: a shape of ${shape.length} dimensions does not fit a header.`);
+  throw new RangeError(`npy: a shape of ${shape.length} dimensions does not fit a header.`, {
+    argument: 'shape',
+    rule: Rule.sizeLimit,
+  });
 }
 
 /**
@@ -89,7 +93,8 @@ export function npyData(data: Float64Array): Uint8Array {
  */
 export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+  const bad = (rule: string) =>
+    new UsageError(`${name}: not a readable .npy file: ${rule}.`, { argument: name, rule: Rule.npyFormat });
   const { shape, dataStart: start } = parseNpyHeader(buf, name);
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * 8;
@@ -115,7 +120,8 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyArray {
  * @throws UsageError naming the file when it is not a float64 C-order `.npy`.
  */
 export function parseNpyHeader(buf: Buffer, name: string): { shape: number[]; dataStart: number } {
-  const bad = (rule: string) => new UsageError(`${name}: not a readable .npy file: ${rule}.`);
+  const bad = (rule: string) =>
+    new UsageError(`${name}: not a readable .npy file: ${rule}.`, { argument: name, rule: Rule.npyFormat });
   if (buf.length < 10 || !buf.subarray(0, 6).equals(MAGIC))
     throw bad('it does not start with the NumPy magic string \\x93NUMPY');
   const major = buf[6];

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError, quote } from './errors.js';
 import { parseCount } from './numbers.js';
-import { maxThreads } from '../index.js';
+import { Rule, maxThreads } from '../index.js';
 import { type Nested, parseNumeric } from './params.js';
 
 /** Values of the shared flags after parsing. */
@@ -37,7 +37,10 @@ export function countParser(flag: string, min: 0 | 1, example: string): (text: s
     const v = parseCount(text.trim(), min);
     if (v === null) {
       const what = min === 1 ? 'a positive integer' : 'a non-negative integer';
-      throw new UsageError(`${flag} must be ${what} such as ${example} (at most 2^53 - 1), but got ${quote(text)}.`);
+      throw new UsageError(`${flag} must be ${what} such as ${example} (at most 2^53 - 1), but got ${quote(text)}.`, {
+        argument: flag,
+        rule: min === 1 ? Rule.positiveInteger : Rule.nonNegativeInteger,
+      });
     }
     return v;
   };
@@ -55,6 +58,7 @@ export function threadsParser(text: string): number {
     throw new UsageError(
       `--threads must be at most ${max.threads} on this machine (${max.reason}; it has ${max.cores} ` +
         `core${max.cores === 1 ? '' : 's'}), but got ${n}. More threads than cores only queue for them.`,
+      { argument: '--threads', rule: Rule.sizeLimit },
     );
   }
   return n;
@@ -126,7 +130,10 @@ export function addRunFlags(cmd: Command, o: { random: boolean } = { random: tru
         countParser('--seed', 0, '42'),
       )
     : new Option('--seed <n>').hideHelp().argParser(() => {
-        throw new UsageError(`--seed does not apply to ${cmd.name()}: it draws nothing, its result is deterministic.`);
+        throw new UsageError(`--seed does not apply to ${cmd.name()}: it draws nothing, its result is deterministic.`, {
+          argument: '--seed',
+          rule: Rule.notApplicable,
+        });
       });
   return cmd
     .addOption(seed)

@@ -10,6 +10,7 @@
 import { accessSync, constants, realpathSync, statSync, statfsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UsageError, fsReason } from './errors.js';
+import { Rule } from '../index.js';
 
 /** @returns a byte count for messages, e.g. `1.50 GiB`. */
 function formatBytes(bytes: number): string {
@@ -50,11 +51,15 @@ export function checkWritable(path: string, flag: string, bytes?: number): void 
   const full = resolve(path);
   const dir = dirname(full);
   const st = statOrNull(full);
-  if (st?.isDirectory()) throw new UsageError(`${flag} ${path}: is a directory; give a file name.`);
+  if (st?.isDirectory())
+    throw new UsageError(`${flag} ${path}: is a directory; give a file name.`, { argument: flag, rule: Rule.file });
   try {
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`${flag} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`);
+    throw new UsageError(`${flag} ${path}: cannot create a file in the directory '${dir}' (${fsReason(err)}).`, {
+      argument: flag,
+      rule: Rule.writable,
+    });
   }
   if (bytes === undefined || !(bytes > 0)) return;
   let free: number;
@@ -69,6 +74,7 @@ export function checkWritable(path: string, flag: string, bytes?: number): void 
     throw new UsageError(
       `${flag} ${path}: the file needs about ${formatBytes(bytes)} but the file system of '${dir}' has ` +
         `${formatBytes(free)} free; free some space or write elsewhere.`,
+      { argument: flag, rule: Rule.freeSpace },
     );
   }
 }
@@ -92,6 +98,7 @@ export function refuseSameFile(outputs: readonly FlagPath[], others: readonly Fl
       const what = others.includes(clash.p) ? 'it would be overwritten' : 'both would write it';
       throw new UsageError(
         `${p.flag} ${p.path} is the same file as ${clash.p.flag} ${clash.p.path}: ${what}; give another file name.`,
+        { argument: p.flag, rule: Rule.distinctFiles },
       );
     }
     seen.push({ p, id });

@@ -5,6 +5,7 @@
  */
 import { extname } from 'node:path';
 import { UsageError } from './errors.js';
+import { Rule } from '../index.js';
 
 /**
  * @param flag - the flag, for the message.
@@ -18,6 +19,7 @@ export function pathWithExtension(flag: string, allowed: readonly string[]): (p:
       const list = allowed.length === 2 ? `${allowed[0]} or ${allowed[1]}` : allowed.join(', ');
       throw new UsageError(
         `${flag} ${p}: the file name must end in ${list} (the extension picks the format), but ends in '${ext}'.`,
+        { argument: flag, rule: Rule.extension },
       );
     }
     return p;

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, fsReason, quote } from './errors.js';
 import { parseDecimal } from './numbers.js';
+import { Rule } from '../index.js';
 
 /** A number or a rectangular nested array of numbers. */
 export type Nested = number | Nested[];
@@ -52,14 +53,20 @@ export function parseVector(text: string, flag: string): number[] {
   const v = parseNumeric(text, flag);
   const list = typeof v === 'number' ? [v] : v;
   if (!list.every((x) => typeof x === 'number')) {
-    throw new UsageError(`${flag} must be a flat list of numbers (such as 0.1,0.5,1), but got a nested array.`);
+    throw new UsageError(`${flag} must be a flat list of numbers (such as 0.1,0.5,1), but got a nested array.`, {
+      argument: flag,
+      rule: Rule.dimensions,
+    });
   }
   return list as number[];
 }
 
 function parseList(text: string, flag: string): Nested {
   if (text === '')
-    throw new UsageError(`${flag} must be a number, a comma-separated list, a JSON array or @file.json, but got ''.`);
+    throw new UsageError(`${flag} must be a number, a comma-separated list, a JSON array or @file.json, but got ''.`, {
+      argument: flag,
+      rule: Rule.nonEmpty,
+    });
   const parts = text.split(',');
   const out: number[] = [];
   for (let i = 0; i < parts.length; i++) {
@@ -70,6 +77,7 @@ function parseList(text: string, flag: string): Nested {
       throw new UsageError(
         `${flag}: ${quote(p)}${where} is not a finite decimal number; write numbers such as 0.7, -2 or 1e-3, ` +
           `separated by commas, or a JSON array.`,
+        { argument: flag, rule: Rule.finite },
       );
     }
     out.push(v);
@@ -79,12 +87,19 @@ function parseList(text: string, flag: string): Nested {
 
 function parseJsonFile(path: string, flag: string): Nested {
   const where = `${flag} @${path}`;
-  if (path === '') throw new UsageError(`${flag}: '@' must be followed by a file name (@params.json).`);
+  if (path === '')
+    throw new UsageError(`${flag}: '@' must be followed by a file name (@params.json).`, {
+      argument: flag,
+      rule: Rule.path,
+    });
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`${where}: cannot read the file (${fsReason(err)}).`);
+    throw new UsageError(`${where}: cannot read the file (${fsReason(err)}).`, {
+      argument: where,
+      rule: Rule.readable,
+    });
   }
   return checkJson(parseJsonText(text, where), where);
 }
@@ -93,7 +108,7 @@ function parseJsonText(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${where}: not valid JSON (${(err as Error).message}).`);
+    throw new UsageError(`${where}: not valid JSON (${(err as Error).message}).`, { argument: where, rule: Rule.json });
   }
 }
 
@@ -106,6 +121,7 @@ function checkJson(value: unknown, where: string): Nested {
   if (!Array.isArray(value)) {
     throw new UsageError(
       `${where}: must be a JSON number or array of numbers, but is ${value === null ? 'null' : typeof value}.`,
+      { argument: where, rule: Rule.tensorLike },
     );
   }
   shapeOf(value, where, []);
@@ -120,6 +136,7 @@ function notFinite(where: string, at: string): UsageError {
   return new UsageError(
     `${where}: the entry${at} is not a finite decimal number (beyond the float64 range, as 1e400 is); ` +
       'write numbers such as 0.7, -2 or 1e-3.',
+    { argument: where, rule: Rule.finite },
   );
 }
 
@@ -130,7 +147,10 @@ function shapeOf(value: unknown, where: string, path: number[]): number[] {
     return [];
   }
   if (!Array.isArray(value)) {
-    throw new UsageError(`${where}: every entry must be a number, but the entry${at} is ${JSON.stringify(value)}.`);
+    throw new UsageError(`${where}: every entry must be a number, but the entry${at} is ${JSON.stringify(value)}.`, {
+      argument: where,
+      rule: Rule.number,
+    });
   }
   if (value.length === 0) return [0];
   const first = shapeOf(value[0], where, [...path, 0]);
@@ -140,6 +160,7 @@ function shapeOf(value: unknown, where: string, path: number[]): number[] {
       throw new UsageError(
         `${where}: the array must be rectangular, but the entry at [${[...path, i].join('][')}] has shape [${s.join(', ')}] ` +
           `while the entry at [${[...path, 0].join('][')}] has shape [${first.join(', ')}].`,
+        { argument: where, rule: Rule.shape },
       );
     }
   }

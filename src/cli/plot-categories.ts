@@ -11,6 +11,7 @@ import { UsageError, quote } from './errors.js';
 import { parseCount } from './numbers.js';
 import { countParser } from './options.js';
 import { OKABE_ITO } from './plot-style.js';
+import { Rule } from '../index.js';
 
 /** Most categories one figure draws (one colour and one marker shape each). */
 export const MAX_DRAWN_CATEGORIES = OKABE_ITO.length;
@@ -57,9 +58,14 @@ function parseCategoryList(text: string): number[] {
     if (v === null) {
       throw new UsageError(
         `--categories must be a comma-separated list of category indices such as 0,3,7, but got ${quote(text)}.`,
+        { argument: '--categories', rule: Rule.syntax },
       );
     }
-    if (out.includes(v)) throw new UsageError(`--categories must not repeat a category, but ${v} appears twice.`);
+    if (out.includes(v))
+      throw new UsageError(`--categories must not repeat a category, but ${v} appears twice.`, {
+        argument: '--categories',
+        rule: Rule.unique,
+      });
     out.push(v);
   }
   return out;
@@ -77,17 +83,24 @@ export function drawnCategories(flags: CategoryFlags, probs: ArrayLike<number>):
   if (flags.categories !== undefined) {
     const bad = flags.categories.find((k) => k >= K);
     if (bad !== undefined) {
-      throw new UsageError(`--categories must list indices from 0 to ${K - 1} (K = ${K}), but got ${bad}.`);
+      throw new UsageError(`--categories must list indices from 0 to ${K - 1} (K = ${K}), but got ${bad}.`, {
+        argument: '--categories',
+        rule: Rule.inRange,
+      });
     }
     if (flags.categories.length > MAX_DRAWN_CATEGORIES) {
       throw new UsageError(
         `--categories lists at most ${MAX_DRAWN_CATEGORIES} categories (one colour each), but got ${flags.categories.length}.`,
+        { argument: '--categories', rule: Rule.sizeLimit },
       );
     }
     return { shown: flags.categories.slice(), byRank: false };
   }
   if (flags.top !== undefined && flags.top > MAX_DRAWN_CATEGORIES) {
-    throw new UsageError(`--top must be at most ${MAX_DRAWN_CATEGORIES} (one colour each), but got ${flags.top}.`);
+    throw new UsageError(`--top must be at most ${MAX_DRAWN_CATEGORIES} (one colour each), but got ${flags.top}.`, {
+      argument: '--top',
+      rule: Rule.sizeLimit,
+    });
   }
   const n = Math.min(K, flags.top ?? MAX_DRAWN_CATEGORIES);
   if (n === K && flags.top === undefined) return { shown: Array.from({ length: K }, (_, k) => k), byRank: false };

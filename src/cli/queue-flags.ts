@@ -9,7 +9,7 @@ import type { EngineOptions } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseDecimal } from './numbers.js';
 import { countParser } from './options.js';
-import { parseRedisUrl, queueName } from '../index.js';
+import { Rule, parseRedisUrl, queueName } from '../index.js';
 
 /** Parsed queue flags. */
 export interface QueueFlags {
@@ -44,6 +44,7 @@ export function addQueueFlags(cmd: Command): Command {
         if (v === null || !(v > 0))
           throw new UsageError(
             `--worker-timeout must be a positive number of seconds such as 60, but got ${quote(t)}.`,
+            { argument: '--worker-timeout', rule: Rule.positive },
           );
         return v;
       }),
@@ -64,7 +65,7 @@ export function redisParser(flag: string): (text: string) => string {
     try {
       parseRedisUrl(text, flag);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError((err as Error).message, { argument: flag, rule: Rule.redisUrl });
     }
     return text;
   };
@@ -79,7 +80,7 @@ export function queueParser(flag: string): (text: string) => string {
     try {
       queueName(text, flag);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError((err as Error).message, { argument: flag, rule: Rule.queueName });
     }
     return text;
   };
@@ -97,13 +98,15 @@ export function engineOptions(flags: QueueFlags): EngineOptions {
       ['--worker-timeout', flags.workerTimeout],
       ['--chunks-per-job', flags.chunksPerJob],
     ] as const) {
-      if (v !== undefined) throw new UsageError(`${name} needs --redis URL.`);
+      if (v !== undefined)
+        throw new UsageError(`${name} needs --redis URL.`, { argument: name, rule: Rule.needsRedis });
     }
     return { threads: flags.threads };
   }
   if (flags.threads !== undefined)
     throw new UsageError(
       '--threads does not go with --redis: the workers run the chunks (relaxed-mc worker --threads N).',
+      { argument: '--threads', rule: Rule.notWithRedis },
     );
   return {
     redis: flags.redis,

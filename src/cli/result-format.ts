@@ -9,6 +9,7 @@
 import { extname } from 'node:path';
 import { Option } from 'commander';
 import { UsageError } from './errors.js';
+import { Rule } from '../index.js';
 
 /** The renderings of a result. */
 export type ResultFormat = 'table' | 'json' | 'csv';
@@ -28,6 +29,7 @@ export function formatOfPath(path: string, flag = '--out'): ResultFormat {
     throw new UsageError(
       `${flag} ${path}: the file name must end in .json (JSON), .csv (CSV), or .txt or nothing (the table): ` +
         `the extension picks the format, but it ends in '${ext}'.`,
+      { argument: flag, rule: Rule.extension },
     );
   }
   return f;
@@ -51,6 +53,7 @@ export function resultFormat(format: ResultFormat | undefined, out: string | und
     throw new UsageError(
       `--format ${format} contradicts --out ${out}, whose extension means ${byPath === 'table' ? 'the table' : byPath.toUpperCase()}; ` +
         'drop --format (the extension picks the format) or rename the file.',
+      { argument: '--format', rule: Rule.consistent },
     );
   }
   return format ?? byPath ?? 'table';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { MAX_COVARIANCE_CATEGORIES, computeExactRows, torch } from '../index.js';
+import { MAX_COVARIANCE_CATEGORIES, Rule, computeExactRows, torch } from '../index.js';
 import type { Context } from './command.js';
 import { rowParams, rowTemperatures } from './distribution.js';
 import { UsageError } from './errors.js';
@@ -31,6 +31,7 @@ export function checkExactCovariance(K: number, covariance: boolean): void {
     throw new UsageError(
       `--covariance: the exact covariance needs K <= ${MAX_COVARIANCE_CATEGORIES} (its cost grows like K^2), but K = ${K}; ` +
         'add --no-exact to estimate the Monte Carlo covariance alone.',
+      { argument: '--covariance', rule: Rule.sizeLimit },
     );
   }
 }

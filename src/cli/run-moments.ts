@@ -3,9 +3,9 @@
  *
  * @packageDocumentation
  */
-import { Engine, Rule, isCodedError, type MomentsEstimate, type torch } from '../index.js';
+import { Engine, type MomentsEstimate, Rule, isCodedError, type torch } from '../index.js';
 import type { Context } from './command.js';
-import { UsageError, oneLine, withoutPrefix } from './errors.js';
+import { UsageError, flagOf, oneLine, withoutPrefix } from './errors.js';
 import { asStateUsage } from './long-job.js';
 import { type QueueFlags, engineOptions } from './queue-flags.js';
 
@@ -85,8 +85,14 @@ export async function closeEngine(engine: Engine, signal: AbortSignal): Promise<
  */
 export function asUsage(err: unknown, flag: string): unknown {
   if (isCodedError(err) && err.rule === Rule.memoryBudget)
-    return new UsageError(`${flag}: ${oneLine(withoutPrefix(err.message, 'relaxed-mc: '))}`);
+    return new UsageError(`${flag}: ${oneLine(withoutPrefix(err.message, 'relaxed-mc: '))}`, {
+      argument: flag,
+      rule: Rule.memoryBudget,
+    });
   if (isCodedError(err) && err.rule === Rule.sizeLimit)
-    return new UsageError(oneLine(withoutPrefix(err.message, 'relaxed-mc: ')));
+    return new UsageError(oneLine(withoutPrefix(err.message, 'relaxed-mc: ')), {
+      argument: flagOf(err),
+      rule: Rule.sizeLimit,
+    });
   return err;
 }

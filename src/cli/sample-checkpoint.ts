@@ -24,7 +24,7 @@ import {
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as v from 'valibot';
-import { ENGINE_STREAM_VERSION, StateFileError } from '../index.js';
+import { ENGINE_STREAM_VERSION, Rule, StateFileError } from '../index.js';
 import { csvBlocks } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyHeader } from './npy.js';
@@ -127,7 +127,10 @@ class Partial {
     try {
       handle = await open(partial, resumeLength !== null && existsSync(partial) ? 'r+' : 'w');
     } catch (err) {
-      throw new UsageError(`--out ${path}: cannot create ${partial} (${fsReason(err)}).`);
+      throw new UsageError(`--out ${path}: cannot create ${partial} (${fsReason(err)}).`, {
+        argument: '--out',
+        rule: Rule.writable,
+      });
     }
     const header = csv ? Buffer.from(`${columns.join(',')}\n`, 'utf8') : npyHeader(shape);
     const rowBytes = shape.slice(1).reduce((a, b) => a * b, 1) * 8;
@@ -208,20 +211,26 @@ export function readSampleCheckpoint(file: string): Saved | null {
   } catch (err) {
     throw new UsageError(
       `--checkpoint ${file}: not a complete checkpoint (${(err as Error).message}); it was not used.`,
+      { argument: '--checkpoint', rule: Rule.stateFormat },
     );
   }
   if (saved?.format !== FORMAT || saved.version !== VERSION) {
     throw new UsageError(
       `--checkpoint ${file}: not a relaxed-mc sample checkpoint (version ${VERSION}); it was not used.`,
+      { argument: '--checkpoint', rule: Rule.stateVersion },
     );
   }
   const { checksum: sum, ...body } = saved;
   if (sum !== checksum(body))
-    throw new UsageError(`--checkpoint ${file}: corrupt (checksum mismatch); it was not used.`);
+    throw new UsageError(`--checkpoint ${file}: corrupt (checksum mismatch); it was not used.`, {
+      argument: '--checkpoint',
+      rule: Rule.matchesContents,
+    });
   if (saved.generator !== ENGINE_STREAM_VERSION) {
     throw new UsageError(
       `--checkpoint ${file} was written with engine stream version ${saved.generator}, but this version of relaxed-mc ` +
         `draws with ${ENGINE_STREAM_VERSION}; it was not used. Remove it and its .partial files and run again.`,
+      { argument: '--checkpoint', rule: Rule.streamVersion },
     );
   }
   const fit = v.safeParse(SavedSchema, saved, { abortEarly: true });
@@ -230,7 +239,7 @@ export function readSampleCheckpoint(file: string): Saved | null {
     const field = v.getDotPath(issue) ?? '(the whole file)';
     throw new StateFileError(`--checkpoint ${file}: corrupt (${field}: ${issue.message}); it was not used.`, file, {
       argument: field,
-      rule: 'state-schema',
+      rule: Rule.stateSchema,
     });
   }
   return saved;
@@ -269,6 +278,7 @@ export class CheckpointedOutputs {
       throw new UsageError(
         `--checkpoint ${file} was written for other parameters (${diff} differ); it was not used. ` +
           'Remove it or pass another --checkpoint path.',
+        { argument: '--checkpoint', rule: Rule.matchesParams },
       );
     }
     const parts: Partial[] = [];

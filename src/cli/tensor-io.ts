@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { AbortError, type Progress } from '../index.js';
+import { AbortError, type Progress, Rule } from '../index.js';
 import type { AtomicFile } from './atomic-file.js';
 import { csvBlocks, parseCsvAsync } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
@@ -27,6 +27,7 @@ export function arrayFormatOf(path: string, flag: string): ArrayFormat {
   if (ext === '.csv') return 'csv';
   throw new UsageError(
     `${flag} ${path}: the file name must end in .npy or .csv (the extension picks the format), but ends in '${ext}'.`,
+    { argument: flag, rule: Rule.extension },
   );
 }
 
@@ -51,7 +52,10 @@ export async function readArray(path: string, flag: string, signal?: AbortSignal
   try {
     bytes = await readFile(path);
   } catch (err) {
-    throw new UsageError(`${flag} ${path}: cannot read the file (${fsReason(err)}).`);
+    throw new UsageError(`${flag} ${path}: cannot read the file (${fsReason(err)}).`, {
+      argument: flag,
+      rule: Rule.readable,
+    });
   }
   const name = `${flag} ${path}`;
   if (format === 'npy') return parseNpy(bytes, name);

@@ -23,6 +23,7 @@ import { formatShape } from '../tensor/shape.js';
 import { planLogProb } from './log-prob-plan.js';
 import { recordLogProb } from './concrete-grad.js';
 import { no_grad } from '../autograd/grad-mode.js';
+import { Rule, TypeError } from '../errors.js';
 
 /** A draw in log space and, optionally, its exponential. */
 export interface ConcreteDraw {
@@ -199,7 +200,10 @@ export abstract class ConcreteDistribution extends Distribution {
   protected _asValue(value: TensorLike): Tensor {
     if (value instanceof Tensor) return value;
     if (typeof value !== 'number' && !Array.isArray(value) && !(value instanceof Float64Array)) {
-      throw new TypeError('The value argument to log_prob must be a Tensor, nested arrays of numbers or a number.');
+      throw new TypeError('The value argument to log_prob must be a Tensor, nested arrays of numbers or a number.', {
+        argument: 'value',
+        rule: Rule.tensorLike,
+      });
     }
     return tensor(value, 'value');
   }

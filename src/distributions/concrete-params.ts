@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError, bug } from '../errors.js';
+import { Rule, TypeError, ValueError, bug } from '../errors.js';
 import { type TensorLike, tensor } from '../tensor/create.js';
 import { formatShape, numelOf, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';
@@ -77,17 +77,26 @@ export function buildConcreteParams(
   distName: string,
 ): ConcreteParams {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${distName}: options must be an object with probs or logits, but got ${String(options)}.`);
+    throw new TypeError(`${distName}: options must be an object with probs or logits, but got ${String(options)}.`, {
+      argument: 'options',
+      rule: Rule.object,
+    });
   }
   const hasProbs = options.probs !== undefined && options.probs !== null;
   const hasLogits = options.logits !== undefined && options.logits !== null;
   if (hasProbs === hasLogits) {
-    throw new ValueError('Either `probs` or `logits` must be specified, but not both.');
+    throw new ValueError('Either `probs` or `logits` must be specified, but not both.', {
+      argument: 'probs',
+      rule: Rule.exclusive,
+    });
   }
   const name = hasProbs ? 'probs' : 'logits';
   const raw = tensor((hasProbs ? options.probs : options.logits) as TensorLike, name);
   if (raw.dim() < 1) {
-    throw new ValueError(`\`${name}\` parameter must be at least one-dimensional.`);
+    throw new ValueError(`\`${name}\` parameter must be at least one-dimensional.`, {
+      argument: name,
+      rule: Rule.dimensions,
+    });
   }
   const K = raw.shape[raw.shape.length - 1];
   const temp = tensor(temperature, 'temperature');
@@ -96,6 +105,7 @@ export function buildConcreteParams(
     throw new ValueError(
       `Expected parameter ${name} (Tensor of shape ${formatShape(raw.shape)}) of distribution ${repr} to satisfy the constraint ` +
         `${hasProbs ? simplex : real_vector}, but found invalid values: the last (category) dimension is empty; K must be at least 1.`,
+      { argument: name, rule: Rule.nonEmpty },
     );
   }
   for (let i = 0; i < temp.data.length; i++) {
@@ -104,6 +114,7 @@ export function buildConcreteParams(
       throw new ValueError(
         `Expected parameter temperature (Tensor of shape ${formatShape(temp.shape)}) of distribution ${repr} to satisfy the constraint ` +
           `${positive} and be finite, but found invalid values:\n${temp}`,
+        { argument: 'temperature', rule: Rule.positive },
       );
     }
   }
@@ -113,6 +124,7 @@ export function buildConcreteParams(
     throw new ValueError(
       `temperature of shape ${formatShape(temp.shape)} is not broadcastable with the batch shape ${formatShape(paramBatch)} of ${name} ` +
         `(shape ${formatShape(raw.shape)}): temperature is batch-shaped, one value per batch element.`,
+      { argument: 'temperature', rule: Rule.broadcastable },
     );
   }
   if (validate) checkParamValues(raw, hasProbs, repr);
@@ -222,6 +234,7 @@ function checkParamValues(raw: Tensor, isProbs: boolean, repr: string): void {
       throw new ValueError(
         `Expected parameter ${isProbs ? 'probs' : 'logits'} (Tensor of shape ${formatShape(raw.shape)}) of distribution ${repr} ` +
           `to satisfy the constraint ${isProbs ? simplex : real_vector}, but found invalid values (${rule}):\n${raw}`,
+        { argument: isProbs ? 'probs' : 'logits', rule: isProbs ? Rule.simplex : Rule.realVector },
       );
     }
   }
@@ -234,6 +247,7 @@ function checkSimplex(probs: Tensor, repr: string): void {
       throw new ValueError(
         `Expected parameter probs (Tensor of shape ${formatShape(probs.shape)}) of distribution ${repr} to satisfy the constraint ` +
           `${simplex}, but found invalid values:\n${probs}`,
+        { argument: 'probs', rule: Rule.simplex },
       );
     }
   }
@@ -282,7 +296,10 @@ export function paramsFromRows(
  */
 export function expandConcreteParamsChecked(p: ConcreteParams, batch_shape: readonly number[]): ConcreteParams {
   if (!Array.isArray(batch_shape) || batch_shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new TypeError(`batch_shape must be an array of non-negative integers, but got ${String(batch_shape)}.`);
+    throw new TypeError(`batch_shape must be an array of non-negative integers, but got ${String(batch_shape)}.`, {
+      argument: 'batch_shape',
+      rule: Rule.array,
+    });
   }
   const to = batch_shape.slice();
   const off = to.length - p.batchShape.length;
@@ -291,6 +308,7 @@ export function expandConcreteParamsChecked(p: ConcreteParams, batch_shape: read
     throw new ValueError(
       `expand: the batch shape ${formatShape(p.batchShape)} cannot be expanded to ${formatShape(to)} ` +
         '(each existing size must equal the new one or be 1; new dimensions go in front).',
+      { argument: 'batch_shape', rule: Rule.broadcastable },
     );
   }
   return expandConcreteParams(p, to);
@@ -319,11 +337,14 @@ export function readConcreteArgs(
   if (isOptions) {
     const params = isConcreteParams(logitsOrParams) ? logitsOrParams : undefined;
     if (logitsOrParams !== undefined && params === undefined) {
-      throw new TypeError('After an options object no further argument is expected: pass logits inside the options.');
+      throw new TypeError('After an options object no further argument is expected: pass logits inside the options.', {
+        argument: 'logits',
+        rule: Rule.noExtraArgument,
+      });
     }
     return { options: probsOrOptions as ConcreteOptions, params };
   }
-  if (isConcreteParams(logitsOrParams)) throw new TypeError('internal: parameters need an options object.');
+  if (isConcreteParams(logitsOrParams)) bug('parameters need an options object.');
   return {
     options: {
       probs: (probsOrOptions ?? undefined) as TensorLike | undefined,

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { NotImplementedError, ValueError } from '../errors.js';
+import { NotImplementedError, Rule, TypeError, ValueError } from '../errors.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -33,7 +33,11 @@ export abstract class Distribution {
    * @param value - true to validate by default.
    */
   static set_default_validate_args(value: boolean): void {
-    if (typeof value !== 'boolean') throw new TypeError(`value must be a boolean, but got ${typeof value}.`);
+    if (typeof value !== 'boolean')
+      throw new TypeError(`value must be a boolean, but got ${typeof value}.`, {
+        argument: 'value',
+        rule: Rule.boolean,
+      });
     defaultValidateArgs = value;
   }
 
@@ -49,7 +53,10 @@ export abstract class Distribution {
    */
   protected constructor(batch_shape: readonly number[], event_shape: readonly number[], validate_args?: boolean) {
     if (validate_args !== undefined && typeof validate_args !== 'boolean') {
-      throw new TypeError(`validate_args must be a boolean, but got ${typeof validate_args} ${String(validate_args)}.`);
+      throw new TypeError(
+        `validate_args must be a boolean, but got ${typeof validate_args} ${String(validate_args)}.`,
+        { argument: 'validate_args', rule: Rule.boolean },
+      );
     }
     this._batch_shape = batch_shape.slice();
     this._event_shape = event_shape.slice();
@@ -102,7 +109,10 @@ export abstract class Distribution {
    */
   rsample(sample_shape: SampleShape = []): Tensor {
     void sample_shape;
-    throw new NotImplementedError(`${this.constructor.name} does not implement rsample.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement rsample.`, {
+      argument: 'rsample',
+      rule: Rule.notImplemented,
+    });
   }
 
   /**
@@ -112,22 +122,34 @@ export abstract class Distribution {
    */
   log_prob(value: TensorLike): Tensor {
     void value;
-    throw new NotImplementedError(`${this.constructor.name} does not implement log_prob.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement log_prob.`, {
+      argument: 'log_prob',
+      rule: Rule.notImplemented,
+    });
   }
 
   /** Mean of each batch element. */
   get mean(): Tensor {
-    throw new NotImplementedError(`${this.constructor.name} does not implement mean.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement mean.`, {
+      argument: 'mean',
+      rule: Rule.notImplemented,
+    });
   }
 
   /** Mode of each batch element. */
   get mode(): Tensor {
-    throw new NotImplementedError(`${this.constructor.name} does not implement mode.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement mode.`, {
+      argument: 'mode',
+      rule: Rule.notImplemented,
+    });
   }
 
   /** Variance of each batch element. */
   get variance(): Tensor {
-    throw new NotImplementedError(`${this.constructor.name} does not implement variance.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement variance.`, {
+      argument: 'variance',
+      rule: Rule.notImplemented,
+    });
   }
 
   /** Standard deviation: the square root of `variance`. */
@@ -137,7 +159,10 @@ export abstract class Distribution {
 
   /** Not implemented (as in PyTorch for this family). */
   entropy(): Tensor {
-    throw new NotImplementedError(`${this.constructor.name} does not implement entropy.`);
+    throw new NotImplementedError(`${this.constructor.name} does not implement entropy.`, {
+      argument: 'entropy',
+      rule: Rule.notImplemented,
+    });
   }
 
   /** Not implemented (as in PyTorch for this family). @param value - unused. */
@@ -145,6 +170,7 @@ export abstract class Distribution {
     void value;
     throw new NotImplementedError(
       `${this.constructor.name} does not implement cdf: a distribution on the simplex has no scalar CDF.`,
+      { argument: 'cdf', rule: Rule.notImplemented },
     );
   }
 
@@ -153,6 +179,7 @@ export abstract class Distribution {
     void value;
     throw new NotImplementedError(
       `${this.constructor.name} does not implement icdf: a distribution on the simplex has no scalar inverse CDF.`,
+      { argument: 'icdf', rule: Rule.notImplemented },
     );
   }
 
@@ -161,6 +188,7 @@ export abstract class Distribution {
     void expand;
     throw new NotImplementedError(
       `${this.constructor.name} does not implement enumerate_support: its support is continuous.`,
+      { argument: 'enumerate_support', rule: Rule.notImplemented },
     );
   }
 
@@ -185,14 +213,23 @@ export abstract class Distribution {
 export function normalizeSampleShape(sample_shape: SampleShape): number[] {
   const arr = typeof sample_shape === 'number' ? [sample_shape] : sample_shape;
   if (!Array.isArray(arr)) {
-    throw new TypeError(`sample_shape must be a number or an array of numbers, but got ${typeof sample_shape}.`);
+    throw new TypeError(`sample_shape must be a number or an array of numbers, but got ${typeof sample_shape}.`, {
+      argument: 'sample_shape',
+      rule: Rule.array,
+    });
   }
   for (const d of arr) {
     if (typeof d !== 'number') {
-      throw new TypeError(`sample_shape must contain only numbers, but got ${formatShape(arr)}.`);
+      throw new TypeError(`sample_shape must contain only numbers, but got ${formatShape(arr)}.`, {
+        argument: 'sample_shape',
+        rule: Rule.number,
+      });
     }
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw new ValueError(`sample_shape must contain non-negative integers, but got ${formatShape(arr)}.`);
+      throw new ValueError(`sample_shape must contain non-negative integers, but got ${formatShape(arr)}.`, {
+        argument: 'sample_shape',
+        rule: Rule.nonNegativeInteger,
+      });
     }
   }
   return arr.slice();

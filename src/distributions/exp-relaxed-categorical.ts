@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -88,6 +88,7 @@ export class ExpRelaxedCategorical extends ConcreteDistribution {
           throw new ValueError(
             `Expected value argument (Tensor of shape ${formatShape(v.shape)}) to be within the support (${real_vector}) ` +
               `of the distribution ExpRelaxedCategorical(), but found invalid values:\n${v}`,
+            { argument: 'value', rule: Rule.support },
           );
         }
       }

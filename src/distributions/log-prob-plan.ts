@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { formatShape, numelOf, shapesEqual, tryBroadcastShapes } from '../tensor/shape.js';
 import { Tensor, broadcastTo } from '../tensor/tensor.js';
 import { logProbConstants } from '../kernels/log-prob.js';
@@ -49,12 +49,14 @@ export function checkValueShape(value: Tensor, K: number, batchShape: readonly n
     const last = vs.length === 0 ? [] : [vs[vs.length - 1]];
     throw new ValueError(
       `The right-most size of value must match event_shape: ${formatShape(last)} vs ${formatShape([K])}.`,
+      { argument: 'value', rule: Rule.shape },
     );
   }
   const result = tryBroadcastShapes(vs.slice(0, -1), batchShape);
   if (result === null) {
     throw new ValueError(
       `Value is not broadcastable with batch_shape+event_shape: ${formatShape(vs)} vs ${formatShape([...batchShape, K])}.`,
+      { argument: 'value', rule: Rule.broadcastable },
     );
   }
   return result;

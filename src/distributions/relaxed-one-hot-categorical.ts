@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { no_grad } from '../autograd/grad-mode.js';
 import type { TensorLike } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
@@ -183,6 +183,7 @@ export function offSimplexError(v: Tensor): ValueError {
   return new ValueError(
     `Expected value argument (Tensor of shape ${formatShape(v.shape)}) to be within the support (${simplex}) ` +
       `of the distribution RelaxedOneHotCategorical(), but found invalid values:\n${v}`,
+    { argument: 'value', rule: Rule.support },
   );
 }
 
@@ -198,5 +199,6 @@ export function zeroEntryError(v: Tensor): ValueError {
       'density is defined on the open simplex and would be NaN there. For samples whose entries underflow at low ' +
       'temperature, use rsample_with_log_prob(), or keep log-space values and call ExpRelaxedCategorical.log_prob(x) ' +
       '(the simplex density is that minus sum(x)). Pass validate_args: false to get NaN as PyTorch does.',
+    { argument: 'value', rule: Rule.openSimplex },
   );
 }

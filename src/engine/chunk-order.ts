@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { RangeError, Rule } from '../errors.js';
 
 /** Dispatch order of the chunks. */
 export type ChunkOrder = 'ascending' | 'descending' | 'random';
@@ -28,7 +29,10 @@ export function chunkSequence(n: number, order: ChunkOrder): ChunkSequence {
   if (order === 'ascending') return { length: n, at: (i) => i };
   if (order === 'descending') return { length: n, at: (i) => n - 1 - i };
   if (n > MAX_RANDOM_CHUNKS)
-    throw new RangeError(`order 'random' supports at most ${MAX_RANDOM_CHUNKS} chunks, but the job has ${n}.`);
+    throw new RangeError(`order 'random' supports at most ${MAX_RANDOM_CHUNKS} chunks, but the job has ${n}.`, {
+      argument: 'order',
+      rule: Rule.sizeLimit,
+    });
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

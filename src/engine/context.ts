@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomInt } from 'node:crypto';
-import { AbortError, RangeError, Rule } from '../errors.js';
+import { AbortError, RangeError, Rule, TypeError } from '../errors.js';
 import { memoryBudget } from './budget.js';
 import type { ChunkOrder } from './chunk-order.js';
 import { type JobDescriptor, extraOffset, kControlLength, temperatureOffset } from '../chunks/layout.js';
@@ -112,7 +112,10 @@ export interface CommonOptions {
 export function commonOptions(o: Record<string, unknown>): CommonOptions {
   const order = o.order ?? 'ascending';
   if (order !== 'ascending' && order !== 'descending' && order !== 'random') {
-    throw new TypeError(`order must be 'ascending', 'descending' or 'random', but got ${String(order)}.`);
+    throw new TypeError(`order must be 'ascending', 'descending' or 'random', but got ${String(order)}.`, {
+      argument: 'order',
+      rule: Rule.oneOf,
+    });
   }
   const signal = optionalSignal(o.signal);
   if (signal?.aborted) throw new AbortError('relaxed-mc: the signal was already aborted; no work was started.');

@@ -21,7 +21,6 @@ import { runMoments } from './moments-job.js';
 import { runLogProb, runSample } from './sample-job.js';
 import { runLogProbChunks, runSampleChunks } from './stream-job.js';
 import { runGradients } from './gradients-job.js';
-import { QueueError, TypeError as CodedTypeError } from '../errors.js';
 import { DEFAULT_CHUNKS_PER_JOB, DEFAULT_WINDOW, QueueCoordinator } from '../queue/coordinator.js';
 import { DEFAULT_QUEUE, parseRedisUrl, queueName } from '../queue/redis-connection.js';
 import type {
@@ -37,7 +36,7 @@ import type {
   SampleChunksOptions,
   SampleOptions,
 } from './types.js';
-import { RuntimeError } from '../errors.js';
+import { QueueError, RangeError, Rule, RuntimeError, TypeError } from '../errors.js';
 
 export type { Progress } from './scheduler.js';
 export type { ChunkOrder } from './chunk-order.js';
@@ -91,17 +90,17 @@ export class Engine {
     if (o.redis === undefined) {
       for (const k of ['queue', 'chunksPerJob', 'queueWindow', 'workerTimeout', 'queueWaitingAfter']) {
         if (o[k] !== undefined)
-          throw new CodedTypeError(`${k} needs redis (the URL of the queue's Redis).`, {
+          throw new TypeError(`${k} needs redis (the URL of the queue's Redis).`, {
             argument: k,
-            rule: 'needs-redis',
+            rule: Rule.needsRedis,
           });
       }
     }
     this.remote = o.redis === undefined ? null : queueCoordinator(o);
     if (this.remote !== null && o.threads !== undefined)
-      throw new CodedTypeError(
+      throw new TypeError(
         'threads must not be given with redis: a queue coordinator runs no threads of its own (its workers have --threads).',
-        { argument: 'threads', rule: 'not-with-redis' },
+        { argument: 'threads', rule: Rule.notWithRedis },
       );
     this.threads =
       this.remote !== null
@@ -111,13 +110,20 @@ export class Engine {
           : checkThreads(positiveInteger(o.threads, 'threads'), 'threads');
     if (o.maxBytes !== undefined) {
       if (typeof o.maxBytes !== 'number')
-        throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`);
-      if (!(o.maxBytes > 0)) throw new RangeError(`maxBytes must be positive, but got ${o.maxBytes}.`);
+        throw new TypeError(`maxBytes must be a number, but got ${typeof o.maxBytes}.`, {
+          argument: 'maxBytes',
+          rule: Rule.number,
+        });
+      if (!(o.maxBytes > 0))
+        throw new RangeError(`maxBytes must be positive, but got ${o.maxBytes}.`, {
+          argument: 'maxBytes',
+          rule: Rule.positive,
+        });
     }
     const maxBytes = o.maxBytes as number | undefined;
     const retries = o.retries === undefined ? DEFAULT_RETRIES : nonNegativeInteger(o.retries, 'retries');
     if (o.workerFile !== undefined && typeof o.workerFile !== 'string' && !(o.workerFile instanceof URL)) {
-      throw new TypeError('workerFile must be a path or a file URL.');
+      throw new TypeError('workerFile must be a path or a file URL.', { argument: 'workerFile', rule: Rule.path });
     }
     this.pool = new WorkerPool({
       // With redis the chunks run in the queue's workers; one thread still runs the gradients
@@ -319,7 +325,7 @@ export class Engine {
     throw new QueueError(
       `relaxed-mc: engine.${method} runs on this machine only: its output is an array as long as the job, not a sum that ` +
         'workers can send back through a queue. Use an Engine without redis for sample and logProb.',
-      { argument: 'redis', rule: 'local-only' },
+      { argument: 'redis', rule: Rule.localOnly },
     );
   }
 
@@ -327,7 +333,7 @@ export class Engine {
     if (this.closed)
       throw new RuntimeError('relaxed-mc: this Engine is closed; create a new one.', {
         argument: 'engine',
-        rule: 'open',
+        rule: Rule.open,
       });
   }
 }
@@ -347,6 +353,7 @@ function queueCoordinator(o: Record<string, unknown>): QueueCoordinator {
     if (typeof o.workerTimeout !== 'number' || !(o.workerTimeout > 0))
       throw new RangeError(
         `workerTimeout must be a positive number of milliseconds, but got ${String(o.workerTimeout)}.`,
+        { argument: 'workerTimeout', rule: Rule.positive },
       );
     workerTimeoutMs = o.workerTimeout;
   }
@@ -357,6 +364,9 @@ function queueCoordinator(o: Record<string, unknown>): QueueCoordinator {
 
 function checkDist(dist: unknown): asserts dist is RelaxedOneHotCategorical {
   if (!(dist instanceof RelaxedOneHotCategorical)) {
-    throw new TypeError('dist must be a torch.distributions.RelaxedOneHotCategorical from this package.');
+    throw new TypeError('dist must be a torch.distributions.RelaxedOneHotCategorical from this package.', {
+      argument: 'dist',
+      rule: Rule.distribution,
+    });
   }
 }

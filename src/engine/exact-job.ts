@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
-import { AbortError, RuntimeError, fromErrorData } from '../errors.js';
+import { AbortError, Rule, RuntimeError, fromErrorData } from '../errors.js';
 import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from '../jobs/exact-rows.js';
 
 /** The worker entry, beside the engine's (dist/src/engine -> dist/workers, in the repository as when installed). */
@@ -96,7 +96,10 @@ export async function computeExactRows(rows: ExactRowRequest[], options: ExactJo
       worker.on('exit', (code) => {
         if (done < unique.length)
           finish(
-            new RuntimeError(`relaxed-mc: the exact-moments worker exited (code ${code}).`, { rule: 'worker-exits' }),
+            new RuntimeError(`relaxed-mc: the exact-moments worker exited (code ${code}).`, {
+              argument: null,
+              rule: Rule.workerExits,
+            }),
           );
       });
       worker.postMessage({ rows: unique, covariance: options.covariance === true } satisfies ExactJobRequest);

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { Rule, TypeError } from '../errors.js';
 import { ExactSum } from '../kernels/exact-sum.js';
 
 /** Exact running totals of a fixed-length vector of sums. */
@@ -38,14 +39,15 @@ export class ExactVector {
   /**
    * @param json - a value of {@link ExactVector.toJSON}.
    * @param length - the expected length.
+   * @param argument - the field it was read from, for an error (`sums.sums`).
    * @returns the totals.
    * @throws TypeError for a malformed value or the wrong length.
    */
-  static fromJSON(json: unknown, length: number): ExactVector {
+  static fromJSON(json: unknown, length: number, argument = 'sums'): ExactVector {
     if (!Array.isArray(json) || json.length !== length)
-      throw new TypeError(`exact sums: expected an array of ${length} entries`);
+      throw new TypeError(`exact sums: expected an array of ${length} entries`, { argument, rule: Rule.stateSchema });
     const v = new ExactVector(length);
-    json.forEach((s, i) => (v.sums[i] = ExactSum.fromJSON(s as string)));
+    json.forEach((s, i) => (v.sums[i] = ExactSum.fromJSON(s as string, `${argument}.${i}`)));
     return v;
   }
 }

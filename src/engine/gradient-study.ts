@@ -8,7 +8,17 @@
 import { ESTIMATORS, type EstimatorName, isEstimatorName, minimumM } from '../kernels/gradient-estimators.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
 import { moduleUrl } from '../chunks/objective-loader.js';
-import { AbortError, ObjectiveError, Rule, ValueError, isErrorData, fromErrorData } from '../errors.js';
+import {
+  AbortError,
+  ObjectiveError,
+  RangeError,
+  Rule,
+  TypeError,
+  ValueError,
+  fromErrorData,
+  isCodedError,
+  isErrorData,
+} from '../errors.js';
 import {
   type GradientSetupObjectiveError,
   type GradientSetupResult,
@@ -33,11 +43,17 @@ export function parseEstimators(estimators: unknown): EstimatorName[] {
   if (estimators === undefined || estimators === 'all') return [...ESTIMATORS];
   const list = typeof estimators === 'string' ? [estimators] : estimators;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new TypeError(`estimators must be 'all' or a non-empty array of names (${ESTIMATORS.join(', ')}).`);
+    throw new TypeError(`estimators must be 'all' or a non-empty array of names (${ESTIMATORS.join(', ')}).`, {
+      argument: 'estimators',
+      rule: Rule.oneOf,
+    });
   }
   for (const name of list) {
     if (!isEstimatorName(name))
-      throw new TypeError(`estimators: unknown estimator "${String(name)}" (known: ${ESTIMATORS.join(', ')}).`);
+      throw new TypeError(`estimators: unknown estimator "${String(name)}" (known: ${ESTIMATORS.join(', ')}).`, {
+        argument: 'estimators',
+        rule: Rule.oneOf,
+      });
   }
   return ESTIMATORS.filter((e) => list.includes(e));
 }
@@ -51,23 +67,43 @@ export function parseEstimators(estimators: unknown): EstimatorName[] {
 export function parseObjective(objective: unknown, K: number): ObjectiveDescriptor {
   const o = objective as Record<string, unknown> | null;
   if (o === null || typeof o !== 'object') {
-    throw new TypeError("objective must be { kind: 'linear', c }, { kind: 'quadratic', target } or { module: path }.");
+    throw new TypeError("objective must be { kind: 'linear', c }, { kind: 'quadratic', target } or { module: path }.", {
+      argument: 'objective',
+      rule: Rule.oneOf,
+    });
   }
   if ('module' in o) {
     if (typeof o.module !== 'string')
-      throw new TypeError('objective.module must be a string (an absolute path or a file URL).');
+      throw new TypeError('objective.module must be a string (an absolute path or a file URL).', {
+        argument: 'objective.module',
+        rule: Rule.string,
+      });
     moduleUrl(o.module);
     return { module: o.module };
   }
   const field = o.kind === 'linear' ? 'c' : o.kind === 'quadratic' ? 'target' : null;
-  if (field === null) throw new TypeError(`objective.kind must be 'linear' or 'quadratic', but got ${String(o.kind)}.`);
+  if (field === null)
+    throw new TypeError(`objective.kind must be 'linear' or 'quadratic', but got ${String(o.kind)}.`, {
+      argument: 'objective.kind',
+      rule: Rule.oneOf,
+    });
   const v = o[field];
   if (!Array.isArray(v) && !(v instanceof Float64Array))
-    throw new TypeError(`objective.${field} must be an array of ${K} numbers.`);
-  if (v.length !== K) throw new RangeError(`objective.${field} must have K = ${K} entries, but has ${v.length}.`);
+    throw new TypeError(`objective.${field} must be an array of ${K} numbers.`, {
+      argument: `objective.${field}`,
+      rule: Rule.array,
+    });
+  if (v.length !== K)
+    throw new RangeError(`objective.${field} must have K = ${K} entries, but has ${v.length}.`, {
+      argument: `objective.${field}`,
+      rule: Rule.shape,
+    });
   const arr = Array.from(v as ArrayLike<unknown>, (x, i) => {
     if (typeof x !== 'number' || !Number.isFinite(x))
-      throw new RangeError(`objective.${field}[${i}] must be a finite number, but got ${String(x)}.`);
+      throw new RangeError(`objective.${field}[${i}] must be a finite number, but got ${String(x)}.`, {
+        argument: `objective.${field}.${i}`,
+        rule: Rule.finite,
+      });
     return x;
   });
   return o.kind === 'linear' ? { kind: 'linear', c: arr } : { kind: 'quadratic', target: arr };
@@ -121,7 +157,7 @@ export async function runGradientSetup(
       );
     // The worker sends its errors as data (see workers/worker.ts).
     const e = isErrorData(err) ? fromErrorData(err) : err;
-    if (e instanceof Error && e.message.includes(MODULE_CHECK_FAILED)) throw moduleError(e.message, e);
+    if (isCodedError(e) && e.rule === Rule.objectiveModuleCheck) throw moduleError(e.message, e);
     throw e;
   } finally {
     clearTimeout(timer);
@@ -148,11 +184,17 @@ function moduleError(message: string, cause?: unknown): ValueError {
 export function parseGroupSize(groupSize: unknown, names: readonly EstimatorName[]): number {
   const m = groupSize === undefined ? DEFAULT_GROUP_SIZE : groupSize;
   if (typeof m !== 'number' || !Number.isSafeInteger(m) || m < 1) {
-    throw new RangeError(`groupSize must be a positive integer, but got ${String(groupSize)}.`);
+    throw new RangeError(`groupSize must be a positive integer, but got ${String(groupSize)}.`, {
+      argument: 'groupSize',
+      rule: Rule.positiveInteger,
+    });
   }
   for (const name of names) {
     if (m < minimumM(name))
-      throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`);
+      throw new RangeError(`groupSize must be at least ${minimumM(name)} for ${name}, but got ${m}.`, {
+        argument: 'groupSize',
+        rule: Rule.minimum,
+      });
   }
   return m;
 }

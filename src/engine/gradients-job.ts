@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { RangeError, Rule, StateFileError } from '../errors.js';
+import { RangeError, Rule, StateFileError, TypeError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
@@ -72,7 +72,10 @@ export async function runGradients(
   const o = optionsObject(options, 'gradients options');
   knownKeys(o, KEYS, 'gradients options');
   if (o.samples === undefined)
-    throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).');
+    throw new TypeError('gradients options: samples is required (estimates per estimator and batch element).', {
+      argument: 'samples',
+      rule: Rule.required,
+    });
   const samples = positiveInteger(o.samples, 'samples');
   const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
   const names = parseEstimators(o.estimators);
@@ -138,9 +141,9 @@ export async function runGradients(
         if (JSON.stringify(s.shift) !== JSON.stringify(encodeNumbers(shifts[i])))
           throw new StateFileError(`the shift of ${plan.name} differs from this job's`, '', {
             argument: 'sums.shift',
-            rule: 'same-shift',
+            rule: Rule.sameShift,
           });
-        sums[i] = ExactVector.fromJSON(s.sums, B * per);
+        sums[i] = ExactVector.fromJSON(s.sums, B * per, 'sums.sums');
       },
     };
   });
@@ -307,6 +310,7 @@ export async function gradientsFromState(
     throw new StateFileError(
       `the objective module ${objectiveSpec.module} has changed (or is missing) since the study ran: its exact gradients would not match the estimates.`,
       objectiveSpec.module,
+      { argument: 'params.objective.module', rule: Rule.objectiveUnchanged },
     );
   }
   const logits = Float64Array.from(q.logits, Number);
@@ -330,7 +334,7 @@ export async function gradientsFromState(
   }
   const per = gradientSumsPerElement(K);
   const shifts = state.parts.map((p) => Float64Array.from(p.sums.shift, Number));
-  const sums = state.parts.map((p) => ExactVector.fromJSON(p.sums.sums, B * per));
+  const sums = state.parts.map((p) => ExactVector.fromJSON(p.sums.sums, B * per, 'sums.sums'));
   return study(batchShape, K, exact, plans, shifts, sums, {
     objective: objectiveSpec,
     groupSize: m,
@@ -357,9 +361,9 @@ export function mergeGradientSums(state: GradientsState, sa: GradientPartSums, s
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
     throw new StateFileError('the parts were taken about different shifts', '', {
       argument: 'sums.shift',
-      rule: 'same-shift',
+      rule: Rule.sameShift,
     });
-  const v = ExactVector.fromJSON(sa.sums, len);
-  v.addVector(ExactVector.fromJSON(sb.sums, len));
+  const v = ExactVector.fromJSON(sa.sums, len, 'sums.sums');
+  v.addVector(ExactVector.fromJSON(sb.sums, len, 'sums.sums'));
   return { shift: sa.shift, sums: v.toJSON() };
 }

@@ -15,7 +15,7 @@
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import { StateFileError } from '../errors.js';
+import { Rule, StateFileError } from '../errors.js';
 import {
   type EncodedNumberValue,
   type GradientPartSums,
@@ -124,27 +124,28 @@ export function parseState(text: string, file: string): JobState {
     throw new StateFileError(
       `${file} is not a complete relaxed-mc state file (torn or corrupt JSON: ${(err as Error).message}); it was not used.`,
       file,
+      { argument: 'file', rule: Rule.stateFormat },
     );
   }
   if (raw === null || typeof raw !== 'object' || raw.format !== JOB_STATE_FORMAT) {
     throw new StateFileError(
       `${file} is not a relaxed-mc state file (format is ${JSON.stringify(raw?.format)}).`,
       file,
-      { argument: 'format', rule: 'state-format' },
+      { argument: 'format', rule: Rule.stateFormat },
     );
   }
   if (raw.version !== JOB_STATE_VERSION) {
     throw new StateFileError(
       `${file} has state format version ${String(raw.version)}; this relaxed-mc reads version ${JOB_STATE_VERSION}.`,
       file,
-      { argument: 'version', rule: 'state-version' },
+      { argument: 'version', rule: Rule.stateVersion },
     );
   }
   const { checksum, ...body } = raw;
   if (typeof checksum !== 'string' || sha256(JSON.stringify(body)) !== checksum) {
     throw new StateFileError(`${file} is corrupt: its checksum does not match its contents; it was not used.`, file, {
       argument: 'checksum',
-      rule: 'matches-contents',
+      rule: Rule.matchesContents,
     });
   }
   // Past the checksum the file is as it was written: a misfit now is a file written by another
@@ -153,14 +154,14 @@ export function parseState(text: string, file: string): JobState {
   if (issue !== null) {
     throw new StateFileError(`${file} is corrupt: ${issue.path}: ${issue.message}; it was not used.`, file, {
       argument: issue.path,
-      rule: 'state-schema',
+      rule: Rule.stateSchema,
     });
   }
   const saved = raw as unknown as StateFile;
   if (hashParams(saved.params) !== saved.paramsHash) {
     throw new StateFileError(`${file} is corrupt: its parameters do not match their hash.`, file, {
       argument: 'paramsHash',
-      rule: 'matches-params',
+      rule: Rule.matchesParams,
     });
   }
   const parts = saved.parts.map((p) => ({

@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { nonNegativeInteger, positiveInteger } from './options.js';
 import { DEFAULT_CHECKPOINT_INTERVAL_MS } from './resumable.js';
 import { type Shard, checkShard } from './shards.js';
+import { Rule, TypeError } from '../errors.js';
 
 /** The parsed long-job options. */
 export interface LongJob {
@@ -24,14 +25,14 @@ export function longJobOptions(o: Record<string, unknown>, defaultRetries: numbe
   let checkpoint: LongJob['checkpoint'] = null;
   if (o.checkpoint !== undefined) {
     if (typeof o.checkpoint !== 'string' || o.checkpoint.length === 0)
-      throw new TypeError('checkpoint must be a file path.');
+      throw new TypeError('checkpoint must be a file path.', { argument: 'checkpoint', rule: Rule.path });
     const intervalMs =
       o.checkpointInterval === undefined
         ? DEFAULT_CHECKPOINT_INTERVAL_MS
         : positiveInteger(o.checkpointInterval, 'checkpointInterval');
     checkpoint = { path: isAbsolute(o.checkpoint) ? o.checkpoint : resolve(o.checkpoint), intervalMs };
   } else if (o.checkpointInterval !== undefined) {
-    throw new TypeError('checkpointInterval needs checkpoint.');
+    throw new TypeError('checkpointInterval needs checkpoint.', { argument: 'checkpointInterval', rule: Rule.needs });
   }
   return {
     checkpoint,

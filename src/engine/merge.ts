@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { StateFileError } from '../errors.js';
+import { Rule, type RuleName, StateFileError } from '../errors.js';
 import {
   type GradientsState,
   type JobState,
@@ -38,13 +38,18 @@ export type MergedResult = { kind: 'moments'; result: MomentsEstimate } | { kind
  * @throws StateFileError for duplicates, gaps, incomplete shards or mismatched parameters.
  */
 export function mergeStates(parts: readonly NamedState[]): JobState {
-  if (parts.length === 0) throw new StateFileError('merge needs at least one partial result file.', '');
+  if (parts.length === 0)
+    throw new StateFileError('merge needs at least one partial result file.', '', {
+      argument: 'files',
+      rule: Rule.nonEmpty,
+    });
   const first = parts[0];
   for (const p of parts.slice(1)) {
     if (p.state.paramsHash !== first.state.paramsHash) {
       throw new StateFileError(
         `${p.file} belongs to another job than ${first.file} (${describeDifferences(p.state.params, first.state.params)}).`,
         p.file,
+        { argument: 'params', rule: Rule.sameJob },
       );
     }
   }
@@ -56,12 +61,14 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
       throw new StateFileError(
         `${p.file} is shard ${s.index}/${s.count}, but ${first.file} splits the job into ${count} shards.`,
         p.file,
+        { argument: 'shard.count', rule: Rule.shardCount },
       );
     const other = byIndex.get(s.index);
     if (other !== undefined)
       throw new StateFileError(
         `${p.file} and ${other.file} are both shard ${s.index} of ${count}: a duplicate.`,
         p.file,
+        { argument: 'shard.index', rule: Rule.uniqueShard },
       );
     byIndex.set(s.index, p);
     p.state.parts.forEach((part) => {
@@ -71,6 +78,7 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
         throw new StateFileError(
           `${p.file} is incomplete: shard ${s.index}/${count} has ${b - a - missing} of its ${b - a} chunks of ${part.name} (rerun it with the same --checkpoint to finish).`,
           p.file,
+          { argument: 'parts', rule: Rule.complete },
         );
       }
     });
@@ -81,6 +89,7 @@ export function mergeStates(parts: readonly NamedState[]): JobState {
     throw new StateFileError(
       `missing shard${absent.length > 1 ? 's' : ''} ${list} of ${count}: the merge needs every shard.`,
       '',
+      { argument: 'shard.index', rule: Rule.allShards },
     );
   }
   const ordered = Array.from({ length: count }, (_, i) => byIndex.get(i) as NamedState);
@@ -118,7 +127,7 @@ function mergeParts<S>(
       try {
         sums = sums === null ? q.sums : add(sums, q.sums);
       } catch (err) {
-        const e = err as { message: string; argument?: string | null; rule?: string | null };
+        const e = err as { message: string; argument?: string | null; rule?: RuleName | null };
         throw new StateFileError(`${p.file} cannot be merged with the other parts: ${e.message}.`, p.file, {
           argument: e.argument === undefined || e.argument === null ? null : `parts.${j}.${e.argument}`,
           rule: e.rule ?? null,
@@ -151,7 +160,8 @@ export async function mergeStateFiles(
   const t0 = performance.now();
   const states = files.map((file) => {
     const state = readStateFile(file);
-    if (state === null) throw new StateFileError(`${file} does not exist.`, file);
+    if (state === null)
+      throw new StateFileError(`${file} does not exist.`, file, { argument: 'file', rule: Rule.readable });
     return { file, state };
   });
   return resultOfState(mergeStates(states), performance.now() - t0, options);

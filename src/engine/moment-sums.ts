@@ -9,6 +9,7 @@
 import { ExactSum } from '../kernels/exact-sum.js';
 import { summarizeShiftedSums } from '../stats/moment-state.js';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
+import { Rule, TypeError } from '../errors.js';
 
 /** Estimates per batch element and component (flat, `B * K`; covariance `B * K * K`). */
 export interface MomentArrays {
@@ -98,11 +99,14 @@ export class MomentSums {
       !Array.isArray(j.cross) ||
       j.cross.length !== m.cross.length
     ) {
-      throw new TypeError('moment sums: malformed or of the wrong size for this job');
+      throw new TypeError('moment sums: malformed or of the wrong size for this job', {
+        argument: 'sums',
+        rule: Rule.stateSchema,
+      });
     }
     m.draws = j.draws;
-    j.power.forEach((s, i) => (m.power[i] = ExactSum.fromJSON(s as string)));
-    j.cross.forEach((s, i) => (m.cross[i] = ExactSum.fromJSON(s as string)));
+    j.power.forEach((s, i) => (m.power[i] = ExactSum.fromJSON(s as string, `sums.power.${i}`)));
+    j.cross.forEach((s, i) => (m.cross[i] = ExactSum.fromJSON(s as string, `sums.cross.${i}`)));
     return m;
   }
 

@@ -16,7 +16,7 @@ import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positive
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
 import type { MomentsEstimate, MomentsOptions, WorkDone } from './types.js';
-import { StateFileError } from '../errors.js';
+import { Rule, StateFileError, TypeError } from '../errors.js';
 
 /** Fewest draws in a moments chunk, so the exact merge (4 sums per component) stays cheap beside the sampling. */
 const MIN_MOMENT_DRAWS = 256;
@@ -50,7 +50,11 @@ export async function runMoments(
   const t0 = performance.now();
   const o = optionsObject(options, 'moments options');
   knownKeys(o, KEYS, 'moments options');
-  if (o.samples === undefined) throw new TypeError('moments options: samples is required (draws per batch element).');
+  if (o.samples === undefined)
+    throw new TypeError('moments options: samples is required (draws per batch element).', {
+      argument: 'samples',
+      rule: Rule.required,
+    });
   const N = positiveInteger(o.samples, 'samples');
   const seed = o.seed === undefined ? randomSeed() : nonNegativeInteger(o.seed, 'seed');
   const covariance = optionalBoolean(o.covariance, 'covariance', false);
@@ -86,7 +90,7 @@ export async function runMoments(
           if (JSON.stringify(s.shift) !== JSON.stringify(encodeNumbers(shift)))
             throw new StateFileError("its shift differs from this job's", '', {
               argument: 'sums.shift',
-              rule: 'same-shift',
+              rule: Rule.sameShift,
             });
           sums = MomentSums.fromJSON(B, K, covariance, s);
         },
@@ -228,7 +232,7 @@ export function mergeMomentSums(state: MomentsState, sa: MomentPartSums, sb: Mom
   if (JSON.stringify(sa.shift) !== JSON.stringify(sb.shift))
     throw new StateFileError('the parts were taken about different shifts', '', {
       argument: 'sums.shift',
-      rule: 'same-shift',
+      rule: Rule.sameShift,
     });
   const m = MomentSums.fromJSON(B, K, q.covariance, sa);
   m.addSums(MomentSums.fromJSON(B, K, q.covariance, sb));

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { RangeError, Rule, TypeError } from '../errors.js';
 
 /**
  * @param value - the candidate.
@@ -12,9 +13,13 @@
  * @throws TypeError when not a number; RangeError when not a positive safe integer.
  */
 export function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, but got ${show(value)}.`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number, but got ${show(value)}.`, { argument: name, rule: Rule.number });
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive safe integer (1 to 2^53 - 1), but got ${value}.`);
+    throw new RangeError(`${name} must be a positive safe integer (1 to 2^53 - 1), but got ${value}.`, {
+      argument: name,
+      rule: Rule.positiveInteger,
+    });
   }
   return value;
 }
@@ -25,9 +30,13 @@ export function positiveInteger(value: unknown, name: string): number {
  * @returns the value as a non-negative safe integer.
  */
 export function nonNegativeInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, but got ${show(value)}.`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${name} must be a number, but got ${show(value)}.`, { argument: name, rule: Rule.number });
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative safe integer (0 to 2^53 - 1), but got ${value}.`);
+    throw new RangeError(`${name} must be a non-negative safe integer (0 to 2^53 - 1), but got ${value}.`, {
+      argument: name,
+      rule: Rule.nonNegativeInteger,
+    });
   }
   return value;
 }
@@ -39,7 +48,8 @@ export function nonNegativeInteger(value: unknown, name: string): number {
  */
 export function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, but got ${show(value)}.`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, but got ${show(value)}.`, { argument: name, rule: Rule.boolean });
   return value;
 }
 
@@ -50,7 +60,8 @@ export function optionalBoolean(value: unknown, name: string, fallback: boolean)
  */
 export function optionalFunction<F>(value: unknown, name: string): F | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, but got ${show(value)}.`);
+  if (typeof value !== 'function')
+    throw new TypeError(`${name} must be a function, but got ${show(value)}.`, { argument: name, rule: Rule.function });
   return value as F;
 }
 
@@ -60,7 +71,11 @@ export function optionalFunction<F>(value: unknown, name: string): F | undefined
  */
 export function optionalSignal(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, but got ${show(value)}.`);
+  if (!(value instanceof AbortSignal))
+    throw new TypeError(`signal must be an AbortSignal, but got ${show(value)}.`, {
+      argument: 'signal',
+      rule: Rule.abortSignal,
+    });
   return value;
 }
 
@@ -72,7 +87,10 @@ export function optionalSignal(value: unknown): AbortSignal | undefined {
 export function optionsObject(value: unknown, name: string): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, but got ${show(value)}.`);
+    throw new TypeError(`${name} must be an object, but got ${show(value)}.`, {
+      argument: 'options',
+      rule: Rule.object,
+    });
   }
   return value as Record<string, unknown>;
 }
@@ -87,7 +105,11 @@ export function optionsObject(value: unknown, name: string): Record<string, unkn
  */
 export function knownKeys(opts: Record<string, unknown>, known: readonly string[], name: string): void {
   for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) throw new TypeError(`${name}: unknown option "${k}" (known: ${known.join(', ')}).`);
+    if (!known.includes(k))
+      throw new TypeError(`${name}: unknown option "${k}" (known: ${known.join(', ')}).`, {
+        argument: k,
+        rule: Rule.knownOption,
+      });
   }
 }
 

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { bug } from '../errors.js';
 
 /** Sorted disjoint ranges `[start, end)`. */
 export class RangeSet {
@@ -49,7 +50,8 @@ export class RangeSet {
    */
   addRange(a: number, b: number): void {
     if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b > a)) {
-      throw new RangeError(`range [${a}, ${b}) is not a non-empty range of non-negative integers`);
+      // Ranges come from the scheduler or from a state file its schema has checked.
+      bug(`range [${a}, ${b}) is not a non-empty range of non-negative integers`);
     }
     const out: [number, number][] = [];
     let placed = false;

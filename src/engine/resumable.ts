@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { StateFileError } from '../errors.js';
+import { Rule, type RuleName, StateFileError } from '../errors.js';
 import { chunkSequence, rangeSequence, type ChunkOrder } from './chunk-order.js';
 import { type JobParams, type JobState, describeDifferences, hashParams } from './job-state.js';
 import type { ChunkResult, JobDescriptor } from '../chunks/layout.js';
@@ -89,6 +89,7 @@ export function loadCheckpoint<S>(
         `relaxed-mc draws with ${String(generator)}; it was not used. Remove it (or finish the job with the ` +
         'version that started it) and run again.',
       file,
+      { argument: 'params.generator', rule: Rule.streamVersion },
     );
   }
   if (saved.paramsHash !== hashParams(o.params)) {
@@ -96,12 +97,14 @@ export function loadCheckpoint<S>(
       `checkpoint ${file} was written for other parameters (${describeDifferences(saved.params, o.params)}); ` +
         'it was not used. Remove it or pass another --checkpoint path.',
       file,
+      { argument: 'params', rule: Rule.matchesParams },
     );
   }
   if (JSON.stringify(saved.shard) !== JSON.stringify(o.shard)) {
     throw new StateFileError(
       `checkpoint ${file} belongs to shard ${JSON.stringify(saved.shard)}, not ${JSON.stringify(o.shard)}; it was not used.`,
       file,
+      { argument: 'shard', rule: Rule.sameShard },
     );
   }
   if (
@@ -109,13 +112,16 @@ export function loadCheckpoint<S>(
     saved.parts.length !== parts.length ||
     saved.parts.some((p, i) => p.name !== parts[i].name || p.chunks !== parts[i].chunks)
   ) {
-    throw new StateFileError(`checkpoint ${file} is corrupt: its parts do not match the job's.`, file);
+    throw new StateFileError(`checkpoint ${file} is corrupt: its parts do not match the job's.`, file, {
+      argument: 'parts',
+      rule: Rule.matchesParams,
+    });
   }
   saved.parts.forEach((p, i) => {
     try {
       parts[i].loadSums(p.sums as S);
     } catch (err) {
-      const e = err as { message: string; argument?: string | null; rule?: string | null };
+      const e = err as { message: string; argument?: string | null; rule?: RuleName | null };
       throw new StateFileError(`checkpoint ${file} is corrupt: ${e.message}`, file, {
         argument: e.argument === undefined || e.argument === null ? null : `parts.${i}.${e.argument}`,
         rule: e.rule ?? null,
@@ -255,7 +261,10 @@ function write(path: string, state: JobState, remote?: RemoteChunks | null): voi
   try {
     writeStateFile(path, state);
   } catch (err) {
-    throw new StateFileError(`cannot write the checkpoint ${path}: ${(err as Error).message}`, path);
+    throw new StateFileError(`cannot write the checkpoint ${path}: ${(err as Error).message}`, path, {
+      argument: 'file',
+      rule: Rule.writable,
+    });
   }
   remote?.afterCheckpoint();
 }

@@ -18,7 +18,7 @@ import { chunkSequence } from './chunk-order.js';
 import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject } from './options.js';
 import { runChunks } from './scheduler.js';
-import { RangeError, TypeError, ValueError } from '../errors.js';
+import { RangeError, Rule, TypeError, ValueError } from '../errors.js';
 import type { LogProbOptions, SampleOptions } from './types.js';
 
 /**
@@ -39,6 +39,7 @@ function offLogSimplexError(): ValueError {
   return new ValueError(
     'Expected log-space values x with logsumexp(x) = 0 (the logarithm of a simplex point, as sample --log-space ' +
       'writes), but a row is NaN, +Infinity, or its exponentials do not sum to 1 (within 1e-6).',
+    { argument: 'value', rule: Rule.logSimplex },
   );
 }
 
@@ -125,10 +126,16 @@ interface OutputTarget {
 function outputTarget(out: unknown, shape: readonly number[]): OutputTarget {
   if (out === undefined) return { buffer: null, finish: (w) => new Tensor(new Float64Array(w), shape) };
   if (!(out instanceof Tensor)) {
-    throw new TypeError(`out must be a Tensor of this package (engine.empty gives one), but got ${describe(out)}.`);
+    throw new TypeError(`out must be a Tensor of this package (engine.empty gives one), but got ${describe(out)}.`, {
+      argument: 'out',
+      rule: Rule.tensor,
+    });
   }
   if (!shapesEqual(out.shape, shape)) {
-    throw new RangeError(`out must have the result's shape ${formatShape(shape)}, but got ${formatShape(out.shape)}.`);
+    throw new RangeError(`out must have the result's shape ${formatShape(shape)}, but got ${formatShape(out.shape)}.`, {
+      argument: 'out',
+      rule: Rule.shape,
+    });
   }
   const d = out.data;
   const inPlace = d.buffer instanceof SharedArrayBuffer && d.byteOffset === 0 && d.buffer.byteLength === d.byteLength;
@@ -186,6 +193,7 @@ export async function runLogProb(
   if (target.buffer !== null && target.buffer === v.data.buffer) {
     throw new RangeError(
       'out must not share its storage with value: the workers would overwrite values still to be read.',
+      { argument: 'out', rule: Rule.separateStorage },
     );
   }
   const inBytes = zeroCopy ? 0 : plan.rows * K * 8;

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { RangeError, Rule, TypeError } from '../errors.js';
 
 /** Which part of a job a process runs. */
 export interface Shard {
@@ -21,12 +22,19 @@ export interface Shard {
  */
 export function checkShard(shard: unknown): Shard {
   const s = shard as { index?: unknown; count?: unknown } | null;
-  if (s === null || typeof s !== 'object') throw new TypeError('shard must be { index, count }.');
+  if (s === null || typeof s !== 'object')
+    throw new TypeError('shard must be { index, count }.', { argument: 'shard', rule: Rule.object });
   if (typeof s.count !== 'number' || !Number.isSafeInteger(s.count) || s.count < 1) {
-    throw new RangeError(`shard.count must be a positive integer, but got ${String(s.count)}.`);
+    throw new RangeError(`shard.count must be a positive integer, but got ${String(s.count)}.`, {
+      argument: 'shard.count',
+      rule: Rule.positiveInteger,
+    });
   }
   if (typeof s.index !== 'number' || !Number.isSafeInteger(s.index) || s.index < 0 || s.index >= s.count) {
-    throw new RangeError(`shard.index must be an integer from 0 to ${s.count - 1}, but got ${String(s.index)}.`);
+    throw new RangeError(`shard.index must be an integer from 0 to ${s.count - 1}, but got ${String(s.index)}.`, {
+      argument: 'shard.index',
+      rule: Rule.inRange,
+    });
   }
   return { index: s.index, count: s.count };
 }

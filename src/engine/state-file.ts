@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StateFileError } from '../errors.js';
+import { Rule, StateFileError } from '../errors.js';
 import { type JobState, parseState, serializeState } from './job-state.js';
 
 /**
@@ -57,7 +57,10 @@ export function readStateFile(path: string): JobState | null {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new StateFileError(`cannot read ${path}: ${(err as Error).message}`, path);
+    throw new StateFileError(`cannot read ${path}: ${(err as Error).message}`, path, {
+      argument: 'file',
+      rule: Rule.readable,
+    });
   }
   return parseState(text, path);
 }

@@ -12,7 +12,7 @@ import { numelOf } from '../tensor/shape.js';
 import type { RelaxedOneHotCategorical } from '../distributions/relaxed-one-hot-categorical.js';
 import { normalizeSampleShape, type SampleShape } from '../distributions/distribution.js';
 import { logProbConstants } from '../kernels/log-prob.js';
-import { AbortError, RangeError } from '../errors.js';
+import { AbortError, RangeError, Rule } from '../errors.js';
 import { type EngineContext, commonOptions, randomSeed } from './context.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
 import { runChunks } from './scheduler.js';
@@ -51,7 +51,11 @@ export async function* runSampleChunks(
   const K = p.K;
   const N = numelOf(shapeN);
   const start = o.start === undefined ? 0 : nonNegativeInteger(o.start, 'start');
-  if (start > N) throw new RangeError(`start must be at most the number of draws (${N}), but got ${start}.`);
+  if (start > N)
+    throw new RangeError(`start must be at most the number of draws (${N}), but got ${start}.`, {
+      argument: 'start',
+      rule: Rule.inRange,
+    });
   const chunkUnits = sampleChunkUnits(B, K, common.chunkSize);
   // Default: whole chunks, one per thread, so no chunk is split between blocks.
   const rows =

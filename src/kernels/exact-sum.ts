@@ -33,6 +33,7 @@
  *
  * @packageDocumentation
  */
+import { Rule, TypeError } from '../errors.js';
 
 /** Number of 32-bit limbs: bits 0..2097 hold any one term; the rest is headroom for carries. */
 const LIMB_COUNT = 68;
@@ -289,17 +290,19 @@ export class ExactSum {
    * Parses the text form of {@link ExactSum.toJSON}, accepting only its canonical layout.
    *
    * @param s - the text form.
+   * @param argument - where it was read from, for an error (`sums.power.0`).
    * @returns the accumulator.
    * @throws TypeError if `s` is not a string in the canonical layout or is out of range.
    */
-  static fromJSON(s: string): ExactSum {
+  static fromJSON(s: string, argument = 's'): ExactSum {
     if (typeof s !== 'string') {
-      throw new TypeError(`ExactSum.fromJSON needs a string, but got ${typeof s}.`);
+      throw new TypeError(`ExactSum.fromJSON needs a string, but got ${typeof s}.`, { argument, rule: Rule.string });
     }
     const m = s.length <= MAX_JSON_LENGTH ? JSON_PATTERN.exec(s) : null;
     if (m === null) {
       throw new TypeError(
         `ExactSum.fromJSON needs 'esum1:0' or 'esum1:[-]<odd hex>p<exponent>' with optional ':nan', ':+inf', ':-inf', but got '${s.slice(0, 80)}'.`,
+        { argument, rule: Rule.exactSum },
       );
     }
     const sum = new ExactSum();
@@ -311,6 +314,7 @@ export class ExactSum {
       if ((h & 1n) === 0n || shift < 0 || bitLength(h) + shift > MAX_BITS) {
         throw new TypeError(
           `ExactSum.fromJSON needs an odd significand and -1074 <= exponent with |total| < 2^${MAX_BITS - 1074}, but got '${s.slice(0, 80)}'.`,
+          { argument, rule: Rule.exactSum },
         );
       }
       let n = h << BigInt(shift);

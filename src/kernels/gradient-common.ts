@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import type { Objective } from './objectives.js';
+import { RangeError, Rule } from '../errors.js';
 
 /**
  * Preallocated working space of the estimators for one K (and one group size / draw count m).
@@ -61,10 +62,16 @@ export interface GradientWorkspace {
  */
 export function createGradientWorkspace(K: number, m = 1): GradientWorkspace {
   if (!Number.isSafeInteger(K) || K < 1) {
-    throw new RangeError(`createGradientWorkspace: K must be a positive integer, received ${String(K)}`);
+    throw new RangeError(`createGradientWorkspace: K must be a positive integer, received ${String(K)}`, {
+      argument: 'K',
+      rule: Rule.positiveInteger,
+    });
   }
   if (!Number.isSafeInteger(m) || m < 1) {
-    throw new RangeError(`createGradientWorkspace: m must be a positive integer, received ${String(m)}`);
+    throw new RangeError(`createGradientWorkspace: m must be a positive integer, received ${String(m)}`, {
+      argument: 'm',
+      rule: Rule.positiveInteger,
+    });
   }
   return {
     K,

@@ -31,6 +31,7 @@ import { reinforceGroups, reinforceLooGroups } from './gradient-reinforce.js';
 import { gumbelSoftmaxGroups, straightThroughGroups } from './gradient-pathwise.js';
 import { gumbelRaoGroups } from './gradient-rao.js';
 import { rebarGroups } from './gradient-rebar.js';
+import { RangeError, Rule, type RuleName, TypeError } from '../errors.js';
 
 /** The name of a gradient estimator. */
 export type EstimatorName =
@@ -117,8 +118,8 @@ export function estimatesPerGroup(name: EstimatorName, m: number): number {
 const PROBS_REL_TOL = 1e-9;
 const PROBS_ABS_TOL = 1e-15;
 
-function fail(rule: string, value: unknown): never {
-  throw new RangeError(`estimateGradientGroups: ${rule}, received ${String(value)}`);
+function fail(argument: string, rule: RuleName, text: string, value: unknown): never {
+  throw new RangeError(`estimateGradientGroups: ${text}, received ${String(value)}`, { argument, rule });
 }
 
 /** How a received array is named in a message: its length, or its type if it is not one. */
@@ -151,49 +152,60 @@ function checkArguments(
   if (!isEstimatorName(name)) {
     throw new TypeError(
       `estimateGradientGroups: name must be one of ${ESTIMATORS.join(', ')}, received ${String(name)}`,
+      { argument: 'name', rule: Rule.oneOf },
     );
   }
-  if (!isCount(groups)) fail('groups must be a non-negative integer', groups);
-  if (!isCount(K) || K < 1) fail('K must be a positive integer', K);
+  if (!isCount(groups)) fail('groups', Rule.nonNegativeInteger, 'groups must be a non-negative integer', groups);
+  if (!isCount(K) || K < 1) fail('K', Rule.positiveInteger, 'K must be a positive integer', K);
   if (!(logits instanceof Float64Array) || logits.length !== K) {
-    fail(`logits must be a Float64Array of length K = ${K}`, describe(logits));
+    fail('logits', Rule.shape, `logits must be a Float64Array of length K = ${K}`, describe(logits));
   }
   if (!(probs instanceof Float64Array) || probs.length !== K) {
-    fail(`probs must be a Float64Array of length K = ${K}`, describe(probs));
+    fail('probs', Rule.shape, `probs must be a Float64Array of length K = ${K}`, describe(probs));
   }
-  if (typeof tau !== 'number' || !Number.isFinite(tau) || !(tau > 0)) fail('tau must be finite and > 0', tau);
+  if (typeof tau !== 'number' || !Number.isFinite(tau) || !(tau > 0))
+    fail('tau', Rule.positive, 'tau must be finite and > 0', tau);
   if (objective === null || typeof objective !== 'object' || objective.K !== K) {
-    fail(`objective.K must equal K = ${K}`, (objective as Objective | null)?.K);
+    fail('objective.K', Rule.shape, `objective.K must equal K = ${K}`, (objective as Objective | null)?.K);
   }
   if (ws === null || typeof ws !== 'object' || ws.K !== K) {
-    fail(`workspace.K must equal K = ${K}`, (ws as GradientWorkspace | null)?.K);
+    fail('workspace.K', Rule.shape, `workspace.K must equal K = ${K}`, (ws as GradientWorkspace | null)?.K);
   }
   const usesM = name === 'reinforce-loo' || name === 'gumbel-rao';
   if (usesM) {
-    if (!isCount(m) || m < minimumM(name)) fail(`m must be an integer >= ${minimumM(name)} for ${name}`, m);
+    if (!isCount(m) || m < minimumM(name))
+      fail('m', Rule.minimum, `m must be an integer >= ${minimumM(name)} for ${name}`, m);
     if (name === 'reinforce-loo' && m > ws.m) {
-      fail(`m must be at most the workspace's m = ${ws.m} (createGradientWorkspace(K, m))`, m);
+      fail('m', Rule.inRange, `m must be at most the workspace's m = ${ws.m} (createGradientWorkspace(K, m))`, m);
     }
   }
   const U = uniformsPerGroup(name, K, usesM ? m : 1);
   if (!(uniforms instanceof Float64Array) || !isCount(uOffset) || uOffset + groups * U > uniforms.length) {
     fail(
+      'uniforms',
+      Rule.shape,
       `uniforms must be a Float64Array holding groups * ${U} = ${groups * U} values from uOffset = ${uOffset}`,
       describe(uniforms),
     );
   }
   const need = groups * estimatesPerGroup(name, usesM ? m : 1) * K;
   if (!(out instanceof Float64Array) || !isCount(outOffset) || outOffset + need > out.length) {
-    fail(`out must be a Float64Array with room for ${need} values from outOffset = ${outOffset}`, describe(out));
+    fail(
+      'out',
+      Rule.shape,
+      `out must be a Float64Array with room for ${need} values from outOffset = ${outOffset}`,
+      describe(out),
+    );
   }
   // LSE(logits), then probs = exp(logits - LSE): the kernels use both and rely on it.
   let top = -Infinity;
   for (let k = 0; k < K; k++) {
     const l = logits[k];
-    if (Number.isNaN(l) || l === Infinity) fail(`logits[${k}] must be finite or -Infinity`, l);
+    if (Number.isNaN(l) || l === Infinity)
+      fail(`logits.${k}`, Rule.realVector, `logits[${k}] must be finite or -Infinity`, l);
     if (l > top) top = l;
   }
-  if (top === -Infinity) fail('logits must have a finite entry', 'all -Infinity');
+  if (top === -Infinity) fail('logits', Rule.realVector, 'logits must have a finite entry', 'all -Infinity');
   let sum = 0;
   for (let k = 0; k < K; k++) sum += Math.exp(logits[k] - top);
   const lse = top + Math.log(sum);
@@ -201,7 +213,7 @@ function checkArguments(
     const p = probs[k];
     const q = Math.exp(logits[k] - lse);
     if (!(Math.abs(p - q) <= PROBS_REL_TOL * q + PROBS_ABS_TOL)) {
-      fail(`probs[${k}] must equal softmax(logits)[${k}] = ${q}`, p);
+      fail(`probs.${k}`, Rule.simplex, `probs[${k}] must equal softmax(logits)[${k}] = ${q}`, p);
     }
   }
   return lse;

@@ -21,7 +21,7 @@
  * @packageDocumentation
  */
 
-import { ObjectiveError } from '../errors.js';
+import { ObjectiveError, RangeError, Rule, TypeError } from '../errors.js';
 
 /**
  * A differentiable function on the simplex of dimension K.
@@ -71,14 +71,24 @@ export interface BuiltinObjective extends Objective {
 
 function checkCoefficients(caller: string, name: string, v: ArrayLike<number>): Float64Array {
   if (v === null || typeof v !== 'object' || typeof v.length !== 'number') {
-    throw new TypeError(`${caller}: ${name} must be an array of numbers, received ${v === null ? 'null' : typeof v}`);
+    throw new TypeError(`${caller}: ${name} must be an array of numbers, received ${v === null ? 'null' : typeof v}`, {
+      argument: name,
+      rule: Rule.array,
+    });
   }
-  if (v.length < 1) throw new RangeError(`${caller}: ${name} must have at least one entry (K >= 1), received length 0`);
+  if (v.length < 1)
+    throw new RangeError(`${caller}: ${name} must have at least one entry (K >= 1), received length 0`, {
+      argument: name,
+      rule: Rule.nonEmpty,
+    });
   const copy = new Float64Array(v.length);
   for (let k = 0; k < v.length; k++) {
     const x = v[k];
     if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw new RangeError(`${caller}: ${name}[${k}] must be a finite number, received ${String(x)}`);
+      throw new RangeError(`${caller}: ${name}[${k}] must be a finite number, received ${String(x)}`, {
+        argument: `${name}.${k}`,
+        rule: Rule.finite,
+      });
     }
     copy[k] = x;
   }
@@ -165,7 +175,10 @@ export function objectiveFromSpec(spec: BuiltinObjectiveSpec): BuiltinObjective 
   const kind = (spec as { kind?: unknown } | null)?.kind;
   if (kind === 'linear') return linearObjective((spec as { c: ArrayLike<number> }).c);
   if (kind === 'quadratic') return quadraticObjective((spec as { target: ArrayLike<number> }).target);
-  throw new TypeError(`objectiveFromSpec: spec.kind must be 'linear' or 'quadratic', received ${String(kind)}`);
+  throw new TypeError(`objectiveFromSpec: spec.kind must be 'linear' or 'quadratic', received ${String(kind)}`, {
+    argument: 'spec.kind',
+    rule: Rule.oneOf,
+  });
 }
 
 /**
@@ -188,13 +201,17 @@ export function objectiveFromSpec(spec: BuiltinObjectiveSpec): BuiltinObjective 
  */
 export function objectiveFromModule(K: number, mod: unknown, name = 'objective module'): Objective {
   if (!Number.isSafeInteger(K) || K < 1) {
-    throw new RangeError(`objectiveFromModule: K must be a positive integer, received ${String(K)}`);
+    throw new RangeError(`objectiveFromModule: K must be a positive integer, received ${String(K)}`, {
+      argument: 'K',
+      rule: Rule.positiveInteger,
+    });
   }
   const m = mod as Partial<ObjectiveModule> | null;
   if (m === null || typeof m !== 'object' || typeof m.f !== 'function' || typeof m.grad !== 'function') {
     throw new TypeError(
       `objectiveFromModule: ${name} must export functions f(z) and grad(z, out), ` +
         `received f: ${typeof m?.f}, grad: ${typeof m?.grad}`,
+      { argument: 'module', rule: Rule.function },
     );
   }
   const f = m.f;
@@ -204,6 +221,7 @@ export function objectiveFromModule(K: number, mod: unknown, name = 'objective m
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new RangeError(
       `objectiveFromModule: ${name}: f(z) at the centre of the simplex must be a finite number, received ${String(value)}`,
+      { argument: 'objective.f', rule: Rule.finite },
     );
   }
   const out = new Float64Array(K).fill(NaN);
@@ -213,6 +231,7 @@ export function objectiveFromModule(K: number, mod: unknown, name = 'objective m
       throw new RangeError(
         `objectiveFromModule: ${name}: grad(z, out) at the centre of the simplex must write K = ${K} finite numbers, ` +
           `out[${k}] is ${String(out[k])}`,
+        { argument: 'objective.grad', rule: Rule.finite },
       );
     }
   }

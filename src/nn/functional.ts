@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { Unary } from '../tensor/elementwise.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mustRecord, record } from '../autograd/node.js';
@@ -116,7 +116,10 @@ function reduce(t: Tensor, reduction: Reduction | undefined): Tensor {
   if (r === 'mean') return t.mean();
   if (r === 'sum') return t.sum();
   if (r === 'none') return t;
-  throw new ValueError(`reduction must be 'mean', 'sum' or 'none', but got ${String(reduction)}.`);
+  throw new ValueError(`reduction must be 'mean', 'sum' or 'none', but got ${String(reduction)}.`, {
+    argument: 'reduction',
+    rule: Rule.oneOf,
+  });
 }
 
 function sameShape(x: Tensor, t: Tensor, fn: string): void {
@@ -124,11 +127,12 @@ function sameShape(x: Tensor, t: Tensor, fn: string): void {
   if (!shapesEqual(x.shape, t.shape)) {
     throw new ValueError(
       `${fn}: target size ${formatShape(t.shape)} must be the same as input size ${formatShape(x.shape)}.`,
+      { argument: 'target', rule: Rule.shape },
     );
   }
 }
 
 function asTensor(x: unknown, name: string): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${name} must be a Tensor.`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${name} must be a Tensor.`, { argument: name, rule: Rule.tensor });
   return x;
 }

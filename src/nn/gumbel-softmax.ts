@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { defaultGenerator } from '../tensor/create.js';
 import { normDim } from '../tensor/reductions.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -47,14 +47,26 @@ export interface GumbelSoftmaxOptions {
  * ```
  */
 export function gumbel_softmax(logits: Tensor, options: GumbelSoftmaxOptions = {}): Tensor {
-  if (!(logits instanceof Tensor)) throw new TypeError('gumbel_softmax: logits must be a Tensor.');
+  if (!(logits instanceof Tensor))
+    throw new TypeError('gumbel_softmax: logits must be a Tensor.', { argument: 'logits', rule: Rule.tensor });
   const tau = options.tau ?? 1;
   if (typeof tau !== 'number' || !(tau > 0) || tau === Infinity) {
-    throw new ValueError(`gumbel_softmax: tau must be a finite positive number, but got ${String(tau)}.`);
+    throw new ValueError(`gumbel_softmax: tau must be a finite positive number, but got ${String(tau)}.`, {
+      argument: 'tau',
+      rule: Rule.positive,
+    });
   }
   const hard = options.hard ?? false;
-  if (typeof hard !== 'boolean') throw new TypeError(`gumbel_softmax: hard must be a boolean, but got ${typeof hard}.`);
-  if (logits.shape.length === 0) throw new ValueError('gumbel_softmax: logits must have at least one dimension.');
+  if (typeof hard !== 'boolean')
+    throw new TypeError(`gumbel_softmax: hard must be a boolean, but got ${typeof hard}.`, {
+      argument: 'hard',
+      rule: Rule.boolean,
+    });
+  if (logits.shape.length === 0)
+    throw new ValueError('gumbel_softmax: logits must have at least one dimension.', {
+      argument: 'logits',
+      rule: Rule.dimensions,
+    });
   const nd = logits.shape.length;
   const d = normDim(options.dim ?? -1, nd);
   if (d !== nd - 1) {

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { defaultGenerator } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
@@ -49,7 +49,10 @@ export class Linear extends Module {
       ['out_features', out_features],
     ] as const) {
       if (!Number.isSafeInteger(v) || v < 1)
-        throw new ValueError(`${name} must be a positive integer, but got ${String(v)}.`);
+        throw new ValueError(`${name} must be a positive integer, but got ${String(v)}.`, {
+          argument: name,
+          rule: Rule.positiveInteger,
+        });
     }
     const bound = 1 / Math.sqrt(in_features);
     this.weight = uniform([out_features, in_features], bound);

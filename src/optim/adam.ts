@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOption } from './optimizer.js';
 
@@ -55,12 +55,15 @@ export class Adam extends Optimizer {
     this.lr = checkOption('lr', options.lr ?? 1e-3, 0);
     const betas = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2)
-      throw new TypeError('Adam: betas must be an array of two numbers.');
-    this.beta1 = checkOption('beta parameter at index 0', betas[0], 0);
-    this.beta2 = checkOption('beta parameter at index 1', betas[1], 0);
+      throw new TypeError('Adam: betas must be an array of two numbers.', { argument: 'betas', rule: Rule.array });
+    this.beta1 = checkOption('beta parameter at index 0', betas[0], 0, 'betas.0');
+    this.beta2 = checkOption('beta parameter at index 1', betas[1], 0, 'betas.1');
     if (this.beta1 >= 1 || this.beta2 >= 1)
-      throw new ValueError(`Invalid beta parameters: each must be in [0, 1), but got [${betas.join(', ')}].`);
-    this.eps = checkOption('epsilon value', options.eps ?? 1e-8, 0);
+      throw new ValueError(`Invalid beta parameters: each must be in [0, 1), but got [${betas.join(', ')}].`, {
+        argument: 'betas',
+        rule: Rule.inRange,
+      });
+    this.eps = checkOption('epsilon value', options.eps ?? 1e-8, 0, 'eps');
     this.weightDecay = checkOption('weight_decay', options.weight_decay ?? 0, 0);
     this.state = this.params.map((p) => ({
       step: 0,

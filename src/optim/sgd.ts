@@ -13,7 +13,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkOption } from './optimizer.js';
 
@@ -56,15 +56,20 @@ export class SGD extends Optimizer {
    */
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     super(params);
-    if (options === null || typeof options !== 'object') throw new TypeError('SGD: options must be an object with lr.');
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('SGD: options must be an object with lr.', { argument: 'options', rule: Rule.object });
     this.lr = checkOption('lr', options.lr, 0);
     this.momentum = checkOption('momentum', options.momentum ?? 0, 0);
     this.dampening = checkOption('dampening', options.dampening ?? 0, -Infinity);
     this.weightDecay = checkOption('weight_decay', options.weight_decay ?? 0, 0);
     this.nesterov = options.nesterov ?? false;
-    if (typeof this.nesterov !== 'boolean') throw new TypeError('SGD: nesterov must be a boolean.');
+    if (typeof this.nesterov !== 'boolean')
+      throw new TypeError('SGD: nesterov must be a boolean.', { argument: 'nesterov', rule: Rule.boolean });
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new ValueError('Nesterov momentum requires a momentum and zero dampening');
+      throw new ValueError('Nesterov momentum requires a momentum and zero dampening', {
+        argument: 'nesterov',
+        rule: Rule.needs,
+      });
     }
     this.buffers = this.params.map(() => null);
   }

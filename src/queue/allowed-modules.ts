@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { QueueError } from '../errors.js';
+import { QueueError, Rule, TypeError } from '../errors.js';
 
 /** Largest objective module a worker reads. */
 const MAX_MODULE_BYTES = 1 << 20;
@@ -26,7 +26,8 @@ export class AllowedModules {
    */
   constructor(dir: string) {
     this.root = realpathSync(dir);
-    if (!statSync(this.root).isDirectory()) throw new Error(`${dir} is not a folder`);
+    if (!statSync(this.root).isDirectory())
+      throw new TypeError(`${dir} is not a folder`, { argument: 'dir', rule: Rule.folder });
   }
 
   /** The folder's real path. */
@@ -46,7 +47,7 @@ export class AllowedModules {
     if (isAbsolute(name))
       throw new QueueError(
         `module ${JSON.stringify(name)} must be a file name inside the allowed folder, not an absolute path.`,
-        { argument: 'job.gradient.objective.module.name', rule: 'allowed-modules' },
+        { argument: 'job.gradient.objective.module.name', rule: Rule.allowedModules },
       );
     let real: string;
     try {
@@ -54,27 +55,27 @@ export class AllowedModules {
     } catch {
       throw new QueueError(`module ${JSON.stringify(name)} is not in the allowed folder ${this.root}.`, {
         argument: 'job.gradient.objective.module.name',
-        rule: 'allowed-modules',
+        rule: Rule.allowedModules,
       });
     }
     const rel = relative(this.root, real);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
       throw new QueueError(
         `module ${JSON.stringify(name)} resolves outside the allowed folder ${this.root}; refused.`,
-        { argument: 'job.gradient.objective.module.name', rule: 'allowed-modules' },
+        { argument: 'job.gradient.objective.module.name', rule: Rule.allowedModules },
       );
     const size = statSync(real).size;
     if (size > MAX_MODULE_BYTES)
       throw new QueueError(`module ${JSON.stringify(name)} has ${size} bytes; at most ${MAX_MODULE_BYTES} are read.`, {
         argument: 'job.gradient.objective.module.name',
-        rule: 'allowed-modules',
+        rule: Rule.allowedModules,
       });
     const bytes = readFileSync(real);
     const hash = createHash('sha256').update(bytes).digest('hex');
     if (hash !== sha256)
       throw new QueueError(
         `module ${JSON.stringify(name)} in ${this.root} has SHA-256 ${hash}, but the job asks for ${sha256}; refused.`,
-        { argument: 'job.gradient.objective.module.sha256', rule: 'sha256' },
+        { argument: 'job.gradient.objective.module.sha256', rule: Rule.sha256 },
       );
     const url = `data:text/javascript;base64,${bytes.toString('base64')}`;
     this.cache.set(`${sha256}/${name}`, url);

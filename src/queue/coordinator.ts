@@ -19,7 +19,7 @@
 import { basename } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AbortError, ChunkError, QueueError } from '../errors.js';
+import { AbortError, ChunkError, QueueError, Rule } from '../errors.js';
 import type { ChunkResult, GradientsJob, MomentsJob } from '../chunks/layout.js';
 import { moduleHash } from '../chunks/objective-loader.js';
 import type { RunChunksOptions } from '../engine/scheduler.js';
@@ -151,7 +151,10 @@ export class QueueCoordinator {
     const queue = this.queue as Queue;
     const { job } = o;
     if (job.kind !== 'moments' && job.kind !== 'gradients')
-      throw new QueueError(`relaxed-mc: ${job.kind} jobs do not go through the queue.`, { rule: 'queued-kinds' });
+      throw new QueueError(`relaxed-mc: ${job.kind} jobs do not go through the queue.`, {
+        argument: 'job.kind',
+        rule: Rule.queuedKinds,
+      });
     const objective = wireObjective(job);
     const perChunk = sumsPerChunk(job.kind, job.B, job.K, job.kind === 'moments' && job.covariance);
     const G = Math.min(MAX_CHUNKS_PER_JOB, this.o.chunksPerJob);
@@ -252,7 +255,7 @@ export class QueueCoordinator {
           finish(
             new QueueError(
               `relaxed-mc: a worker returned a malformed result for chunks ${g.first} to ${g.end - 1} of the ${job.kind} job on queue ${this.o.queue}: ${(err as Error).message}`,
-              { argument: 'result', rule: 'malformed-result' },
+              { argument: 'result', rule: Rule.malformedResult },
             ),
           );
           return;
@@ -340,7 +343,7 @@ export class QueueCoordinator {
               `relaxed-mc: no worker took or finished a chunk of the ${job.kind} job on queue ${this.o.queue} at ${this.o.redis.shown} ` +
                 `for ${Math.round(idle / 1000)} s (worker timeout ${this.o.workerTimeoutMs / 1000} s)` +
                 `${lastError === null ? '' : `; last Redis error: ${lastError}`}. Start workers with: relaxed-mc worker --redis URL`,
-              { argument: 'workerTimeout', rule: 'worker-timeout' },
+              { argument: 'workerTimeout', rule: Rule.workerTimeout },
             ),
           );
         }
@@ -424,7 +427,7 @@ function wireObjective(job: MomentsJob | GradientsJob): WireObjective | null {
   if (sha256 === null)
     throw new QueueError(`relaxed-mc: the objective module ${d.module} cannot be read.`, {
       argument: 'objective.module',
-      rule: 'readable',
+      rule: Rule.readable,
     });
   const path = d.module.startsWith('file:') ? new URL(d.module).pathname : d.module;
   return { module: { name: basename(path), sha256 } };

@@ -13,7 +13,7 @@
  */
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AbortError, QueueError } from '../errors.js';
+import { AbortError, QueueError, Rule } from '../errors.js';
 import { listSequence } from '../engine/chunk-order.js';
 import { makeDescriptor } from '../engine/context.js';
 import type { ObjectiveDescriptor } from '../chunks/layout.js';
@@ -208,7 +208,7 @@ function resolveObjective(
   if (modules === null)
     throw new QueueError(
       `the job's objective is a module (${JSON.stringify(d.module.name)}), and this worker runs no modules: start it with --allow-modules DIR.`,
-      { argument: 'job.gradient.objective', rule: 'allowed-modules' },
+      { argument: 'job.gradient.objective', rule: Rule.allowedModules },
     );
   return { module: modules.resolve(d.module.name, d.module.sha256) };
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { QueueError, TypeError } from '../errors.js';
+import { QueueError, Rule, TypeError } from '../errors.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { WIRE_VERSION } from './wire.js';
 
@@ -46,7 +46,7 @@ export function parseRedisUrl(value: unknown, argument: string): RedisUrl {
   if (typeof value !== 'string')
     throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${typeof value}.`, {
       argument,
-      rule: 'redis-url',
+      rule: Rule.redisUrl,
     });
   let u: URL;
   try {
@@ -54,7 +54,7 @@ export function parseRedisUrl(value: unknown, argument: string): RedisUrl {
   } catch {
     throw new TypeError(
       `${argument} must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379, but got a malformed URL.`,
-      { argument, rule: 'redis-url' },
+      { argument, rule: Rule.redisUrl },
     );
   }
   const secret = u.password === '' ? null : decodeURIComponent(u.password);
@@ -62,10 +62,10 @@ export function parseRedisUrl(value: unknown, argument: string): RedisUrl {
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
     throw new TypeError(`${argument} must be a redis:// or rediss:// URL, but got ${shown}.`, {
       argument,
-      rule: 'redis-url',
+      rule: Rule.redisUrl,
     });
   if (u.hostname === '')
-    throw new TypeError(`${argument} must name a host, but got ${shown}.`, { argument, rule: 'redis-url' });
+    throw new TypeError(`${argument} must name a host, but got ${shown}.`, { argument, rule: Rule.redisUrl });
   return { href: value, shown, secret };
 }
 
@@ -85,7 +85,7 @@ export function queueName(base: unknown, argument = 'queue'): string {
   if (typeof base !== 'string' || !/^[A-Za-z0-9._-]{1,100}$/.test(base)) {
     throw new TypeError(
       `${argument} must be 1 to 100 letters, digits, '.', '_' or '-', but got ${JSON.stringify(String(base)).slice(0, 80)}.`,
-      { argument, rule: 'queue-name' },
+      { argument, rule: Rule.queueName },
     );
   }
   return `${base}.${STREAM_TAG}`;
@@ -130,7 +130,14 @@ export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> 
       client.connect(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(lastError ?? new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+          () =>
+            reject(
+              lastError ??
+                new QueueError(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`, {
+                  argument: 'redis',
+                  rule: Rule.unreachable,
+                }),
+            ),
           CONNECT_TIMEOUT_MS,
         );
       }),
@@ -146,7 +153,7 @@ export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> 
       auth
         ? `relaxed-mc ${role}: Redis at ${url.shown} refused the credentials (${why}). Check the password in the URL.`
         : `relaxed-mc ${role}: cannot reach Redis at ${url.shown} (${why}).`,
-      { argument: 'redis', rule: auth ? 'credentials' : 'unreachable' },
+      { argument: 'redis', rule: auth ? Rule.credentials : Rule.unreachable },
     );
   } finally {
     clearTimeout(timer);

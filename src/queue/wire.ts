@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import { QueueError } from '../errors.js';
+import { QueueError, Rule, type RuleName } from '../errors.js';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
 import { minimumM, uniformsPerGroup } from '../kernels/gradient-estimators.js';
 import { STREAM_SPAN, streamBaseOf } from '../engine/gradient-study.js';
@@ -26,13 +26,13 @@ import {
 } from '../chunks/layout.js';
 import {
   MAX_QUEUED_PARAMS,
+  type QueuedJob,
   QueuedJobSchema,
+  type QueuedObjective,
+  type QueuedResult,
   QueuedResultSchema,
   WIRE_VERSION,
   firstIssue,
-  type QueuedJob,
-  type QueuedObjective,
-  type QueuedResult,
 } from '../jobs/index.js';
 
 export { WIRE_VERSION };
@@ -96,7 +96,10 @@ export function encodeChunkJob(
   } as const;
   if (job.kind === 'moments') return { kind: 'moments', ...common, covariance: job.covariance, gradient: null };
   if (objective === null)
-    throw new QueueError('relaxed-mc: a queued gradients job needs its objective.', { rule: 'objective' });
+    throw new QueueError('relaxed-mc: a queued gradients job needs its objective.', {
+      argument: 'job.gradient.objective',
+      rule: Rule.required,
+    });
   const { estimator, m, streamBase } = job.gradient;
   return { kind: 'gradients', ...common, covariance: false, gradient: { estimator, m, streamBase, objective } };
 }
@@ -113,25 +116,25 @@ export function parseChunkJob(data: unknown): ChunkJob {
   const issue = firstIssue(QueuedJobSchema, data);
   if (issue !== null) {
     const argument = issue.path === '(the whole value)' ? 'job' : `job.${issue.path}`;
-    throw new QueueError(`${argument}: ${issue.message}.`, { argument, rule: 'schema' });
+    throw new QueueError(`${argument}: ${issue.message}.`, { argument, rule: Rule.schema });
   }
   const o = data as QueuedJob;
   const { B, K, chunkUnits } = o;
   if (B * K > MAX_QUEUED_PARAMS)
-    throw bad('job.B', 'size', `job.B * job.K must be at most ${MAX_QUEUED_PARAMS}, but got ${B * K}.`);
+    throw bad('job.B', Rule.size, `job.B * job.K must be at most ${MAX_QUEUED_PARAMS}, but got ${B * K}.`);
   const chunks = Math.ceil(o.units / chunkUnits);
   if (o.first >= chunks)
-    throw bad('job.first', 'chunk-range', `job.first must be an integer from 0 to ${chunks - 1}, but got ${o.first}.`);
+    throw bad('job.first', Rule.inRange, `job.first must be an integer from 0 to ${chunks - 1}, but got ${o.first}.`);
   if (o.end <= o.first || o.end > chunks)
     throw bad(
       'job.end',
-      'chunk-range',
+      Rule.inRange,
       `job.end must be an integer from ${o.first + 1} to ${chunks}, but got ${o.end}.`,
     );
   if (o.end - o.first > MAX_CHUNKS_PER_JOB)
     throw bad(
       'job.end',
-      'size',
+      Rule.size,
       `job.end - job.first must be at most ${MAX_CHUNKS_PER_JOB} chunks, but got ${o.end - o.first}.`,
     );
   let perChunk = chunkUnits * B * K;
@@ -140,24 +143,24 @@ export function parseChunkJob(data: unknown): ChunkJob {
     if (g.m < minimumM(g.estimator))
       throw bad(
         'job.gradient.m',
-        'group-size',
+        Rule.minimum,
         `job.gradient.m must be at least ${minimumM(g.estimator)} for ${g.estimator}, but got ${g.m}.`,
       );
     if (g.streamBase !== streamBaseOf(g.estimator))
       throw bad(
         'job.gradient.streamBase',
-        'stream',
+        Rule.inRange,
         `job.gradient.streamBase must be ${streamBaseOf(g.estimator)} for ${g.estimator}, but got ${g.streamBase}.`,
       );
     if (o.end >= STREAM_SPAN - 1)
-      throw bad('job.end', 'stream', `job.end must be below ${STREAM_SPAN - 1} for a gradients job.`);
+      throw bad('job.end', Rule.inRange, `job.end must be below ${STREAM_SPAN - 1} for a gradients job.`);
     const ob = g.objective;
     if (!('module' in ob)) {
       const v = 'c' in ob ? ob.c : ob.target;
       if (v.length !== K)
         throw bad(
           'job.gradient.objective',
-          'length',
+          Rule.shape,
           `job.gradient.objective must have K = ${K} coefficients, but has ${v.length}.`,
         );
     }
@@ -166,7 +169,7 @@ export function parseChunkJob(data: unknown): ChunkJob {
   if (perChunk > MAX_CHUNK_ELEMENTS)
     throw bad(
       'job.chunkUnits',
-      'size',
+      Rule.size,
       `a chunk of the job must hold at most ${MAX_CHUNK_ELEMENTS} elements, but holds ${perChunk}.`,
     );
   const doubles = fromBase64(o.params, 2 * B * K + B, 'job.params');
@@ -176,20 +179,20 @@ export function parseChunkJob(data: unknown): ChunkJob {
   for (let i = 0; i < logits.length; i++) {
     const x = logits[i];
     if (x !== x || x === Infinity)
-      throw bad('job.params', 'logits', `job logits must not be NaN or +Infinity, but logit ${i} is ${x}.`);
+      throw bad('job.params', Rule.realVector, `job logits must not be NaN or +Infinity, but logit ${i} is ${x}.`);
   }
   for (let b = 0; b < B; b++) {
     const t = temperature[b];
     if (!(t > 0 && t < Infinity))
       throw bad(
         'job.params',
-        'temperature',
+        Rule.positive,
         `job temperatures must be finite and positive, but temperature ${b} is ${t}.`,
       );
   }
   for (let i = 0; i < shift.length; i++) {
     if (!Number.isFinite(shift[i]))
-      throw bad('job.params', 'shift', `job shifts must be finite, but shift ${i} is ${shift[i]}.`);
+      throw bad('job.params', Rule.finite, `job shifts must be finite, but shift ${i} is ${shift[i]}.`);
   }
   return { ...o, logits, temperature, shift };
 }
@@ -225,13 +228,13 @@ export function parseChunkResult(
   const issue = firstIssue(QueuedResultSchema, value);
   if (issue !== null) {
     const argument = issue.path === '(the whole value)' ? 'result' : `result.${issue.path}`;
-    throw new QueueError(`${argument}: ${issue.message}.`, { argument, rule: 'schema' });
+    throw new QueueError(`${argument}: ${issue.message}.`, { argument, rule: Rule.schema });
   }
   const o = value as QueuedResult;
   if (o.first !== job.first || o.end !== job.end)
     throw bad(
       'result',
-      'chunk-range',
+      Rule.inRange,
       `result must cover chunks ${job.first} to ${job.end - 1}, but covers ${o.first} to ${o.end - 1}.`,
     );
   const n = job.end - job.first;
@@ -239,7 +242,7 @@ export function parseChunkResult(
   return Array.from({ length: n }, (_, i) => all.subarray(i * job.perChunk, (i + 1) * job.perChunk));
 }
 
-function bad(argument: string, rule: string, message: string): QueueError {
+function bad(argument: string, rule: RuleName, message: string): QueueError {
   return new QueueError(message, { argument, rule });
 }
 
@@ -252,13 +255,13 @@ function fromBase64(value: unknown, doubles: number, field: string): Float64Arra
   if (typeof value !== 'string' || value.length !== chars || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
     throw new QueueError(
       `${field} must be base64 of ${doubles} doubles (${chars} characters), but got ${typeof value === 'string' ? `${value.length} characters` : typeof value}.`,
-      { argument: field, rule: 'size' },
+      { argument: field, rule: Rule.size },
     );
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length !== doubles * 8)
     throw new QueueError(`${field} must decode to ${doubles * 8} bytes, but decodes to ${bytes.length}.`, {
       argument: field,
-      rule: 'size',
+      rule: Rule.size,
     });
   // A copy, aligned for Float64Array (a Buffer may sit at any offset of its pool).
   const out = new Float64Array(doubles);

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
+import { Rule, TypeError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +57,10 @@ export class MtGenerator {
    */
   seed(seed: number): void {
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-      throw new TypeError(`seed must be a non-negative safe integer, but got ${String(seed)}.`);
+      throw new TypeError(`seed must be a non-negative safe integer, but got ${String(seed)}.`, {
+        argument: 'seed',
+        rule: Rule.nonNegativeInteger,
+      });
     }
     const words = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
     this.attach(mt19937.factory({ seed: words }).normalized);
@@ -72,12 +76,16 @@ export class MtGenerator {
     if (!(state instanceof Uint32Array)) {
       throw new TypeError(
         `new_state must be a Uint32Array returned by torch.get_rng_state(), but got ${typeof state}.`,
+        { argument: 'new_state', rule: Rule.rngState },
       );
     }
     try {
       this.prng.state = state;
     } catch (err) {
-      throw new TypeError(`new_state is not a valid generator state: ${(err as Error).message}`);
+      throw new TypeError(`new_state is not a valid generator state: ${(err as Error).message}`, {
+        argument: 'new_state',
+        rule: Rule.rngState,
+      });
     }
   }
 

@@ -33,6 +33,7 @@
  *
  * @packageDocumentation
  */
+import { RangeError, Rule, TypeError } from '../errors.js';
 
 /** Philox4x32 multipliers (Salmon et al. 2011; Random123 PHILOX_M4x32_0 and _1). */
 const M0 = 0xd2511f53;
@@ -111,10 +112,16 @@ export function philox4x32_10(ctr: Uint32Array, key: Uint32Array, out: Uint32Arr
 
 function checkIndex(name: string, value: number): void {
   if (typeof value !== 'number') {
-    throw new TypeError(`${name} must be a non-negative safe integer, but got ${typeof value}.`);
+    throw new TypeError(`${name} must be a non-negative safe integer, but got ${typeof value}.`, {
+      argument: name,
+      rule: Rule.number,
+    });
   }
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${name} must be a non-negative safe integer, but got ${String(value)}.`);
+    throw new RangeError(`${name} must be a non-negative safe integer, but got ${String(value)}.`, {
+      argument: name,
+      rule: Rule.nonNegativeInteger,
+    });
   }
 }
 

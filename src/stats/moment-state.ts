@@ -38,6 +38,7 @@
  *
  * @packageDocumentation
  */
+import { RangeError, Rule } from '../errors.js';
 
 /** Estimates for one component. */
 export interface MomentSummary {
@@ -61,7 +62,10 @@ export interface MomentSummary {
 
 function checkCount(n: number): void {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`n must be a non-negative safe integer (the sample count), but got ${String(n)}.`);
+    throw new RangeError(`n must be a non-negative safe integer (the sample count), but got ${String(n)}.`, {
+      argument: 'n',
+      rule: Rule.nonNegativeInteger,
+    });
   }
 }
 

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 import { MtGenerator } from '../rng/mt-generator.js';
 import { checkShape, numelOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
@@ -42,7 +42,10 @@ function readData(value: TensorLike, name: string): Tensor {
   if (value instanceof Float64Array) return new Tensor(value.slice(), [value.length]);
   if (typeof value === 'number') return new Tensor(Float64Array.of(value), []);
   if (!Array.isArray(value)) {
-    throw new TypeError(`${name} must be a number, nested arrays of numbers or a Tensor, but got ${typeName(value)}.`);
+    throw new TypeError(`${name} must be a number, nested arrays of numbers or a Tensor, but got ${typeName(value)}.`, {
+      argument: name,
+      rule: Rule.tensorLike,
+    });
   }
   const shape: number[] = [];
   let probe: unknown = value;
@@ -55,16 +58,25 @@ function readData(value: TensorLike, name: string): Tensor {
   const walk = (v: unknown, d: number): void => {
     if (d === shape.length) {
       if (typeof v !== 'number') {
-        throw new TypeError(`${name} must contain only numbers, but found ${typeName(v)}.`);
+        throw new TypeError(`${name} must contain only numbers, but found ${typeName(v)}.`, {
+          argument: name,
+          rule: Rule.number,
+        });
       }
       out[k++] = v;
       return;
     }
     if (!Array.isArray(v)) {
-      throw new ValueError(`${name}: expected a sequence of length ${shape[d]} at dim ${d} (got a number).`);
+      throw new ValueError(`${name}: expected a sequence of length ${shape[d]} at dim ${d} (got a number).`, {
+        argument: name,
+        rule: Rule.shape,
+      });
     }
     if (v.length !== shape[d]) {
-      throw new ValueError(`${name}: expected a sequence of length ${shape[d]} at dim ${d} (got ${v.length}).`);
+      throw new ValueError(`${name}: expected a sequence of length ${shape[d]} at dim ${d} (got ${v.length}).`, {
+        argument: name,
+        rule: Rule.shape,
+      });
     }
     for (const x of v) walk(x, d + 1);
   };
@@ -94,7 +106,10 @@ export function readSizeArgs(args: SizeArgs, fn: string): { shape: number[]; req
   let sizes: unknown = rest;
   if (rest.length === 1 && Array.isArray(rest[0])) sizes = rest[0];
   else if (rest.some((x) => typeof x !== 'number')) {
-    throw new TypeError(`${fn}: size must be numbers (${fn}(2, 3)) or one array of numbers (${fn}([2, 3])).`);
+    throw new TypeError(`${fn}: size must be numbers (${fn}(2, 3)) or one array of numbers (${fn}([2, 3])).`, {
+      argument: 'size',
+      rule: Rule.array,
+    });
   }
   return { shape: checkShape(sizes, 'size'), requiresGrad };
 }
@@ -113,7 +128,10 @@ function make(data: Float64Array, shape: number[], requiresGrad: boolean): Tenso
 export function full(size: number | readonly number[], fill_value: number, options?: TensorOptions): Tensor {
   const { shape, requiresGrad } = readSizeArgs([typeof size === 'number' ? [size] : size, options], 'full');
   if (typeof fill_value !== 'number')
-    throw new TypeError(`full: fill_value must be a number, but got ${typeof fill_value}.`);
+    throw new TypeError(`full: fill_value must be a number, but got ${typeof fill_value}.`, {
+      argument: 'fill_value',
+      rule: Rule.number,
+    });
   return make(new Float64Array(numelOf(shape)).fill(fill_value), shape, requiresGrad);
 }
 

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { Rule, TypeError } from '../errors.js';
 
 /** A data type, printed as PyTorch prints it (`torch.float64`). */
 export class dtype {
@@ -69,16 +70,23 @@ export interface TensorOptions {
 export function readTensorOptions(options: TensorOptions | undefined): boolean {
   if (options === undefined) return false;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`options must be an object like { dtype, requires_grad }, but got ${describe(options)}.`);
+    throw new TypeError(`options must be an object like { dtype, requires_grad }, but got ${describe(options)}.`, {
+      argument: 'options',
+      rule: Rule.object,
+    });
   }
   if ('dtype' in options && options.dtype !== float64) {
     throw new TypeError(
       `dtype must be torch.float64 (torch.double): relaxed-mc tensors are float64 only, but got ${describe(options.dtype)}.`,
+      { argument: 'dtype', rule: Rule.float64 },
     );
   }
   const rg = options.requires_grad;
   if (rg !== undefined && typeof rg !== 'boolean') {
-    throw new TypeError(`requires_grad must be a boolean, but got ${describe(rg)}.`);
+    throw new TypeError(`requires_grad must be a boolean, but got ${describe(rg)}.`, {
+      argument: 'requires_grad',
+      rule: Rule.boolean,
+    });
   }
   return rg === true;
 }

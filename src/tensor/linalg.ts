@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, ValueError } from '../errors.js';
 import { broadcastData } from './elementwise.js';
 import { formatShape, numelOf, shapesEqual, tryBroadcastShapes } from './shape.js';
 
@@ -38,6 +38,7 @@ export function planMatmul(aShape: readonly number[], bShape: readonly number[])
   if (aShape.length === 0 || bShape.length === 0) {
     throw new ValueError(
       `matmul: both arguments need at least 1 dimension, but got shapes ${formatShape(aShape)} and ${formatShape(bShape)}.`,
+      { argument: 'other', rule: Rule.dimensions },
     );
   }
   const a = aShape.length === 1 ? [1, aShape[0]] : aShape.slice();
@@ -50,6 +51,7 @@ export function planMatmul(aShape: readonly number[], bShape: readonly number[])
     throw new ValueError(
       `matmul: shapes ${formatShape(aShape)} and ${formatShape(bShape)} cannot be multiplied ` +
         '(the last size of the first must equal the second-to-last of the second, and batch dimensions must broadcast).',
+      { argument: 'other', rule: Rule.shape },
     );
   }
   const outShape = [...batch];

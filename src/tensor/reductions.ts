@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { numelOf } from './shape.js';
+import { RangeError, Rule } from '../errors.js';
 
 /** Reductions along one dimension, by code. */
 export enum Reduce {
@@ -37,6 +38,7 @@ export function normDim(dim: number, ndim: number): number {
   if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < -n || dim >= n) {
     throw new RangeError(
       `Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${String(dim)}).`,
+      { argument: 'dim', rule: Rule.inRange },
     );
   }
   return dim < 0 ? dim + n : dim;

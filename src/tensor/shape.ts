@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { ValueError } from '../errors.js';
+import { Rule, TypeError, ValueError } from '../errors.js';
 
 /** A tensor shape: non-negative integer sizes, outermost first. */
 export type Shape = readonly number[];
@@ -80,7 +80,10 @@ export function tryBroadcastShapes(a: Shape, b: Shape): number[] | null {
 export function broadcastShapes(a: Shape, b: Shape): number[] {
   const out = tryBroadcastShapes(a, b);
   if (out === null) {
-    throw new ValueError(`Shapes ${formatShape(a)} and ${formatShape(b)} are not broadcastable.`);
+    throw new ValueError(`Shapes ${formatShape(a)} and ${formatShape(b)} are not broadcastable.`, {
+      argument: 'shape',
+      rule: Rule.broadcastable,
+    });
   }
   return out;
 }
@@ -112,14 +115,24 @@ export function canExpand(from: Shape, to: Shape): boolean {
  */
 export function checkShape(shape: unknown, name: string): number[] {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${name} must be an array of non-negative integers, but got ${describe(shape)}.`);
+    throw new TypeError(`${name} must be an array of non-negative integers, but got ${describe(shape)}.`, {
+      argument: name,
+      rule: Rule.array,
+    });
   }
   const out: number[] = [];
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d)) {
-      throw new TypeError(`${name} must be an array of non-negative integers, but got ${formatShape(shape)}.`);
+      throw new TypeError(`${name} must be an array of non-negative integers, but got ${formatShape(shape)}.`, {
+        argument: name,
+        rule: Rule.nonNegativeInteger,
+      });
     }
-    if (d < 0) throw new ValueError(`${name} must not contain negative sizes, but got ${formatShape(shape)}.`);
+    if (d < 0)
+      throw new ValueError(`${name} must not contain negative sizes, but got ${formatShape(shape)}.`, {
+        argument: name,
+        rule: Rule.nonNegativeInteger,
+      });
     out.push(d);
   }
   return out;

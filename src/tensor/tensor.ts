@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RuntimeError, ValueError, bug } from '../errors.js';
+import { RangeError, Rule, RuntimeError, TypeError, ValueError, bug } from '../errors.js';
 import {
   type Shape,
   broadcastShapes,
@@ -119,10 +119,16 @@ export class Tensor {
   constructor(data: Float64Array, shape: Shape) {
     const s = checkShape(shape, 'shape');
     if (!(data instanceof Float64Array)) {
-      throw new TypeError(`Tensor data must be a Float64Array, but got ${Object.prototype.toString.call(data)}.`);
+      throw new TypeError(`Tensor data must be a Float64Array, but got ${Object.prototype.toString.call(data)}.`, {
+        argument: 'data',
+        rule: Rule.float64,
+      });
     }
     if (data.length !== numelOf(s)) {
-      throw new ValueError(`Tensor data has ${data.length} elements but shape ${formatShape(s)} needs ${numelOf(s)}.`);
+      throw new ValueError(`Tensor data has ${data.length} elements but shape ${formatShape(s)} needs ${numelOf(s)}.`, {
+        argument: 'data',
+        rule: Rule.shape,
+      });
     }
     this.shape = s;
     this.data = data;
@@ -155,11 +161,16 @@ export class Tensor {
    * @throws RuntimeError for a non-leaf asked to stop requiring grad.
    */
   requires_grad_(flag = true): this {
-    if (typeof flag !== 'boolean') throw new TypeError(`requires_grad must be a boolean, but got ${typeof flag}.`);
+    if (typeof flag !== 'boolean')
+      throw new TypeError(`requires_grad must be a boolean, but got ${typeof flag}.`, {
+        argument: 'requires_grad',
+        rule: Rule.boolean,
+      });
     if (this.grad_fn !== null && !flag) {
       throw new RuntimeError(
         'requires_grad_: you can only change requires_grad flags of leaf variables. If you want to use a computed ' +
           "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        { argument: 'requires_grad', rule: Rule.leaf },
       );
     }
     this._requires_grad = flag;
@@ -247,6 +258,7 @@ export class Tensor {
     if (this.data.length !== 1) {
       throw new ValueError(
         `item() needs a tensor with one element, but this one has shape ${formatShape(this.shape)}.`,
+        { argument: 'self', rule: Rule.shape },
       );
     }
     return this.data[0];
@@ -262,16 +274,26 @@ export class Tensor {
     const s = shape.slice();
     const infer = s.indexOf(-1);
     if (infer !== -1) {
-      if (s.indexOf(-1, infer + 1) !== -1) throw new ValueError('reshape: only one dimension can be inferred (-1).');
+      if (s.indexOf(-1, infer + 1) !== -1)
+        throw new ValueError('reshape: only one dimension can be inferred (-1).', {
+          argument: 'shape',
+          rule: Rule.unique,
+        });
       const rest = numelOf(s.filter((_, i) => i !== infer));
       if (rest === 0 || this.data.length % rest !== 0) {
-        throw new ValueError(`reshape: shape ${formatShape(shape)} is invalid for input of size ${this.data.length}.`);
+        throw new ValueError(`reshape: shape ${formatShape(shape)} is invalid for input of size ${this.data.length}.`, {
+          argument: 'shape',
+          rule: Rule.shape,
+        });
       }
       s[infer] = this.data.length / rest;
     }
     const checked = checkShape(s, 'shape');
     if (numelOf(checked) !== this.data.length) {
-      throw new ValueError(`reshape: shape ${formatShape(shape)} is invalid for input of size ${this.data.length}.`);
+      throw new ValueError(`reshape: shape ${formatShape(shape)} is invalid for input of size ${this.data.length}.`, {
+        argument: 'shape',
+        rule: Rule.shape,
+      });
     }
     return this.viewAs(checked, false);
   }
@@ -349,7 +371,10 @@ export class Tensor {
       'shape',
     );
     if (!canExpand(this.shape, to)) {
-      throw new ValueError(`expand: shape ${formatShape(this.shape)} cannot be expanded to ${formatShape(to)}.`);
+      throw new ValueError(`expand: shape ${formatShape(this.shape)} cannot be expanded to ${formatShape(to)}.`, {
+        argument: 'sizes',
+        rule: Rule.broadcastable,
+      });
     }
     if (this.needsGrad()) return backend().ops.expand(this, to);
     return new Tensor(shapesEqual(this.shape, to) ? this.data.slice() : broadcastData(this.data, this.shape, to), to);
@@ -363,12 +388,17 @@ export class Tensor {
    * @returns a copy of the slice.
    */
   select(dim: number, index: number): Tensor {
-    if (this.shape.length === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
+    if (this.shape.length === 0)
+      throw new RangeError('select() cannot be applied to a 0-dim tensor.', {
+        argument: 'self',
+        rule: Rule.dimensions,
+      });
     const d = normDim(dim, this.shape.length);
     const n = this.shape[d];
     if (!Number.isInteger(index) || index < -n || index >= n) {
       throw new RangeError(
         `select(): index ${String(index)} out of range for tensor of size ${formatShape(this.shape)} at dimension ${d}.`,
+        { argument: 'index', rule: Rule.inRange },
       );
     }
     const i = index < 0 ? index + n : index;
@@ -429,13 +459,20 @@ export class Tensor {
   clamp(min?: number | null, max?: number | null): Tensor {
     const lo = min ?? null;
     const hi = max ?? null;
-    if (lo === null && hi === null) throw new ValueError("clamp: at least one of 'min' or 'max' must not be None.");
+    if (lo === null && hi === null)
+      throw new ValueError("clamp: at least one of 'min' or 'max' must not be None.", {
+        argument: 'min',
+        rule: Rule.required,
+      });
     for (const [name, v] of [
       ['min', lo],
       ['max', hi],
     ] as const) {
       if (v !== null && typeof v !== 'number')
-        throw new TypeError(`clamp: ${name} must be a number, but got ${typeof v}.`);
+        throw new TypeError(`clamp: ${name} must be a number, but got ${typeof v}.`, {
+          argument: name,
+          rule: Rule.number,
+        });
     }
     return this.unary(Unary.Clamp, lo ?? -Infinity, hi ?? Infinity);
   }
@@ -499,7 +536,8 @@ export class Tensor {
    * @returns `log(sum(exp(x), dim))`.
    */
   logsumexp(dim: number, keepdim = false): Tensor {
-    if (typeof dim !== 'number') throw new TypeError('logsumexp: dim must be a number.');
+    if (typeof dim !== 'number')
+      throw new TypeError('logsumexp: dim must be a number.', { argument: 'dim', rule: Rule.number });
     return this.reduce(Reduce.LogSumExp, dim, keepdim);
   }
 
@@ -521,7 +559,8 @@ export class Tensor {
    * @returns the product.
    */
   matmul(other: Tensor): Tensor {
-    if (!(other instanceof Tensor)) throw new TypeError('matmul: other must be a Tensor.');
+    if (!(other instanceof Tensor))
+      throw new TypeError('matmul: other must be a Tensor.', { argument: 'other', rule: Rule.tensor });
     if (this.needsGrad() || (gradState.enabled && other._requires_grad)) return backend().ops.matmul(this, other);
     const p = planMatmul(this.shape, other.shape);
     const nb = batchCount(p);
@@ -540,7 +579,8 @@ export class Tensor {
    * @returns the indices.
    */
   argmax(dim?: number, keepdim = false): Tensor {
-    if (this.data.length === 0) throw new ValueError('argmax() of an empty tensor is undefined.');
+    if (this.data.length === 0)
+      throw new ValueError('argmax() of an empty tensor is undefined.', { argument: 'self', rule: Rule.nonEmpty });
     if (dim === undefined) return new Tensor(Float64Array.of(reduceAll(Reduce.Argmax, this.data)), []);
     const d = normDim(dim, this.shape.length);
     return new Tensor(
@@ -573,7 +613,11 @@ export class Tensor {
       if (this.needsGrad()) return backend().ops.binary(op, this, other);
       return new Tensor(binaryData(op, this.data, null, other), this.shape);
     }
-    if (!(other instanceof Tensor)) throw new TypeError('The other operand must be a Tensor or a number.');
+    if (!(other instanceof Tensor))
+      throw new TypeError('The other operand must be a Tensor or a number.', {
+        argument: 'other',
+        rule: Rule.tensorLike,
+      });
     if (gradState.enabled && (this._requires_grad || other._requires_grad))
       return backend().ops.binary(op, this, other);
     if (other.data.length === 1 && other.shape.length <= this.shape.length) {
@@ -599,7 +643,10 @@ export class Tensor {
     // of means over equal-sized groups is the mean over their union.
     const ds = dims.map((d) => normDim(d, this.shape.length)).sort((a, b) => b - a);
     if (new Set(ds).size !== ds.length)
-      throw new RangeError(`dim ${formatShape(dims)} appears multiple times in the list of dims.`);
+      throw new RangeError(`dim ${formatShape(dims)} appears multiple times in the list of dims.`, {
+        argument: 'dim',
+        rule: Rule.unique,
+      });
     let out: Tensor = this;
     for (const d of ds) out = out.reduce(op, d, true);
     if (keepdim) return out;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ownBuild } from '../../dist/src/bench/package-api.js';
 import { parseReport } from '../../dist/src/bench/report.js';
-import { runSides, runTasks } from '../../dist/src/bench/runner.js';
+import { CONFIRMATION_BLOCKS, runSides, runTasks } from '../../dist/src/bench/runner.js';
+import type { BenchTask } from '../../dist/src/bench/tasks.js';
 import { SUITES, instantiateSuite } from '../../dist/src/bench/suites.js';
 import { compareReports } from '../../dist/src/bench/compare.js';
 
@@ -80,5 +81,62 @@ describe('runTasks on the smoke suite', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('confirms on freshly started tasks, so a state one instance keeps does not confirm', async () => {
+    // A task that spins for `ms`: the candidate's first instance is stuck twice as slow (the
+    // shape of the false alarm seen once: one side's engine slower in every round of a run).
+    const spin = (ms: number): BenchTask => ({
+      id: 'x',
+      settings: { kind: 'moments', api: 'engine', K: 2, tau: 1, N: 1, threads: 1 } as BenchTask['settings'],
+      unit: 'draws',
+      unitsPerCall: 1,
+      calibration: 'main',
+      run: () => {
+        const end = performance.now() + ms;
+        while (performance.now() < end);
+        return 1;
+      },
+    });
+    const build = ownBuild();
+    const starts = [0, 0];
+    const closes = [0, 0];
+    const restart = (s: number) => async () => {
+      starts[s]++;
+      return { tasks: [spin(1)], close: async () => void closes[s]++ };
+    };
+    const progress: number[] = [];
+    const opts = {
+      suite: 'synthetic',
+      rounds: 2,
+      timePerTaskMs: 1,
+      minIterations: 1,
+      confirm: { rounds: 12, select: () => ['x'], onRound: (done: number) => progress.push(done) },
+    };
+    const [cand, base] = await runSides(
+      [
+        { role: 'candidate', build, tasks: [spin(2)], restart: restart(0) },
+        { role: 'baseline', build, tasks: [spin(1)], restart: restart(1) },
+      ],
+      opts,
+    );
+    expect(starts).toEqual([CONFIRMATION_BLOCKS, CONFIRMATION_BLOCKS]);
+    expect(closes).toEqual(starts);
+    expect(progress).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    const c = cand.benchmarks[0].confirmation!;
+    const b = base.benchmarks[0].confirmation!;
+    expect(c.rounds).toHaveLength(12);
+    expect(b.rounds).toHaveLength(12);
+    // Fresh instances spin alike: the median ratio is near 1, far from the stuck instance's 0.5.
+    expect(c.median / b.median).toBeGreaterThan(0.8);
+    // Without restart the confirmation reuses the stuck instance, and sees it.
+    const [cand2, base2] = await runSides(
+      [
+        { role: 'candidate', build, tasks: [spin(2)] },
+        { role: 'baseline', build, tasks: [spin(1)] },
+      ],
+      opts,
+    );
+    expect(cand2.benchmarks[0].confirmation!.median / base2.benchmarks[0].confirmation!.median).toBeLessThan(0.7);
   });
 });

@@ -12,7 +12,7 @@ import { Option, type Command } from 'commander';
 import { CONFIRMATION_ROUNDS, DEFAULT_THRESHOLD, compareReports } from '../../bench/compare.js';
 import { BenchInputError, RegressionError } from '../../bench/errors.js';
 import { type BenchReport, parseReport } from '../../bench/report.js';
-import { type PackageBuild, loadBuild, ownBuild } from '../../bench/package-api.js';
+import { type PackageApi, type PackageBuild, loadBuild, ownBuild } from '../../bench/package-api.js';
 import { type Side, runSides } from '../../bench/runner.js';
 import { SLOWDOWN_VARIABLE, Slowdown, idMatcher, readSlowdown } from '../../bench/slowdown.js';
 import { SUITES, type SuiteDefinition, type SuiteInstance, instantiateSuite, suiteNamed } from '../../bench/suites.js';
@@ -23,6 +23,7 @@ import { AtomicFile } from '../atomic-file.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
 import { countParser } from '../options.js';
+import { Rule } from '../../index.js';
 
 /** Flags of `bench`. */
 export interface BenchFlags {
@@ -132,7 +133,7 @@ export const bench: CommandSpec<BenchFlags> = {
     try {
       await runBench(flags, ctx);
     } catch (err) {
-      if (err instanceof BenchInputError) throw new UsageError(err.message);
+      if (err instanceof BenchInputError) throw new UsageError(err.message, { argument: err.argument, rule: err.rule });
       throw err;
     }
   },
@@ -143,9 +144,13 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
   const spec = readSlowdown(process.env);
   const slowdown = new Slowdown(spec.fraction, spec.pattern);
   const only = flags.only === undefined ? null : onlyMatcher(flags.only);
-  if (flags.compare === undefined && flags.recorded) throw new UsageError('--recorded needs --compare.');
+  if (flags.compare === undefined && flags.recorded)
+    throw new UsageError('--recorded needs --compare.', { argument: '--recorded', rule: Rule.needs });
   if (flags.compare === undefined && flags.baselinePackage === undefined && flags.baselineJson !== undefined) {
-    throw new UsageError('--baseline-json needs --compare or --baseline-package.');
+    throw new UsageError('--baseline-json needs --compare or --baseline-package.', {
+      argument: '--baseline-json',
+      rule: Rule.needs,
+    });
   }
   // Read the baseline first: a malformed file fails now, not after minutes of measuring.
   const baseline = flags.compare === undefined ? null : await readBaseline(flags.compare);
@@ -153,6 +158,7 @@ async function runBench(flags: BenchFlags, ctx: Context): Promise<void> {
   if (baseline !== null && baseline.suite !== suite.name) {
     throw new BenchInputError(
       `--suite ${suite.name}: the baseline ${flags.compare} ran suite '${baseline.suite}'; compare runs of the same suite.`,
+      { argument: '--suite', rule: Rule.consistent },
     );
   }
   // Without a baseline report, --baseline-package alone still gives a paired comparison (handy before the baseline has this command).
@@ -241,18 +247,31 @@ async function measure(
     if (tasks.length === 0)
       throw new BenchInputError(
         `--only matches no benchmark of suite ${suite.name}; its ids are ${insts[0].tasks.map((t) => t.id).join(', ')}.`,
+        { argument: '--only', rule: Rule.nonEmpty },
       );
     if (o.slowdown.pattern !== null && !tasks.some((t) => o.slowdown.applies(t.id)))
       throw new BenchInputError(
         `${SLOWDOWN_VARIABLE}: the pattern '${o.slowdown.pattern}' matches no benchmark measured (suite ${suite.name}: ` +
           `${tasks.map((t) => t.id).join(', ')}).`,
+        { argument: SLOWDOWN_VARIABLE, rule: Rule.nonEmpty },
       );
+    // The confirmation's blocks start each side's suite anew (see runner.ts): fresh engines and threads.
+    const restart = (api: PackageApi) => async () => {
+      const inst = await instantiateSuite(suite, { threads: o.threads, api, outputs: o.outputs });
+      return { tasks: pick(inst), close: () => inst.close() };
+    };
     const sides: Side[] = [
-      { role: o.baseBuild === null ? 'single' : 'candidate', build: mine, tasks, slowdown: o.slowdown },
+      {
+        role: o.baseBuild === null ? 'single' : 'candidate',
+        build: mine,
+        tasks,
+        slowdown: o.slowdown,
+        restart: restart(mine.api),
+      },
     ];
     if (o.baseBuild !== null) {
       insts.push(await instantiateSuite(suite, { threads: o.threads, api: o.baseBuild.api, outputs: o.outputs }));
-      sides.push({ role: 'baseline', build: o.baseBuild, tasks: pick(insts[1]) });
+      sides.push({ role: 'baseline', build: o.baseBuild, tasks: pick(insts[1]), restart: restart(o.baseBuild.api) });
     }
     const threads = suite.multiThread ? `1 and ${o.threads} threads` : '1 thread';
     const paired = o.baseBuild === null ? '' : ', paired with the baseline build';
@@ -309,7 +328,10 @@ async function readBaseline(path: string): Promise<BenchReport> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--compare ${path}: cannot read the baseline report (${fsReason(err)}).`);
+    throw new UsageError(`--compare ${path}: cannot read the baseline report (${fsReason(err)}).`, {
+      argument: '--compare',
+      rule: Rule.readable,
+    });
   }
   return parseReport(text, `--compare ${path}`);
 }
@@ -329,6 +351,7 @@ function thresholdOf(text: string): number {
   if (v === null || !(v > 0 && v < 1)) {
     throw new UsageError(
       `--threshold must be a fraction between 0 and 1 such as 0.15 (15 % slower), but got ${quote(text)}.`,
+      { argument: '--threshold', rule: Rule.inRange },
     );
   }
   return v;
@@ -354,6 +377,7 @@ function onlyMatcher(text: string): (id: string) => boolean {
     if (!/^[A-Za-z0-9/_.\-*?]+$/.test(p))
       throw new UsageError(
         `--only must be comma-separated benchmark ids with * and ? wildcards, such as 'moments/K16/*,sample/*', but got ${quote(text)}.`,
+        { argument: '--only', rule: Rule.syntax },
       );
   }
   const tests = patterns.map(idMatcher);

@@ -15,7 +15,7 @@ import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type S
 import { runMoments } from '../run-moments.js';
 import { checkExactCovariance, runExact } from '../run-exact.js';
 import { resolve } from 'node:path';
-import { writeStateFile } from '../../index.js';
+import { Rule, writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, guard, longJobOptions } from '../long-job.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
@@ -75,9 +75,13 @@ export const estimate: CommandSpec<EstimateFlags> = {
     if (flags.shard !== undefined && flags.format !== undefined)
       throw new UsageError(
         '--shard writes a partial result (JSON) to --out for relaxed-mc merge; --format applies to the merge.',
+        { argument: '--format', rule: Rule.notApplicable },
       );
     if (flags.shard !== undefined && flags.out !== undefined && formatOfPath(flags.out) !== 'json')
-      throw new UsageError(`--shard writes a partial result in JSON: --out must end in .json, but got ${flags.out}.`);
+      throw new UsageError(`--shard writes a partial result in JSON: --out must end in .json, but got ${flags.out}.`, {
+        argument: '--out',
+        rule: Rule.extension,
+      });
     const format = resultFormat(flags.format, flags.out);
     checkOutputs([{ flag: '--out', path: flags.out }], [{ flag: '--checkpoint', path: flags.checkpoint }]);
     if (flags.exact) checkExactCovariance(dist.event_shape[0], flags.covariance === true);

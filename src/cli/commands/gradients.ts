@@ -26,7 +26,7 @@ import { closeEngine } from '../run-moments.js';
 import { plotPath } from '../output-paths.js';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeStateFile } from '../../index.js';
+import { Rule, writeStateFile } from '../../index.js';
 import { type LongJobFlags, addLongJobFlags, asStateUsage, guard, longJobOptions } from '../long-job.js';
 import { type QueueFlags, addQueueFlags, engineOptions } from '../queue-flags.js';
 
@@ -139,10 +139,12 @@ export const gradients: CommandSpec<GradientsFlags> = {
     if (raw === undefined)
       throw new UsageError(
         'one of --probs or --logits is required: the K probabilities (or logits) of the categorical.',
+        { argument: '--probs', rule: Rule.required },
       );
     if (Array.isArray(raw) && raw.some((x) => typeof x !== 'number')) {
       throw new UsageError(
         `${paramFlag}: gradients takes one vector of K numbers (such as 0.5,0.5), not a nested array; the temperatures are the batch.`,
+        { argument: paramFlag, rule: Rule.dimensions },
       );
     }
     const temperatures =
@@ -159,6 +161,7 @@ export const gradients: CommandSpec<GradientsFlags> = {
     ) {
       throw new UsageError(
         '--shard writes a partial result (JSON) to --out for relaxed-mc merge; the table, --format, --plot and CSV come from the merge.',
+        { argument: '--shard', rule: Rule.consistent },
       );
     }
     const fileFormat =
@@ -277,7 +280,10 @@ function moduleFile(spec: string): string {
 function parseTemperature(text: string): number {
   const v = parseNumeric(text, '--temperature');
   if (typeof v !== 'number')
-    throw new UsageError(`--temperature takes one number; for several, use --temperatures ${quote(text)}.`);
+    throw new UsageError(`--temperature takes one number; for several, use --temperatures ${quote(text)}.`, {
+      argument: '--temperature',
+      rule: Rule.number,
+    });
   return checkTemperatures([v], '--temperature')[0];
 }
 
@@ -286,9 +292,16 @@ function parseTemperatures(text: string): number[] {
 }
 
 function checkTemperatures(ts: number[], flag: string): number[] {
-  if (ts.length === 0) throw new UsageError(`${flag} must list at least one temperature, but the list is empty.`);
+  if (ts.length === 0)
+    throw new UsageError(`${flag} must list at least one temperature, but the list is empty.`, {
+      argument: flag,
+      rule: Rule.nonEmpty,
+    });
   const bad = ts.findIndex((t) => !(t > 0));
   if (bad >= 0)
-    throw new UsageError(`${flag}: every temperature must be positive, but entry ${bad + 1} is ${ts[bad]}.`);
+    throw new UsageError(`${flag}: every temperature must be positive, but entry ${bad + 1} is ${ts[bad]}.`, {
+      argument: flag,
+      rule: Rule.positive,
+    });
   return ts;
 }

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { Option, type Command } from 'commander';
-import { Engine, ValueError, torch } from '../../index.js';
+import { Engine, Rule, ValueError, torch } from '../../index.js';
 import type { CommandSpec } from '../command.js';
 import { AtomicFile } from '../atomic-file.js';
 import { buildDistribution } from '../distribution.js';
@@ -86,6 +86,7 @@ export const logProb: CommandSpec<LogProbFlags> = {
         throw new UsageError(
           `${where}: each value must have K = ${K} entries (the last dimension), one per category of the distribution, ` +
             `but the file holds shape [${fileShape.join(', ')}]${fileShape.length === 0 ? '' : ` (${width} per value)`}.`,
+          { argument: where, rule: Rule.shape },
         );
       }
       const shape = csvShape(!npy, fileShape, dist.batch_shape, where);
@@ -108,7 +109,8 @@ export const logProb: CommandSpec<LogProbFlags> = {
       try {
         const logSpace = flags.logSpace ?? false;
         const fail = (err: unknown): never => {
-          if (err instanceof ValueError) throw new UsageError(`${where}: ${explain(err, logSpace)}`);
+          if (err instanceof ValueError)
+            throw new UsageError(`${where}: ${explain(err, logSpace)}`, { argument: where, rule: err.rule });
           throw asUsage(err, '--values');
         };
         // Blocks run along the leading dimension, which must then be a sample dimension (not one
@@ -178,6 +180,7 @@ function resultShape(shape: number[], batch: readonly number[], where: string): 
     if (a !== b && a !== 1 && b !== 1) {
       throw new UsageError(
         `${where}: values of shape [${shape.join(', ')}] do not broadcast with the batch shape [${batch.join(', ')}].`,
+        { argument: where, rule: Rule.broadcastable },
       );
     }
     out.push(a === 1 ? b : a);
@@ -190,7 +193,7 @@ function resultShape(shape: number[], batch: readonly number[], where: string): 
  * log-densities that the command line offers.
  */
 function explain(err: ValueError, logSpace: boolean): string {
-  if (!logSpace && /exactly equal to 0/.test(err.message)) {
+  if (!logSpace && err.rule === Rule.openSimplex) {
     return (
       'a value has an entry exactly equal to 0: the sample underflowed (at low temperature many entries fall below the smallest double, ' +
       'about 1e-308), and the density is not finite there. For finite log-densities, either write them with the samples ' +
@@ -213,6 +216,7 @@ function csvShape(isCsv: boolean, shape: number[], batch: readonly number[], whe
     throw new UsageError(
       `${where}: with batch shape [${batch.join(', ')}] the CSV rows must come in whole groups of ${B} (one per batch element), ` +
         `but there are ${rows} rows.`,
+      { argument: where, rule: Rule.shape },
     );
   }
   return [rows / B, ...batch, shape[1]];

@@ -22,6 +22,7 @@ import { runMoments } from '../run-moments.js';
 import { type ExactValues, runExact } from '../run-exact.js';
 import { type CategoryFlags, addCategoryFlags, drawnCategories } from '../plot-categories.js';
 import { DEFAULT_PROBS } from './estimate.js';
+import { Rule } from '../../index.js';
 
 /** The temperatures of the seed example. */
 const DEFAULT_TEMPERATURES = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
@@ -82,6 +83,7 @@ export const sweep: CommandSpec<SweepFlags> = {
     if (Array.isArray(param) && param.some((x) => typeof x !== 'number')) {
       throw new UsageError(
         `${paramFlag}: sweep takes one vector of K numbers (such as 0.7,0.2,0.1), not a nested array.`,
+        { argument: paramFlag, rule: Rule.dimensions },
       );
     }
     const which = flags.logits !== undefined ? { logits: param } : { probs: param };
@@ -207,6 +209,9 @@ export function curveGrid(temperatures: number[], K: number): number[] {
 
 function checkTemperatures(ts: number[]): number[] {
   if (ts.length === 0)
-    throw new UsageError('--temperatures must list at least one temperature, but the list is empty.');
+    throw new UsageError('--temperatures must list at least one temperature, but the list is empty.', {
+      argument: '--temperatures',
+      rule: Rule.nonEmpty,
+    });
   return ts;
 }

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { Option, type Command } from 'commander';
-import { AllowedModules, DEFAULT_QUEUE, parseRedisUrl, queueName, startQueueWorker } from '../../index.js';
+import { AllowedModules, DEFAULT_QUEUE, Rule, parseRedisUrl, queueName, startQueueWorker } from '../../index.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError, fsReason, quote } from '../errors.js';
 import { parseDecimal } from '../numbers.js';
@@ -60,7 +60,10 @@ export const worker: CommandSpec<WorkerFlags> = {
         ).argParser((t: string) => {
           const v = parseDecimal(t.trim());
           if (v === null || !(v >= 0.1))
-            throw new UsageError(`--lock-duration must be a number of seconds of at least 0.1, but got ${quote(t)}.`);
+            throw new UsageError(`--lock-duration must be a number of seconds of at least 0.1, but got ${quote(t)}.`, {
+              argument: '--lock-duration',
+              rule: Rule.minimum,
+            });
           return v;
         }),
       )
@@ -85,7 +88,10 @@ export const worker: CommandSpec<WorkerFlags> = {
   },
   async run(flags, ctx) {
     if (flags.redis === undefined)
-      throw new UsageError('worker needs --redis URL (for instance redis://127.0.0.1:6379).');
+      throw new UsageError('worker needs --redis URL (for instance redis://127.0.0.1:6379).', {
+        argument: '--redis',
+        rule: Rule.required,
+      });
     const redis = parseRedisUrl(flags.redis, '--redis');
     const queue = queueName(flags.queue ?? DEFAULT_QUEUE, '--queue');
     let modules: AllowedModules | null = null;
@@ -93,7 +99,10 @@ export const worker: CommandSpec<WorkerFlags> = {
       try {
         modules = new AllowedModules(flags.allowModules);
       } catch (err) {
-        throw new UsageError(`--allow-modules ${flags.allowModules}: not a readable folder (${fsReason(err)}).`);
+        throw new UsageError(`--allow-modules ${flags.allowModules}: not a readable folder (${fsReason(err)}).`, {
+          argument: '--allow-modules',
+          rule: Rule.folder,
+        });
       }
     }
     const threads = flags.threads ?? availableParallelism();

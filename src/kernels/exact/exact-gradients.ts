@@ -35,6 +35,7 @@ import { exactMoments } from './exact-moments.js';
 import { checkConcreteArguments } from './concrete-arguments.js';
 import { quadratureRelaxedGradient } from './relaxed-gradient.js';
 import type { BuiltinObjectiveSpec, Objective } from '../objectives.js';
+import { RangeError, Rule, TypeError } from '../../errors.js';
 
 /** Central-difference step of {@link relaxedGradient} (see the module documentation). */
 export const RELAXED_GRADIENT_STEP = 1e-5;
@@ -60,6 +61,7 @@ function oneHotValues(caller: string, K: number, objective: Objective): Float64A
   if (objective === null || typeof objective !== 'object' || objective.K !== K) {
     throw new RangeError(
       `${caller}: objective.K must equal the number of logits (${K}), received ${String(objective?.K)}`,
+      { argument: 'objective.K', rule: Rule.shape },
     );
   }
   const values = new Float64Array(K);
@@ -133,16 +135,25 @@ function checkSpec(caller: string, K: number, spec: BuiltinObjectiveSpec): Float
   const kind = (spec as { kind?: unknown } | null)?.kind;
   const field = kind === 'linear' ? 'c' : kind === 'quadratic' ? 'target' : undefined;
   if (field === undefined) {
-    throw new TypeError(`${caller}: spec.kind must be 'linear' or 'quadratic', received ${String(kind)}`);
+    throw new TypeError(`${caller}: spec.kind must be 'linear' or 'quadratic', received ${String(kind)}`, {
+      argument: 'spec.kind',
+      rule: Rule.oneOf,
+    });
   }
   const coef = (spec as unknown as Record<string, ArrayLike<number> | null | undefined>)[field];
   if (coef === null || typeof coef !== 'object' || coef.length !== K) {
-    throw new RangeError(`${caller}: spec.${field} must have K = ${K} entries, received ${String(coef?.length)}`);
+    throw new RangeError(`${caller}: spec.${field} must have K = ${K} entries, received ${String(coef?.length)}`, {
+      argument: `spec.${field}`,
+      rule: Rule.shape,
+    });
   }
   const out = Float64Array.from(coef);
   for (let k = 0; k < K; k++) {
     if (!Number.isFinite(out[k])) {
-      throw new RangeError(`${caller}: spec.${field}[${k}] must be a finite number, received ${out[k]}`);
+      throw new RangeError(`${caller}: spec.${field}[${k}] must be a finite number, received ${out[k]}`, {
+        argument: `spec.${field}.${k}`,
+        rule: Rule.finite,
+      });
     }
   }
   return out;
@@ -220,7 +231,10 @@ export function relaxedGradient(
   const K = logits.length;
   for (let k = 0; k < K; k++) {
     if (!Number.isFinite(logits[k])) {
-      throw new RangeError(`relaxedGradient: logits[${k}] must be finite (it is perturbed), received ${logits[k]}`);
+      throw new RangeError(`relaxedGradient: logits[${k}] must be finite (it is perturbed), received ${logits[k]}`, {
+        argument: `logits.${k}`,
+        rule: Rule.finite,
+      });
     }
   }
   const coef = checkSpec('relaxedGradient', K, spec);
@@ -229,7 +243,10 @@ export function relaxedGradient(
   }
   const h = options.step ?? RELAXED_GRADIENT_STEP;
   if (typeof h !== 'number' || !(h > 0) || !(h <= 0.1)) {
-    throw new RangeError(`relaxedGradient: options.step must be in (0, 0.1], received ${String(h)}`);
+    throw new RangeError(`relaxedGradient: options.step must be in (0, 0.1], received ${String(h)}`, {
+      argument: 'options.step',
+      rule: Rule.inRange,
+    });
   }
   const theta = Float64Array.from(logits);
   const central = (i: number, step: number): number => {

@@ -32,6 +32,7 @@
  */
 import { checkConcreteArguments } from './concrete-arguments.js';
 import { integrateGroupMoments } from './moment-integrals.js';
+import { RangeError, Rule } from '../../errors.js';
 
 /** Exact moments of one Concrete distribution (one batch row). */
 export interface ExactMoments {
@@ -120,6 +121,7 @@ export function exactMoments(
   if (withCovariance && K > MAX_COVARIANCE_CATEGORIES) {
     throw new RangeError(
       `exactMoments: the covariance needs K <= ${MAX_COVARIANCE_CATEGORIES} categories (its cost grows like K^2), but got K = ${K}.`,
+      { argument: 'covariance', rule: Rule.sizeLimit },
     );
   }
   const mean = new Float64Array(K);

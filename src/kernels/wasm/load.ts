@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { readFileSync } from 'node:fs';
-import { RuntimeError, bug } from '../../errors.js';
+import { Rule, RuntimeError, bug } from '../../errors.js';
 
 /** The functions the module exports (pointers are byte offsets into its memory). */
 export interface KernelExports {
@@ -113,7 +113,7 @@ function kernelModule(): WebAssembly.Module {
   } catch (err) {
     throw new RuntimeError(
       `relaxed-mc: cannot read the WebAssembly kernels at ${WASM_FILE.pathname} (run npm run build): ${(err as Error).message}`,
-      { argument: 'relaxed-kernels.wasm', rule: 'built', cause: err },
+      { argument: 'relaxed-kernels.wasm', rule: Rule.built, cause: err },
     );
   }
   compiled = new WebAssembly.Module(bytes);
