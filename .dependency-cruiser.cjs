@@ -2,14 +2,22 @@
  * The layering of relaxed-mc, checked by dependency-cruiser in `npm test` (`npm run lint:deps`).
  *
  * From the bottom up:
- *   errors.ts < rng < kernels < stats       pure pieces (kernels: loops over Float64Arrays)
+ *   errors.ts < rng < kernels               pure pieces shared by the main thread and the workers (kernels: loops
+ *                                           over Float64Arrays; kernels/exact: the exact references by quadrature
+ *                                           and enumeration; kernels/exact-sum.ts: order-independent summation)
+ *   stats                                   the coordinator's estimates from merged sums (moments, reports)
  *   jobs                                    the schemas of every boundary (worker task, state file, queue job)
- *   chunks                                  the worker wing: what runs inside a worker thread
+ *   chunks                                  the worker wing: what runs inside a worker thread; it imports only
+ *                                           chunks, kernels, rng, jobs and the errors
  *   tensor < autograd < distributions / nn / optim
- *   engine                                  the coordinator: pool, scheduler, jobs, checkpoints
+ *   engine                                  the coordinator: pool, scheduler, jobs, checkpoints, exact-moments thread
  *   index.ts                                the package's API
  *   cli, bench (the gate)                   reach the library only through index.ts
- *   workers/                                the worker entry: the wing, the kernels and the errors only
+ *   workers/                                the worker entries (the engine's, the exact moments'): the wing, the
+ *                                           kernels, the schemas and the errors only
+ *
+ * Threads: only the worker entries (workers/) and the code that starts threads (the engine; the benchmark gate's
+ * calibration, which must not depend on the package) may import worker_threads.
  *
  * Each rule names the folder, what it may not import, and why; `comment` is what a violation prints.
  */
@@ -47,7 +55,7 @@ module.exports = {
     {
       name: 'stats-above-kernels-only',
       severity: 'error',
-      comment: 'stats (exact references, mergeable sums) may use the kernels, and nothing above them.',
+      comment: 'stats (estimates from merged sums) may use the kernels, and nothing above them.',
       from: { path: src('stats') },
       to: { path: '^src/', pathNot: [src('stats', 'kernels', 'rng'), ERRORS] },
     },
@@ -56,15 +64,15 @@ module.exports = {
       severity: 'error',
       comment: 'The schemas (src/jobs) describe data at a boundary; they import no code that runs jobs.',
       from: { path: src('jobs') },
-      to: { path: '^src/', pathNot: [src('jobs', 'kernels', 'stats', 'rng'), ERRORS] },
+      to: { path: '^src/', pathNot: [src('jobs', 'kernels', 'rng'), ERRORS] },
     },
     {
-      name: 'worker-wing-imports-only-kernels-rng-stats-schemas-errors',
+      name: 'worker-wing-imports-only-kernels-rng-schemas-errors',
       severity: 'error',
       comment:
-        "src/chunks runs inside worker threads: it may import the kernels, rng, stats (the exact gradients of a gradients job's setup, which calls the user objective and so runs in a worker), the schemas (src/jobs) and the errors, and nothing of the coordinator.",
+        'src/chunks runs inside worker threads: it may import the kernels (the exact references included), rng, the schemas (src/jobs) and the errors, and nothing of the coordinator or of stats.',
       from: { path: src('chunks') },
-      to: { path: '^src/', pathNot: [src('chunks', 'kernels', 'rng', 'stats', 'jobs'), ERRORS] },
+      to: { path: '^src/', pathNot: [src('chunks', 'kernels', 'rng', 'jobs'), ERRORS] },
     },
     {
       name: 'worker-side-starts-no-pool-or-server',
@@ -75,18 +83,20 @@ module.exports = {
       to: { path: POOLS_AND_SERVERS },
     },
     {
-      name: 'only-the-worker-entry-touches-worker-threads',
+      name: 'only-worker-entries-and-coordinators-touch-worker-threads',
       severity: 'error',
-      comment: 'The worker wing and the kernels run anywhere; only workers/ may import worker_threads.',
-      from: { path: src('chunks', 'kernels', 'rng', 'jobs') },
+      comment:
+        'Threads are started by the coordinator (src/engine) and the benchmark gate (src/bench, its calibration), and run the entries in workers/; everything else runs anywhere and may not import worker_threads.',
+      from: { pathNot: ['^workers/', src('engine', 'bench')] },
       to: { path: '^(node:)?worker_threads$' },
     },
     {
-      name: 'worker-entry-imports-only-the-wing',
+      name: 'worker-entries-import-only-the-wing',
       severity: 'error',
-      comment: 'workers/ imports the worker wing (src/chunks), the kernels and the errors: never the coordinator.',
+      comment:
+        'workers/ imports the worker wing (src/chunks), the kernels, the schemas (src/jobs) and the errors: never the coordinator.',
       from: { path: '^workers/' },
-      to: { path: '^src/', pathNot: [src('chunks', 'kernels'), ERRORS] },
+      to: { path: '^src/', pathNot: [src('chunks', 'kernels', 'jobs'), ERRORS] },
     },
     {
       name: 'tensor-below-autograd',

@@ -12,7 +12,7 @@
  * (`--quick` drops K = 10^4 and the K = 512 covariance).
  */
 import { Bench } from 'tinybench';
-import { exactMoments } from '../src/stats/exact-moments.js';
+import { exactMoments } from '../src/kernels/exact/exact-moments.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [3, 16, 1000] : [3, 16, 1000, 10000];

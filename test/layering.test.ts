@@ -1,7 +1,7 @@
 /**
  * The layering rules (`.dependency-cruiser.cjs`, run on the real tree by `npm test`) refuse a
  * deliberate violation: a tiny tree in test/fixtures/layering whose kernel and worker-wing
- * module import the engine.
+ * module import the engine, whose worker wing imports stats, and whose stats start a thread.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/layering/', import.meta.url));
 const DEPCRUISE = `${ROOT}node_modules/dependency-cruiser/bin/dependency-cruise.mjs`;
 
 describe('the layering rules', () => {
-  it('fail on a kernel and a worker-wing module that import the engine, naming both rules', () => {
+  it('fail on each deliberate violation of the fixture, naming its rule', () => {
     const r = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', `${ROOT}.dependency-cruiser.cjs`], {
       cwd: FIXTURE,
       encoding: 'utf8',
@@ -22,8 +22,14 @@ describe('the layering rules', () => {
     expect(r.status, out).not.toBe(0);
     expect(out).toMatch(/error kernels-stay-pure: src\/kernels\/leaky-kernel\.js → src\/engine\/pool\.js/);
     expect(out).toMatch(
-      /error worker-wing-imports-only-kernels-rng-stats-schemas-errors: src\/chunks\/leaky-chunk\.js → src\/engine\/pool\.js/,
+      /error worker-wing-imports-only-kernels-rng-schemas-errors: src\/chunks\/leaky-chunk\.js → src\/engine\/pool\.js/,
     );
-    expect(out).toMatch(/2 errors/);
+    expect(out).toMatch(
+      /error worker-wing-imports-only-kernels-rng-schemas-errors: src\/chunks\/stats-chunk\.js → src\/stats\/report\.js/,
+    );
+    expect(out).toMatch(
+      /error only-worker-entries-and-coordinators-touch-worker-threads: src\/stats\/report\.js → (node:)?worker_threads/,
+    );
+    expect(out).toMatch(/4 errors/);
   });
 });

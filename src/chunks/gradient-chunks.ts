@@ -1,7 +1,7 @@
 /**
  * What a worker does with one chunk of a gradients job: for every batch element, draw the
- * chunk's uniforms, run the estimator on blocks of groups, and add the estimates to sums that
- * merge exactly (like the moments' power sums).
+ * chunk's uniforms, run the estimator on blocks of groups (`gradient-blocks.ts`), and add the
+ * estimates to sums that merge exactly (like the moments' power sums).
  *
  * Sums per batch element b, at `b * (6K + 2)` (d = estimate - shift, per component k):
  * ```
@@ -14,17 +14,11 @@
  *
  * @packageDocumentation
  */
-import {
-  createGradientWorkspace,
-  estimateGradientGroups,
-  estimatesPerGroup,
-  uniformsPerGroup,
-} from '../kernels/gradient-estimators.js';
+import { estimatesPerGroup, uniformsPerGroup } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
-import { softmaxInto } from '../kernels/softmax.js';
-import { WasmUniforms } from '../kernels/wasm/kernels.js';
+import { estimateGroupBlocks } from './gradient-blocks.js';
 import { type JobViews, chunkRange } from './chunk-runners.js';
-import { type ChunkResult, type GradientsJob, gradientSumsPerElement, kStopFlag } from './layout.js';
+import { type ChunkResult, type GradientsJob, gradientSumsPerElement } from './layout.js';
 
 /** Uniforms per block: 32 KiB, so a block's uniforms and estimates stay in cache. */
 const BLOCK_UNIFORMS = 4096;
@@ -56,24 +50,11 @@ export function gradientChunk(
   const per = gradientSumsPerElement(K);
   const sums = new Float64Array(B * per);
   const groupsPerBlock = Math.max(1, Math.floor(BLOCK_UNIFORMS / U));
-  const uniforms = new WasmUniforms(groupsPerBlock * U);
-  uniforms.start(seed, g.streamBase + chunk);
-  const out = new Float64Array(groupsPerBlock * E * K);
-  const ws = createGradientWorkspace(K, g.m);
-  const probs = new Float64Array(K);
-  for (let b = 0; b < B; b++) {
-    const logits = v.logits.subarray(b * K, (b + 1) * K);
-    softmaxInto(logits, probs);
-    for (let done = 0; done < groups;) {
-      if (Atomics.load(v.control, kStopFlag) !== 0)
-        return { threadId, stopped: true, sums: null, invalidRow: -1, invalidReason: null };
-      const n = Math.min(groupsPerBlock, groups - done);
-      const u = uniforms.fill(n * U);
-      estimateGradientGroups(name, n, K, logits, probs, v.temperature[b], g.m, objective, u, 0, out, 0, ws);
-      accumulateEstimates(n, E, K, out, v.extra, b * K, sums, b * per);
-      done += n;
-    }
-  }
+  const study = { name, B, K, m: g.m, logits: v.logits, temperature: v.temperature, objective };
+  const done = estimateGroupBlocks(study, seed, g.streamBase + chunk, groups, groupsPerBlock, v.control, (out, n, b) =>
+    accumulateEstimates(n, E, K, out, v.extra, b * K, sums, b * per),
+  );
+  if (!done) return { threadId, stopped: true, sums: null, invalidRow: -1, invalidReason: null };
   return { threadId, stopped: false, sums, invalidRow: -1, invalidReason: null };
 }
 

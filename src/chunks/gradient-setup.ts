@@ -7,26 +7,18 @@
  *
  * @packageDocumentation
  */
-import {
-  ESTIMATORS,
-  type EstimatorName,
-  createGradientWorkspace,
-  estimateGradientGroups,
-  estimatesPerGroup,
-  uniformsPerGroup,
-} from '../kernels/gradient-estimators.js';
+import { ESTIMATORS, type EstimatorName, estimatesPerGroup } from '../kernels/gradient-estimators.js';
 import type { Objective } from '../kernels/objectives.js';
-import { softmaxInto } from '../kernels/softmax.js';
-import { WasmUniforms } from '../kernels/wasm/kernels.js';
-import { discreteGradient, relaxedGradient } from '../stats/exact-gradients.js';
+import { discreteGradient, relaxedGradient } from '../kernels/exact/exact-gradients.js';
 import { ObjectiveError, Rule, ValueError } from '../errors.js';
 import type { GradientSetupTask, ObjectiveDescriptor } from '../jobs/index.js';
+import { estimateGroupBlocks } from './gradient-blocks.js';
 import { loadObjective } from './objective-loader.js';
 
 /** In the message of a module that fails to load or fails its check (callers branch on the rule, not on this). */
 export const MODULE_CHECK_FAILED = 'failed its check: ';
-/** Pilot groups per batch element for the shift of the sums. */
-const PILOT_GROUPS = 64;
+/** Pilot groups per batch element for the shift of the sums (drawn as one block). */
+export const PILOT_GROUPS = 64;
 /** Streams of estimator i start at (i + 1) * 2^40: chunk indices stay below 2^40 - 1 (the last is the pilot's). */
 export const STREAM_SPAN = 2 ** 40;
 
@@ -134,7 +126,8 @@ export function exactGradients(
 }
 
 /**
- * The shift of an estimator's sums: the mean of a pilot run on its own reserved stream.
+ * The shift of an estimator's sums: the mean of a pilot run on its own reserved stream, through
+ * the chunks' block loop (`gradient-blocks.ts`).
  *
  * @param name - the estimator.
  * @param seed - the job seed.
@@ -158,35 +151,22 @@ export function gradientPilotShift(
   objective: Objective,
   onRow?: () => void,
 ): Float64Array {
-  const U = uniformsPerGroup(name, K, m);
   const E = estimatesPerGroup(name, m);
-  const uniforms = new WasmUniforms(PILOT_GROUPS * U);
-  uniforms.start(seed, streamBaseOf(name) + STREAM_SPAN - 1);
-  const out = new Float64Array(PILOT_GROUPS * E * K);
-  const ws = createGradientWorkspace(K, m);
-  const probs = new Float64Array(K);
   const shift = new Float64Array(B * K);
-  for (let b = 0; b < B; b++) {
-    const l = logits.subarray(b * K, (b + 1) * K);
-    softmaxInto(l, probs);
-    estimateGradientGroups(
-      name,
-      PILOT_GROUPS,
-      K,
-      l,
-      probs,
-      temperature[b],
-      m,
-      objective,
-      uniforms.fill(PILOT_GROUPS * U),
-      0,
-      out,
-      0,
-      ws,
-    );
-    for (let i = 0; i < PILOT_GROUPS * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += out[i * K + k];
-    for (let k = 0; k < K; k++) shift[b * K + k] /= PILOT_GROUPS * E;
-    onRow?.();
-  }
+  // One block per batch element (the pattern of uniform requests is part of the pilot's stream).
+  const study = { name, B, K, m, logits, temperature, objective };
+  estimateGroupBlocks(
+    study,
+    seed,
+    streamBaseOf(name) + STREAM_SPAN - 1,
+    PILOT_GROUPS,
+    PILOT_GROUPS,
+    null,
+    (est, n, b) => {
+      for (let i = 0; i < n * E; i++) for (let k = 0; k < K; k++) shift[b * K + k] += est[i * K + k];
+      onRow?.();
+    },
+  );
+  for (let i = 0; i < shift.length; i++) shift[i] /= PILOT_GROUPS * E;
   return shift;
 }

@@ -23,7 +23,8 @@ import {
 } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ENGINE_STREAM_VERSION, Rule } from '../index.js';
+import * as v from 'valibot';
+import { ENGINE_STREAM_VERSION, Rule, StateFileError } from '../index.js';
 import { csvBlocks } from './csv.js';
 import { UsageError, fsReason } from './errors.js';
 import { npyData, npyHeader } from './npy.js';
@@ -56,6 +57,49 @@ interface Saved {
   bytes: number[];
   checksum?: string;
 }
+
+/** A non-negative safe integer. */
+const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** Numbers as JSON wrote them: a non-finite one (a -Infinity logit, from a zero probability) is null. */
+const JsonNumbers = v.array(v.nullable(v.number()));
+
+/**
+ * What a checkpoint holds (`Saved`), checked once its checksum matched: a file that matches its
+ * checksum but not this was written by another program (or edited), and the field at fault is
+ * named rather than met later as a missing value.
+ */
+const SavedSchema = v.pipe(
+  v.strictObject({
+    format: v.literal(FORMAT),
+    version: v.literal(VERSION),
+    generator: v.string(),
+    params: v.strictObject({
+      logits: JsonNumbers,
+      temperature: JsonNumbers,
+      batchShape: v.array(Count),
+      K: Count,
+      seed: Count,
+      samples: Count,
+      logSpace: v.boolean(),
+      out: v.string(),
+      logProb: v.nullable(v.string()),
+    }),
+    done: Count,
+    bytes: v.array(Count),
+    checksum: v.string(),
+  }),
+  v.forward(
+    v.check((s) => s.done <= s.params.samples, 'Invalid count: more draws done than the run asks for'),
+    ['done'],
+  ),
+  v.forward(
+    v.check(
+      (s) => s.bytes.length === (s.params.logProb === null ? 1 : 2),
+      'Invalid length: expected one length per output file',
+    ),
+    ['bytes'],
+  ),
+);
 
 /** One partial output file. */
 class Partial {
@@ -156,7 +200,8 @@ function checksum(s: Omit<Saved, 'checksum'>): string {
  *
  * @param file - its path.
  * @returns its contents, or null when it does not exist.
- * @throws UsageError when it is unreadable, corrupt, of another stream version or not a sample checkpoint.
+ * @throws UsageError when it is unreadable, fails its checksum, is of another stream version or not a sample
+ *   checkpoint; StateFileError naming the field when it matches its checksum but not its schema.
  */
 export function readSampleCheckpoint(file: string): Saved | null {
   if (!existsSync(file)) return null;
@@ -187,6 +232,15 @@ export function readSampleCheckpoint(file: string): Saved | null {
         `draws with ${ENGINE_STREAM_VERSION}; it was not used. Remove it and its .partial files and run again.`,
       { argument: '--checkpoint', rule: Rule.streamVersion },
     );
+  }
+  const fit = v.safeParse(SavedSchema, saved, { abortEarly: true });
+  if (!fit.success) {
+    const issue = fit.issues[0];
+    const field = v.getDotPath(issue) ?? '(the whole file)';
+    throw new StateFileError(`--checkpoint ${file}: corrupt (${field}: ${issue.message}); it was not used.`, file, {
+      argument: field,
+      rule: Rule.stateSchema,
+    });
   }
   return saved;
 }

@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 import { Tensor } from '../tensor/tensor.js';
-import { type ExactMoments, exactMoments } from '../stats/exact-moments.js';
-import { concreteMode } from '../stats/mode.js';
+import { type ExactMoments, exactMoments } from '../kernels/exact/exact-moments.js';
+import { concreteMode } from '../kernels/exact/mode.js';
 import type { ConcreteParams } from './concrete-params.js';
 
 /** Per-distribution cache of exact statistics. */

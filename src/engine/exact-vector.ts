@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Rule, TypeError } from '../errors.js';
-import { ExactSum } from '../stats/exact-sum.js';
+import { ExactSum } from '../kernels/exact-sum.js';
 
 /** Exact running totals of a fixed-length vector of sums. */
 export class ExactVector {

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { ExactSum } from '../stats/exact-sum.js';
+import { ExactSum } from '../kernels/exact-sum.js';
 import { summarizeShiftedSums } from '../stats/moment-state.js';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
 import { Rule, TypeError } from '../errors.js';

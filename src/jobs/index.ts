@@ -1,7 +1,8 @@
 /**
  * Every schema of data that crosses a boundary, in one place: the task a worker receives, the
- * parameters and the state file of a long job. Types come from the schemas, so a new kind is a
- * new schema here and the compiler names every place that must handle it.
+ * parameters and the state file of a long job, a queued job (and the message types of the
+ * exact-moments thread). Types come from the schemas, so a new kind is a new schema here and the
+ * compiler names every place that must handle it.
  *
  * @packageDocumentation
  */
@@ -57,6 +58,7 @@ export type {
   StateFile,
 } from './state-schema.js';
 export type { SchemaIssue } from './validate.js';
+export type { ExactRowRequest, ExactJobRequest, ExactJobMessage } from './exact-rows.js';
 export {
   WIRE_VERSION,
   MAX_QUEUED_PARAMS,

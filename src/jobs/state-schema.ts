@@ -17,7 +17,7 @@
  */
 import * as v from 'valibot';
 import { estimatesPerGroup } from '../kernels/gradient-estimators.js';
-import { isExactSumJSON } from '../stats/exact-sum.js';
+import { isExactSumJSON } from '../kernels/exact-sum.js';
 import { Count, EncodedNumbers, PositiveCount } from './fields.js';
 import { GradientsParamsSchema, type JobParams, MomentsParamsSchema } from './params-schema.js';
 import type { SchemaIssue } from './validate.js';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zScore, shortNumber } from '../../src/cli/moments-report.js';
-import { EXACT_MOMENT_ACCURACY } from '../../src/stats/exact-moments.js';
+import { EXACT_MOMENT_ACCURACY } from '../../src/kernels/exact/exact-moments.js';
 import { relaxedMc, tempFolder } from './helpers.js';
 
 const tmp = tempFolder();

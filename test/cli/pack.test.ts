@@ -1,7 +1,8 @@
 /**
  * The package as a user gets it: `npm pack`, then `npm install <tarball>` in an empty folder,
- * then `npx relaxed-mc --help` and a small run there. Uses the `dist/` already built (the pack
- * skips `prepare`, so it does not rebuild under the feet of the other tests).
+ * then `npx relaxed-mc --help` and a small run there (with its exact moments, so both worker
+ * entries are found where they are installed). Uses the `dist/` already built (the pack skips
+ * `prepare`, so it does not rebuild under the feet of the other tests).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -41,5 +42,7 @@ describe('the packed package', () => {
       },
     );
     expect(JSON.parse(json).samples).toBe(1e4);
+    // The exact moments come from the installed exact-moments worker entry (dist/workers/exact-worker.js).
+    expect(JSON.parse(json).exact.mean).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A state file whose checksum is valid but whose content is not what its kind's schema says (a
- * field removed, or of the wrong type, anywhere in the file, for every kind) is refused with a
+ * field removed, or of the wrong type, anywhere in the file, for every kind, checkpoints and
+ * shards' partial files, every objective form) is refused with a
  * StateFileError that names the field, never a TypeError from deep inside; a change that still
  * fits the schema is either used or refused with a StateFileError when the file is merged.
  */
@@ -9,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   torch,
   Engine,
@@ -46,6 +48,15 @@ beforeAll(async () => {
   ).state;
   states['gradients, quadratic objective'] = (
     await engine.gradients(dist, { ...gradients, objective: { kind: 'quadratic', target: [0.2, 0.3, 0.5] } })
+  ).state;
+  // A shard's partial file, with a user module (its hash in the parameters) and every estimator.
+  states['gradients, a shard, module objective'] = (
+    await engine.gradients(dist, {
+      ...gradients,
+      estimators: 'all',
+      objective: { module: fileURLToPath(new URL('../fixtures/objectives/cubic.mjs', import.meta.url)) },
+      shard: { index: 0, count: 2 },
+    })
   ).state;
 });
 afterAll(async () => {
@@ -94,7 +105,28 @@ describe('a state file with a valid checksum but malformed content', () => {
     }
   });
 
-  for (const kind of ['moments', 'moments, a shard', 'gradients, linear objective', 'gradients, quadratic objective']) {
+  const kinds = [
+    'moments',
+    'moments, a shard',
+    'gradients, linear objective',
+    'gradients, quadratic objective',
+    'gradients, a shard, module objective',
+  ];
+  it('cover both kinds, a checkpoint and a shard of each, and every objective form', () => {
+    expect(new Set(kinds.map((k) => states[k].params.kind))).toEqual(new Set(['moments', 'gradients']));
+    for (const kind of ['moments', 'gradients']) {
+      const of = kinds.map((k) => states[k]).filter((st) => st.params.kind === kind);
+      expect(of.some((st) => st.shard === null) && of.some((st) => st.shard !== null), kind).toBe(true);
+    }
+    const objectives = kinds.map((k) => states[k].params).flatMap((p) => (p.kind === 'gradients' ? [p.objective] : []));
+    expect(objectives.map((o) => ('module' in o ? 'module' : o.kind)).sort()).toEqual([
+      'linear',
+      'module',
+      'quadratic',
+    ]);
+  });
+
+  for (const kind of kinds) {
     it(`${kind}: every field removed or of the wrong type is a StateFileError naming it, never a TypeError`, async () => {
       const file = join(dir, `${kind}.json`);
       writeStateFile(file, states[kind]);

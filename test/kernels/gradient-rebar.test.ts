@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quadraticObjective } from '../../src/kernels/objectives.js';
-import { discreteGradient, reinforceVariance } from '../../src/stats/exact-gradients.js';
+import { discreteGradient, reinforceVariance } from '../../src/kernels/exact/exact-gradients.js';
 import { maxZ, norm, normalise, runEstimator } from './gradient-helpers.js';
 
 // The quadratic toy of REBAR / RELAX, f(z) = sum_k (z_k - t_k)^2 with t = (0.45, 0.55): twice

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linearObjective, quadraticObjective, type Objective } from '../../src/kernels/objectives.js';
-import { reinforceVariance } from '../../src/stats/exact-gradients.js';
+import { reinforceVariance } from '../../src/kernels/exact/exact-gradients.js';
 import { normalise, runEstimator } from './gradient-helpers.js';
 
 // The exact single-sample variance of REINFORCE, enumerated here independently of the library:

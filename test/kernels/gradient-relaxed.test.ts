@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linearObjective, quadraticObjective, type BuiltinObjective } from '../../src/kernels/objectives.js';
-import { discreteGradient, relaxedGradient } from '../../src/stats/exact-gradients.js';
+import { discreteGradient, relaxedGradient } from '../../src/kernels/exact/exact-gradients.js';
 import { maxZ, norm, normalise, runEstimator } from './gradient-helpers.js';
 
 // Gumbel-Softmax is the pathwise gradient of f(z) for z = softmax((theta + G)/tau), so its mean is

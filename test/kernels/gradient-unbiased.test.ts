@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UNBIASED_ESTIMATORS } from '../../src/kernels/gradient-estimators.js';
 import { linearObjective, quadraticObjective, type BuiltinObjective } from '../../src/kernels/objectives.js';
-import { discreteGradient } from '../../src/stats/exact-gradients.js';
+import { discreteGradient } from '../../src/kernels/exact/exact-gradients.js';
 import { maxZ, norm, normalise, runEstimator } from './gradient-helpers.js';
 
 // Each check: fixed seed; |mean_k - exact_k| <= 5 standard errors for every component. For an

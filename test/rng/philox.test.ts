@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mulhi32, philox4x32_10 } from '../../src/rng/philox.js';
+import { PhiloxStream as SrcPhiloxStream, mulhi32, philox4x32_10 } from '../../src/rng/philox.js';
+import { STREAM_STATE_WORDS, seedChunkStream } from '../../src/rng/chunk-stream.js';
 import { GENERATOR_VERSION, PhiloxStream, uniformFromWords } from '../helpers/philox-uniforms.js';
 
 // Known-answer vectors, columns: counter (4 words), key (2 words), expected output (4 words).
@@ -305,5 +306,26 @@ describe('PhiloxStream', () => {
     const rng = new PhiloxStream(0, 0);
     expect(() => rng.fillUniform(new Float64Array(3), 2, 2)).toThrow(RangeError);
     expect(() => rng.skipWords(-1)).toThrow(RangeError);
+  });
+});
+
+describe("Philox's place in the engine (as the file header says)", () => {
+  it('only seeds the chunk streams: the state of chunk c is the first words of the Philox stream (seed, c)', () => {
+    for (const [seed, chunk] of [
+      [0, 0],
+      [42, 7],
+      [2 ** 32 + 5, Number.MAX_SAFE_INTEGER],
+    ]) {
+      const state = new Uint32Array(STREAM_STATE_WORDS);
+      seedChunkStream(seed, chunk, state);
+      const p = new SrcPhiloxStream(seed, chunk);
+      expect(Array.from(state)).toEqual(Array.from({ length: STREAM_STATE_WORDS }, () => p.nextUint32()));
+    }
+  });
+
+  it('src/rng/philox.ts holds the generator only: the uniform reader lives with the tests and benchmarks', async () => {
+    const mod = await import('../../src/rng/philox.js');
+    expect(Object.keys(mod).sort()).toEqual(['PhiloxStream', 'mulhi32', 'philox4x32_10']);
+    expect('fillUniform' in SrcPhiloxStream.prototype).toBe(false);
   });
 });

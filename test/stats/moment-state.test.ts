@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { shiftedCovariance, summarizeShiftedSums, type MomentSummary } from '../../src/stats/moment-state.js';
-import { ExactSum, exactSumOf } from '../../src/stats/exact-sum.js';
+import { ExactSum, exactSumOf } from '../../src/kernels/exact-sum.js';
 import { PhiloxStream } from '../helpers/philox-uniforms.js';
 
 /** Exactly merged shifted power sums of `ys` about `c`, as the engine forms them. */

@@ -1,14 +1,18 @@
 /**
  * The exact moments across the whole temperature range, 1e-300 to 1e300, against references
- * derived independently of the quadrature in src/stats, and their limits.
+ * derived independently of the quadrature in src/kernels/exact, and their limits.
  *
  * Everything here is deterministic (no randomness), so a tolerance is a regression bound with
  * no false-failure rate; each states the error observed when it was written.
  */
 import { describe, expect, it } from 'vitest';
-import { EXACT_MOMENT_ACCURACY, MAX_COVARIANCE_CATEGORIES, exactMoments } from '../../src/stats/exact-moments.js';
-import { integrateGroupMoments } from '../../src/stats/moment-integrals.js';
-import { torch } from '../../src/index.js';
+import {
+  EXACT_MOMENT_ACCURACY,
+  MAX_COVARIANCE_CATEGORIES,
+  exactMoments,
+} from '../../../src/kernels/exact/exact-moments.js';
+import { integrateGroupMoments } from '../../../src/kernels/exact/moment-integrals.js';
+import { torch } from '../../../src/index.js';
 
 const LADDER = [1e-300, 1e-100, 1e-20, 1e-8, 1e-5, 1e-3, 0.01, 0.1, 0.5, 1, 2, 10, 1e3, 1e8, 1e20, 1e100, 1e300];
 

@@ -19,7 +19,7 @@
  * `h = 1e-5`: the truncation error is `h^2/6 |d^3 E f / d theta^3|`, about 2e-11 for the
  * O(1) third derivatives of these objectives, and rounding adds about `1e-16 / h = 1e-11`, so
  * each component is good to a few 1e-11, far inside the 1e-8 the studies need. How that was
- * checked (`test/stats/exact-gradients.test.ts`): against the derivative of the K = 2, tau = 1
+ * checked (`test/kernels/exact/exact-gradients.test.ts`): against the derivative of the K = 2, tau = 1
  * closed form of spec section 8.3 (observed error <= 6e-12 at four logit gaps; steps 1e-4 and
  * 1e-6 are 5-10x worse, as the error model predicts), and against a Richardson extrapolation
  * from steps 1e-3 and 5e-4 (error O(h^4), itself within 1e-13 of the closed form), which agrees
@@ -34,8 +34,8 @@
 import { exactMoments } from './exact-moments.js';
 import { checkConcreteArguments } from './concrete-arguments.js';
 import { quadratureRelaxedGradient } from './relaxed-gradient.js';
-import type { BuiltinObjectiveSpec, Objective } from '../kernels/objectives.js';
-import { RangeError, Rule, TypeError } from '../errors.js';
+import type { BuiltinObjectiveSpec, Objective } from '../objectives.js';
+import { RangeError, Rule, TypeError } from '../../errors.js';
 
 /** Central-difference step of {@link relaxedGradient} (see the module documentation). */
 export const RELAXED_GRADIENT_STEP = 1e-5;

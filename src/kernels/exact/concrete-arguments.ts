@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { RangeError, Rule } from '../errors.js';
+import { RangeError, Rule } from '../../errors.js';
 
 /**
  * Throws a `RangeError` unless `logits` is a non-empty list of finite numbers or `-Infinity`

@@ -5,8 +5,8 @@ import {
   reinforceVariance,
   relaxedGradient,
   relaxedObjective,
-} from '../../src/stats/exact-gradients.js';
-import { linearObjective, quadraticObjective, type Objective } from '../../src/kernels/objectives.js';
+} from '../../../src/kernels/exact/exact-gradients.js';
+import { linearObjective, quadraticObjective, type Objective } from '../../../src/kernels/objectives.js';
 
 // Everything here is deterministic (enumeration and quadrature), so tolerances are regression
 // bounds with no false-failure rate; each states the error observed when it was written.

@@ -32,7 +32,7 @@
  */
 import { LOG_CDF, LOG_DENSITY, LOG_DENSITY2, NoiseLaws } from './noise-laws.js';
 import { NoiseTable, TABLE_MIN_POINTS } from './noise-table.js';
-import { bug } from '../errors.js';
+import { bug } from '../../errors.js';
 
 /** Outer step `H` on the scale `x`. */
 export const OUTER_STEP = 0.25;

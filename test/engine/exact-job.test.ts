@@ -1,19 +1,16 @@
 /**
  * The exact phase off the main thread: `computeExactRows` gives the same numbers as
  * `exactMoments`, reports progress, and stops at once on abort; the command line's exact phase
- * shows progress and exits 130 on Ctrl-C. (Uses the built worker in dist/.)
+ * shows progress and exits 130 on Ctrl-C. (Imports the package name: it runs the built worker
+ * entry, `workers/exact-worker.ts`.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exactMoments } from '../../src/stats/exact-moments.js';
+import { exactMoments } from '../../src/kernels/exact/exact-moments.js';
+import { AbortError, computeExactRows } from 'relaxed-mc';
 import { MAIN, entries, tempFolder } from '../cli/helpers.js';
-
-const { computeExactRows } = (await import(
-  '../../dist/src/stats/exact-job.js' as string
-)) as typeof import('../../src/stats/exact-job.js');
-const { AbortError } = (await import('../../dist/src/errors.js' as string)) as typeof import('../../src/errors.js');
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());

@@ -7,13 +7,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_COVARIANCE_CATEGORIES, exactMoments } from '../../src/stats/exact-moments.js';
-import { torch } from '../../src/index.js';
-import { relaxedMc, tempFolder } from '../cli/helpers.js';
-
-const { computeExactRows } = (await import(
-  '../../dist/src/stats/exact-job.js' as string
-)) as typeof import('../../src/stats/exact-job.js');
+import { MAX_COVARIANCE_CATEGORIES, exactMoments } from '../../../src/kernels/exact/exact-moments.js';
+import { computeExactRows, torch } from 'relaxed-mc';
+import { relaxedMc, tempFolder } from '../../cli/helpers.js';
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());

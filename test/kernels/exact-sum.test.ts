@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ExactSum, exactSumOf } from '../../src/stats/exact-sum.js';
+import { ExactSum, exactSumOf } from '../../src/kernels/exact-sum.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: exact rational arithmetic with BigInt, rounded by a different method from the

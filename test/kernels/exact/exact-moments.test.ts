@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { exactMoments } from '../../src/stats/exact-moments.js';
-import { NoiseLaws } from '../../src/stats/noise-laws.js';
-import { integrateGroupMoments } from '../../src/stats/moment-integrals.js';
-import { loadGolden } from '../helpers/golden.js';
+import { exactMoments } from '../../../src/kernels/exact/exact-moments.js';
+import { NoiseLaws } from '../../../src/kernels/exact/noise-laws.js';
+import { integrateGroupMoments } from '../../../src/kernels/exact/moment-integrals.js';
+import { loadGolden } from '../../helpers/golden.js';
 
 // Everything here is deterministic (the quadrature has no randomness and the "random" cases
 // come from a fixed-seed generator), so a tolerance is a regression bound, with no

@@ -32,7 +32,7 @@
  */
 import { checkConcreteArguments } from './concrete-arguments.js';
 import { integrateGroupMoments } from './moment-integrals.js';
-import { RangeError, Rule } from '../errors.js';
+import { RangeError, Rule } from '../../errors.js';
 
 /** Exact moments of one Concrete distribution (one batch row). */
 export interface ExactMoments {

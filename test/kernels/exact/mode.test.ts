@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { concreteMode } from '../../src/stats/mode.js';
-import { loadGolden } from '../helpers/golden.js';
+import { concreteMode } from '../../../src/kernels/exact/mode.js';
+import { loadGolden } from '../../helpers/golden.js';
 
 // Deterministic checks (fixed-seed cases, no sampling): tolerances are regression bounds
 // with no false-failure rate; each states the error observed when it was written.

@@ -27,7 +27,7 @@
  * The quadratic objective `sum_k (z_k - t_k)^2` is the squares plus the linear part with `c = -2t`.
  * The nodes are those of the moments (`integrateGroupMoments`, step 1/4, error ~e^-39); the
  * absolute error is a few 1e-16 (checked against the K = 2, tau = 1 closed form and against
- * central differences of the exact moments in `test/stats/exact-gradients.test.ts`).
+ * central differences of the exact moments in `test/kernels/exact/exact-gradients.test.ts`).
  *
  * ## References
  *

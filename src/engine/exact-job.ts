@@ -7,8 +7,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AbortError, RangeError, Rule, RuntimeError, fromErrorData } from '../errors.js';
-import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from './exact-worker.js';
-import { MAX_COVARIANCE_CATEGORIES } from './exact-moments.js';
+import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from '../jobs/exact-rows.js';
+import { MAX_COVARIANCE_CATEGORIES } from '../kernels/exact/exact-moments.js';
+
+/** The worker entry, beside the engine's (dist/src/engine -> dist/workers, in the repository as when installed). */
+const EXACT_WORKER = new URL('../../workers/exact-worker.js', import.meta.url);
 
 /** One row's exact moments. */
 export interface ExactRow {
@@ -75,7 +78,7 @@ export async function computeExactRows(rows: ExactRowRequest[], options: ExactJo
   });
   const results = new Array<ExactRow>(unique.length);
   const started = performance.now();
-  const worker = new Worker(new URL('./exact-worker.js', import.meta.url));
+  const worker = new Worker(EXACT_WORKER);
   try {
     await new Promise<void>((resolve, reject) => {
       let done = 0;

@@ -8,7 +8,7 @@
  * by barycentric Lagrange interpolation on the 12 nearest nodes. The three functions are
  * analytic in `|Im z| < pi/2`, so the interpolation error is of order
  * `(d / (pi/2))^12 * 12!/(6!)^2 ~ 1e-21` of their size; measured against direct evaluation
- * it stays below 1e-15 relative on the values (see `test/stats/exact-moments.test.ts`).
+ * it stays below 1e-15 relative on the values (see `test/kernels/exact/exact-moments.test.ts`).
  * Outside the tabulated range the direct evaluation is used.
  *
  * ## References
