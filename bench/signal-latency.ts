@@ -89,7 +89,8 @@ const PHASES: Phase[] = [
   {
     name: 'write-csv',
     args: ['sample', '--probs', '0.7,0.2,0.1', '--samples', '4e6', '--out', 'z.csv'],
-    ready: /writing z\.csv/,
+    // sample streams: it writes z.csv while it draws, so the phase begins with the first progress line.
+    ready: /draws\/s/,
   },
   {
     name: 'read-csv',
