@@ -86,8 +86,8 @@ module.exports = {
       name: 'only-worker-entries-and-coordinators-touch-worker-threads',
       severity: 'error',
       comment:
-        'Threads are started by the coordinator (src/engine) and the benchmark gate (src/bench, its calibration), and run the entries in workers/; everything else runs anywhere and may not import worker_threads.',
-      from: { pathNot: ['^workers/', src('engine', 'bench')] },
+        'Threads are started by the coordinator (src/engine), the benchmark gate (src/bench, its calibration) and the CLI (src/cli, its figure rendering, which must not hold the main thread), and run the entries in workers/ or beside their starter; the library below them runs anywhere and may not import worker_threads.',
+      from: { pathNot: ['^workers/', src('engine', 'bench', 'cli')] },
       to: { path: '^(node:)?worker_threads$' },
     },
     {
