@@ -58,6 +58,13 @@ export interface RemoteChunks {
   runChunks(o: RunChunksOptions, key: string, keepUntilCheckpoint: boolean): Promise<void>;
   /** A checkpoint holding every result merged so far was written. */
   afterCheckpoint(): void;
+  /**
+   * The part `key` is final over its chunks `[first, end)` (merged, and in a checkpoint when
+   * there is one): nothing of that range may stay where the chunks ran.
+   *
+   * @returns once it is gone.
+   */
+  release(key: string, first: number, end: number): Promise<void>;
 }
 
 /** Default time between two checkpoint writes. */
@@ -152,7 +159,8 @@ export interface ResumableRun<St extends JobState = JobState> {
  *
  * @param parts - the job's parts.
  * @param o - options.
- * @returns the final state, and how much of it this run computed.
+ * @returns the final state, and how much of it this run computed; on a queue, once the parts'
+ *   results have left it.
  */
 export async function runResumable<St extends JobState>(
   parts: readonly ResumablePart<St['parts'][number]['sums']>[],
@@ -169,6 +177,8 @@ export async function runResumable<St extends JobState>(
       parts: parts.map((p, i) => ({ name: p.name, chunks: p.chunks, completed: completed[i], sums: p.saveSums() })),
     }) as St;
   const ranges = parts.map((p) => shardRange(o.shard, p.chunks));
+  // A part's chunks on a queue are known by this key (parameters and part; shards share it).
+  const remoteKey = (p: ResumablePart) => `${paramsHash.slice(0, 24)}.${p.name}`;
   const remaining = ranges.map(([a, b], i) => completed[i].missingRanges(a, b));
   const unitsIn = (p: ResumablePart, list: readonly (readonly [number, number])[]) =>
     list.reduce((u, [a, b]) => u + p.unitsIn(a, b), 0);
@@ -209,9 +219,7 @@ export async function runResumable<St extends JobState>(
       if (todo.length === 0) continue;
       const whole = todo.length === 1 && todo[0][0] === 0 && todo[0][1] === part.chunks;
       const run = (r: RunChunksOptions) =>
-        o.remote
-          ? o.remote.runChunks(r, `${paramsHash.slice(0, 24)}.${part.name}`, o.checkpoint !== null)
-          : runChunks(r);
+        o.remote ? o.remote.runChunks(r, remoteKey(part), o.checkpoint !== null) : runChunks(r);
       await run({
         pool: o.pool,
         job: part.job,
@@ -249,6 +257,11 @@ export async function runResumable<St extends JobState>(
   const workMs = computedUnits > 0 ? performance.now() - t0 : 0;
   const final = state();
   if (o.checkpoint !== null) write(o.checkpoint.path, final, o.remote);
+  // Only now, with the final checkpoint written: a finished job leaves nothing in the queue. Parts
+  // with nothing left to run never connected to it and are not looked at.
+  if (o.remote)
+    for (let i = 0; i < parts.length; i++)
+      if (remaining[i].length > 0) await o.remote.release(remoteKey(parts[i]), ranges[i][0], ranges[i][1]);
   return { state: final, loadedUnits, computedUnits, workMs };
 }
 

@@ -9,6 +9,9 @@
  *   again is a no-op, so a coordinator that reconnects (or restarts) re-adds every group it has
  *   not merged and collects results that are already there instead of recomputing them.
  * - Results stay in Redis until merged, and with a checkpoint until a checkpoint file holds them.
+ * - A finished part leaves nothing of its range in Redis ({@link QueueCoordinator.release}, which the
+ *   job awaits before it returns): also not the results that a coordinator killed between a
+ *   checkpoint write and their removal left behind, which no later run would ask for again.
  * - Failed attempts are retried by BullMQ; a group that fails every attempt fails the job with a
  *   `ChunkError`; no progress for `workerTimeoutMs` fails it with a `QueueError`.
  * - Completions are heard through BullMQ's event stream and, in case events were missed (a Redis
@@ -23,6 +26,7 @@ import { AbortError, ChunkError, QueueError, Rule } from '../errors.js';
 import type { ChunkResult, GradientsJob, MomentsJob } from '../chunks/layout.js';
 import { moduleHash } from '../chunks/objective-loader.js';
 import type { RunChunksOptions } from '../engine/scheduler.js';
+import { groupId, groupsWithin } from './group-ids.js';
 import { type RedisUrl, connectRedis, scrub } from './redis-connection.js';
 import {
   CHUNK_JOB_NAME,
@@ -179,7 +183,7 @@ export class QueueCoordinator {
         next++;
         end++;
       }
-      return { id: `${key}.${first}-${end}`, first, end, merged: false, startedAt: undefined };
+      return { id: groupId(key, first, end), first, end, merged: false, startedAt: undefined };
     };
 
     return new Promise<void>((resolve, reject) => {
@@ -373,6 +377,33 @@ export class QueueCoordinator {
       o.signal?.addEventListener('abort', onAbort, { once: true });
       fill();
     });
+  }
+
+  /**
+   * Called once a part is final: every chunk of `[first, end)` merged and, with a checkpoint, a
+   * checkpoint written that holds them all. Whatever Redis still holds of the part's groups in
+   * that range goes: the removals still under way, and the results found in the queue's completed
+   * and failed sets. Those are left by a coordinator killed after a checkpoint held them but
+   * before it removed them; a restart runs only the chunks missing from the checkpoint, so
+   * nothing else would ever ask for them. A removal that fails (Redis gone meanwhile) leaves its
+   * result to the age limit (`removeOnComplete`), as a result never claimed is.
+   *
+   * @param key - the part's key, as given to {@link QueueCoordinator.runChunks}.
+   * @param first - the first chunk of the part's range (its shard's).
+   * @param end - one past its last chunk.
+   * @returns once the removals are done.
+   */
+  async release(key: string, first: number, end: number): Promise<void> {
+    await Promise.all(this.removals);
+    const queue = this.queue;
+    if (queue === null) return;
+    try {
+      // Only the range given: the other shards of the job share the key and may still be running.
+      const ids = await groupsWithin(this.clients[0], [queue.keys.completed, queue.keys.failed], key, first, end);
+      await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+    } catch {
+      // as for any removal: the age limit takes over
+    }
   }
 
   private track(p: Promise<unknown>): void {
