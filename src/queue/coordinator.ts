@@ -20,7 +20,7 @@
  * @packageDocumentation
  */
 import { basename } from 'node:path';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Queue, QueueEvents, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError, ChunkError, QueueError, Rule } from '../errors.js';
 import type { ChunkResult, GradientsJob, MomentsJob } from '../chunks/layout.js';
@@ -114,6 +114,9 @@ export class QueueCoordinator {
       connectRedis(this.o.redis, 'coordinator'),
     ]);
     this.clients = [a, b];
+    // Loaded here, not at the top: BullMQ takes about 100 ms to evaluate, a step no local run
+    // should hold its main thread for.
+    const { Queue, QueueEvents } = await import('bullmq');
     // The first connection is made: every 'ready' from now on is a reconnection (Redis restarted),
     // after which every group not merged yet is added again (a no-op for those still there).
     a.on('ready', () => {

@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AbortError, QueueError, Rule } from '../errors.js';
 import { listSequence } from '../engine/chunk-order.js';
@@ -63,6 +63,8 @@ export interface QueueWorker {
  * @throws QueueError when Redis cannot be reached; WorkerLoadError when the threads cannot start.
  */
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
+  // Loaded on use (about 100 ms of evaluation), so the library's other users never pay for it.
+  const { UnrecoverableError, WaitingError, Worker } = await import('bullmq');
   const pool = new WorkerPool({ threads: o.threads });
   await pool.start();
   let client: Redis;

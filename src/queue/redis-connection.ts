@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { QueueError, Rule, TypeError } from '../errors.js';
 import { ENGINE_STREAM_VERSION } from '../rng/chunk-stream.js';
 import { WIRE_VERSION } from './wire.js';
@@ -112,6 +112,9 @@ export function scrub(message: string, url: RedisUrl): string {
  */
 export async function connectRedis(url: RedisUrl, role: string): Promise<Redis> {
   let lastError: Error | null = null;
+  // Loaded on first use: ioredis takes tens of milliseconds to evaluate, which every command
+  // that never touches Redis would otherwise pay on its main thread at start-up.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url.href, {
     // BullMQ's blocking reads need requests to wait for a reconnection rather than fail.
     maxRetriesPerRequest: null,

@@ -25,8 +25,17 @@ interface GumbelModule {
   factory(mu: number, beta: number, options: { prng: () => number }): () => number;
 }
 
-const mt19937 = require('@stdlib/random-base-mt19937') as Mt19937Module;
-const gumbel = require('@stdlib/random-base-gumbel') as GumbelModule;
+// Required on first use rather than at load: the two packages take about 50 ms to evaluate (many
+// small CommonJS files), which would hold the main thread of every program that imports the
+// library, the command line included, whether or not it ever draws in-process.
+let stdlib: { mt19937: Mt19937Module; gumbel: GumbelModule } | null = null;
+function loadStdlib(): { mt19937: Mt19937Module; gumbel: GumbelModule } {
+  stdlib ??= {
+    mt19937: require('@stdlib/random-base-mt19937') as Mt19937Module,
+    gumbel: require('@stdlib/random-base-gumbel') as GumbelModule,
+  };
+  return stdlib;
+}
 
 /** float64 machine epsilon, 2^-52: PyTorch clamps uniforms to `[EPS, 1 - EPS]`. */
 export const EPS = 2 ** -52;
@@ -41,8 +50,11 @@ export const DEFAULT_SEED = 67280421310721;
  * `clamp_probs` does, so no Gumbel is infinite (stdlib's MT can return exactly 0).
  */
 export class MtGenerator {
-  private prng!: StdlibPrng;
-  private gumbel!: () => number;
+  // Built from `pendingSeed` on first use (see `loadStdlib`); a seed or a state set before then
+  // is kept and applied at that moment, so laziness changes no draw.
+  private prng_: StdlibPrng | null = null;
+  private gumbel_: (() => number) | null = null;
+  private pendingSeed = DEFAULT_SEED;
 
   /** @param seed - a non-negative safe integer. */
   constructor(seed: number = DEFAULT_SEED) {
@@ -62,8 +74,22 @@ export class MtGenerator {
         rule: Rule.nonNegativeInteger,
       });
     }
-    const words = [seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0];
-    this.attach(mt19937.factory({ seed: words }).normalized);
+    this.pendingSeed = seed;
+    this.prng_ = null;
+    this.gumbel_ = null;
+  }
+
+  private get prng(): StdlibPrng {
+    if (this.prng_ === null) {
+      const words = [this.pendingSeed >>> 0, Math.floor(this.pendingSeed / 2 ** 32) >>> 0];
+      this.attach(loadStdlib().mt19937.factory({ seed: words }).normalized);
+    }
+    return this.prng_ as StdlibPrng;
+  }
+
+  private get gumbel(): () => number {
+    if (this.gumbel_ === null) void this.prng;
+    return this.gumbel_ as () => number;
   }
 
   /** A copy of the full generator state (stdlib's versioned MT19937 layout). */
@@ -102,7 +128,8 @@ export class MtGenerator {
    * @param out - the destination.
    */
   fillGumbel(out: Float64Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.gumbel();
+    const gumbel = this.gumbel;
+    for (let i = 0; i < out.length; i++) out[i] = gumbel();
   }
 
   /**
@@ -124,19 +151,20 @@ export class MtGenerator {
    * @param out - the destination.
    */
   fillNormal(out: Float64Array): void {
+    const prng = this.prng;
     for (let i = 0; i < out.length; i++) {
-      const u1 = 1 - this.prng(); // (0, 1]: log(u1) is finite
-      const u2 = this.prng();
+      const u1 = 1 - prng(); // (0, 1]: log(u1) is finite
+      const u2 = prng();
       out[i] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
   }
 
   private attach(prng: StdlibPrng): void {
-    this.prng = prng;
+    this.prng_ = prng;
     const clamped = (): number => {
       const u = prng();
       return u < EPS ? EPS : u > 1 - EPS ? 1 - EPS : u;
     };
-    this.gumbel = gumbel.factory(0, 1, { prng: clamped });
+    this.gumbel_ = loadStdlib().gumbel.factory(0, 1, { prng: clamped });
   }
 }
