@@ -5,35 +5,37 @@
  * @packageDocumentation
  */
 import { Rule, TypeError } from '../errors.js';
-import { ExactSum } from '../kernels/exact-sum.js';
+import { ExactSumArray } from '../kernels/exact-sum-array.js';
 
 /** Exact running totals of a fixed-length vector of sums. */
 export class ExactVector {
-  private readonly sums: ExactSum[];
+  private sums: ExactSumArray;
 
   /** @param length - number of sums. */
   constructor(readonly length: number) {
-    this.sums = Array.from({ length }, () => new ExactSum());
+    this.sums = new ExactSumArray(length);
   }
 
   /** @param values - one chunk's sums (`length` of them). */
   add(values: Float64Array): void {
-    for (let i = 0; i < this.length; i++) this.sums[i].add(values[i]);
+    this.sums.addAll(values);
   }
 
   /** @param other - totals of disjoint chunks of the same job. */
   addVector(other: ExactVector): void {
-    for (let i = 0; i < this.length; i++) this.sums[i].addSum(other.sums[i]);
+    this.sums.addArray(other.sums);
   }
 
   /** @returns every total rounded once to the nearest double. */
   values(): Float64Array {
-    return Float64Array.from(this.sums, (s) => s.value());
+    const out = new Float64Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.sums.value(i);
+    return out;
   }
 
   /** @returns the lossless text form. */
   toJSON(): string[] {
-    return this.sums.map((s) => s.toJSON());
+    return this.sums.toJSON();
   }
 
   /**
@@ -47,7 +49,7 @@ export class ExactVector {
     if (!Array.isArray(json) || json.length !== length)
       throw new TypeError(`exact sums: expected an array of ${length} entries`, { argument, rule: Rule.stateSchema });
     const v = new ExactVector(length);
-    json.forEach((s, i) => (v.sums[i] = ExactSum.fromJSON(s as string, `${argument}.${i}`)));
+    v.sums = ExactSumArray.fromJSON(json, argument);
     return v;
   }
 }

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { ExactSum } from '../kernels/exact-sum.js';
+import { ExactSumArray } from '../kernels/exact-sum-array.js';
 import { summarizeShiftedSums } from '../stats/moment-state.js';
 import { POWER_SUMS } from '../kernels/moment-sums.js';
 import { Rule, TypeError } from '../errors.js';
@@ -24,8 +24,8 @@ export interface MomentArrays {
 export class MomentSums {
   /** Draws per batch element merged so far. */
   draws = 0;
-  private readonly power: ExactSum[];
-  private readonly cross: ExactSum[];
+  private power: ExactSumArray;
+  private cross: ExactSumArray;
 
   /**
    * @param B - batch elements.
@@ -37,8 +37,8 @@ export class MomentSums {
     readonly K: number,
     readonly covariance: boolean,
   ) {
-    this.power = Array.from({ length: B * POWER_SUMS * K }, () => new ExactSum());
-    this.cross = covariance ? Array.from({ length: (B * K * (K + 1)) / 2 }, () => new ExactSum()) : [];
+    this.power = new ExactSumArray(B * POWER_SUMS * K);
+    this.cross = new ExactSumArray(covariance ? (B * K * (K + 1)) / 2 : 0);
   }
 
   /**
@@ -50,12 +50,12 @@ export class MomentSums {
   addChunk(sums: Float64Array, draws: number): void {
     const { B, K } = this;
     const np = this.power.length;
-    for (let i = 0; i < np; i++) this.power[i].add(sums[i]);
+    for (let i = 0; i < np; i++) this.power.add(i, sums[i]);
     if (this.covariance) {
       let t = 0;
       for (let b = 0; b < B; b++) {
         const o = np + b * K * K;
-        for (let j = 0; j < K; j++) for (let k = j; k < K; k++) this.cross[t++].add(sums[o + j * K + k]);
+        for (let j = 0; j < K; j++) for (let k = j; k < K; k++) this.cross.add(t++, sums[o + j * K + k]);
       }
     }
     this.draws += draws;
@@ -67,14 +67,14 @@ export class MomentSums {
    * @param other - totals of disjoint chunks of the same job.
    */
   addSums(other: MomentSums): void {
-    this.power.forEach((s, i) => s.addSum(other.power[i]));
-    this.cross.forEach((s, i) => s.addSum(other.cross[i]));
+    this.power.addArray(other.power);
+    this.cross.addArray(other.cross);
     this.draws += other.draws;
   }
 
   /** @returns a lossless text form (for checkpoints and shard files). */
   toJSON(): { draws: number; power: string[]; cross: string[] } {
-    return { draws: this.draws, power: this.power.map((s) => s.toJSON()), cross: this.cross.map((s) => s.toJSON()) };
+    return { draws: this.draws, power: this.power.toJSON(), cross: this.cross.toJSON() };
   }
 
   /**
@@ -105,8 +105,8 @@ export class MomentSums {
       });
     }
     m.draws = j.draws;
-    j.power.forEach((s, i) => (m.power[i] = ExactSum.fromJSON(s as string, `sums.power.${i}`)));
-    j.cross.forEach((s, i) => (m.cross[i] = ExactSum.fromJSON(s as string, `sums.cross.${i}`)));
+    m.power = ExactSumArray.fromJSON(j.power, 'sums.power');
+    m.cross = ExactSumArray.fromJSON(j.cross, 'sums.cross');
     return m;
   }
 
@@ -127,14 +127,14 @@ export class MomentSums {
       for (let k = 0; k < K; k++) {
         const o = b * POWER_SUMS * K + k;
         const i = b * K + k;
-        s1[i] = this.power[o].value();
+        s1[i] = this.power.value(o);
         const s = summarizeShiftedSums(
           n,
           shift[i],
           s1[i],
-          this.power[o + K].value(),
-          this.power[o + 2 * K].value(),
-          this.power[o + 3 * K].value(),
+          this.power.value(o + K),
+          this.power.value(o + 2 * K),
+          this.power.value(o + 3 * K),
         );
         mean[i] = s.mean;
         variance[i] = s.variance;
@@ -149,7 +149,7 @@ export class MomentSums {
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < K; j++) {
           for (let k = j; k < K; k++) {
-            const sjk = this.cross[t++].value();
+            const sjk = this.cross.value(t++);
             // Same formula as the variance, so the diagonal equals it.
             const c = j === k ? variance[b * K + j] : (sjk - (s1[b * K + j] * s1[b * K + k]) / n) / (n - 1);
             covariance[b * K * K + j * K + k] = c;

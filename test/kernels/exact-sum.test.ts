@@ -195,6 +195,27 @@ describe('ExactSum', () => {
     expect(exactSumOf([2 ** 100, 2 ** 47])).toBe(2 ** 100);
   });
 
+  it('rounds ties and near-ties correctly at every bit position within a limb (both rounding paths)', () => {
+    // x = (2^52 + k) 2^e has its top bit at every position modulo 32 as e varies, which covers
+    // every split of the kept 53 bits over the top three limbs.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 52 - 1 }),
+        fc.integer({ min: -1000, max: 960 }),
+        fc.constantFrom(-1, 0, 1),
+        (k, e, nudge) => {
+          const ulp = 2 ** e;
+          const x = (2 ** 52 + k) * ulp;
+          const xs = [x, ulp / 2];
+          if (nudge !== 0) xs.push(nudge * 2 ** (e - 60));
+          expect(exactSumOf(xs)).toBe(referenceSum(xs));
+          expect(exactSumOf(xs.map((v) => -v))).toBe(referenceSum(xs.map((v) => -v)));
+        },
+      ),
+      { numRuns: 3000, seed: 17 },
+    );
+  });
+
   it('returns +0 for an exactly zero total, including the empty sum and a sum of -0 values', () => {
     expect(Object.is(new ExactSum().value(), 0)).toBe(true);
     expect(Object.is(exactSumOf([-0]), 0)).toBe(true);
