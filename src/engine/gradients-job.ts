@@ -20,6 +20,8 @@ import {
   runGradientSetup,
   streamBaseOf,
 } from './gradient-study.js';
+import { defineLazyField } from './lazy-field.js';
+import type { RangeSet } from './range-set.js';
 import { type GradientPartSums, type GradientsState, type GradientsParams, encodeNumbers } from './job-state.js';
 import { type ObjectiveDescriptor, gradientSumsPerElement } from '../chunks/layout.js';
 import { longJobOptions } from './long-job-options.js';
@@ -168,7 +170,8 @@ export async function runGradients(
     seed,
     threads: ctx.threads,
     elapsedMs: performance.now() - t0,
-    state: run.state,
+    completed: run.completed,
+    state: () => run.state,
     work: {
       samples: run.computedUnits,
       loadedSamples: run.loadedUnits,
@@ -217,7 +220,10 @@ function study(
     seed: number;
     threads: number;
     elapsedMs: number;
-    state: GradientsState;
+    /** The chunks complete in each part. */
+    completed: readonly RangeSet[];
+    /** The state, built only when the study's `state` is first read. */
+    state: () => GradientsState;
     work: WorkDone;
   },
 ): GradientStudy {
@@ -228,7 +234,7 @@ function study(
   plans.forEach((plan, i) => {
     // The groups the sums hold: all of them, or a shard's (the state says which chunks are in).
     let groups = 0;
-    for (const [a, b] of run.state.parts[i].completed.toArray())
+    for (const [a, b] of run.completed[i].toArray())
       groups += Math.min(plan.groups, b * plan.chunkUnits) - a * plan.chunkUnits;
     const merged = sums[i].values();
     const rows = Array.from({ length: B }, (_, b) =>
@@ -272,7 +278,7 @@ function study(
       groups,
     };
   });
-  return {
+  const result: GradientStudy = {
     exact: {
       discrete: new Tensor(exact.discrete, shape),
       relaxed: exact.relaxed === null ? null : new Tensor(exact.relaxed, shape),
@@ -284,9 +290,11 @@ function study(
     threads: run.threads,
     elapsedMs: run.elapsedMs,
     generator: ENGINE_STREAM_VERSION,
-    state: run.state,
+    state: undefined as unknown as GradientsState,
     work: run.work,
   };
+  defineLazyField(result, 'state', run.state);
+  return result;
 }
 
 /**
@@ -344,7 +352,8 @@ export async function gradientsFromState(
     seed: q.seed,
     threads,
     elapsedMs,
-    state,
+    completed: state.parts.map((p) => p.completed),
+    state: () => state,
     work: { samples: 0, loadedSamples: loaded, threads: 0, elapsedMs: 0 },
   });
 }

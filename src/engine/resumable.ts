@@ -142,8 +142,10 @@ export function loadCheckpoint<S>(
 
 /** What a run of {@link runResumable} did, beside the final state. */
 export interface ResumableRun<St extends JobState = JobState> {
-  /** The final state (every chunk of the shard complete). */
+  /** The final state (every chunk of the shard complete), built when first read. */
   readonly state: St;
+  /** The chunks complete in each part (those of the state, without building it). */
+  readonly completed: readonly RangeSet[];
   /** Units of the shard found complete in the checkpoint (not computed by this run). */
   readonly loadedUnits: number;
   /** Units computed by this run. */
@@ -255,14 +257,25 @@ export async function runResumable<St extends JobState>(
   }
   const computedUnits = total - loadedUnits;
   const workMs = computedUnits > 0 ? performance.now() - t0 : 0;
-  const final = state();
-  if (o.checkpoint !== null) write(o.checkpoint.path, final, o.remote);
+  // Without a checkpoint the final state is built only if the caller reads it: for a job with
+  // hundreds of thousands of sums, its text form is a long step on the main thread.
+  let final: St | null = null;
+  if (o.checkpoint !== null) write(o.checkpoint.path, (final = state()), o.remote);
   // Only now, with the final checkpoint written: a finished job leaves nothing in the queue. Parts
   // with nothing left to run never connected to it and are not looked at.
   if (o.remote)
     for (let i = 0; i < parts.length; i++)
       if (remaining[i].length > 0) await o.remote.release(remoteKey(parts[i]), ranges[i][0], ranges[i][1]);
-  return { state: final, loadedUnits, computedUnits, workMs };
+  return {
+    get state(): St {
+      final ??= state();
+      return final;
+    },
+    completed,
+    loadedUnits,
+    computedUnits,
+    workMs,
+  };
 }
 
 /**

@@ -43,6 +43,8 @@ import {
  * top limb for the carries.
  */
 export const WINDOW = 8;
+/** Memory per sum: its limbs, carry count, window position and flags. */
+export const EXACT_SUM_BYTES = 8 * WINDOW + 4 + 1 + 1;
 const EMPTY = -1;
 const MOVED = -2;
 const NAN = 1;
@@ -85,7 +87,9 @@ export class ExactSumArray {
 
   /** @param length - the number of sums, all zero. */
   constructor(readonly length: number) {
-    this.limbs = new Float64Array(length * WINDOW);
+    // Touched now (a fresh array's pages fault on first write): the first chunk merged into a
+    // wide job's sums would otherwise pay for every page in one step.
+    this.limbs = new Float64Array(length * WINDOW).fill(0);
     this.base = new Int8Array(length).fill(EMPTY);
     this.pending = new Int32Array(length);
     this.flags = new Uint8Array(length);
