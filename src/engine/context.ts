@@ -35,7 +35,7 @@ export interface EngineContext {
   /** Records a worker thread that ran a chunk. */
   noteThread(id: number): void;
   /** Throws a RangeError when `bytes` exceed the memory budget. */
-  checkBudget(kind: string, bytes: number, what: string): void;
+  checkBudget(kind: string, bytes: number, what: string, advice?: string): void;
   /** Makes a job descriptor, copying the parameters into a new shared buffer. */
   describe(
     own: JobKindFields,
@@ -53,13 +53,20 @@ export interface EngineContext {
  * @param kind - the job kind.
  * @param bytes - what the job would allocate.
  * @param what - how the bytes come about, for the message.
+ * @param advice - what to do instead, for the message.
  */
-export function checkBudget(maxBytes: number | undefined, kind: string, bytes: number, what: string): void {
+export function checkBudget(
+  maxBytes: number | undefined,
+  kind: string,
+  bytes: number,
+  what: string,
+  advice = 'Draw fewer samples per call, or use moments() which keeps no samples.',
+): void {
   const budget = memoryBudget(maxBytes);
   if (bytes > budget.bytes) {
     throw new RangeError(
       `relaxed-mc: the ${kind} job needs ${formatBytes(bytes)} (${what}) but the memory budget is ${formatBytes(budget.bytes)} ` +
-        `(${budget.source}). Draw fewer samples per call, or use moments() which keeps no samples.`,
+        `(${budget.source}). ${advice}`,
       { argument: 'maxBytes', rule: Rule.memoryBudget },
     );
   }

@@ -142,7 +142,7 @@ export class Engine {
         // Chunks from a queue carry no local thread (-1).
         if (id >= 0) this.seenThreads.add(id);
       },
-      checkBudget: (kind, bytes, what) => checkBudget(maxBytes, kind, bytes, what),
+      checkBudget: (kind, bytes, what, advice) => checkBudget(maxBytes, kind, bytes, what, advice),
       describe: (own, B, K, seed, units, chunkUnits, x) =>
         makeDescriptor(nextJobId++, own, B, K, seed, units, chunkUnits, x),
     };

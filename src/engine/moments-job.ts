@@ -12,6 +12,8 @@ import { type EngineContext, TARGET_CHUNK_ELEMENTS, commonOptions, pow2Floor, ra
 import { type MomentPartSums, type MomentsParams, type MomentsState, encodeNumbers } from './job-state.js';
 import { longJobOptions } from './long-job-options.js';
 import { MomentSums } from './moment-sums.js';
+import { EXACT_SUM_BYTES } from '../kernels/exact-sum-array.js';
+import { defineLazyField } from './lazy-field.js';
 import { knownKeys, nonNegativeInteger, optionalBoolean, optionsObject, positiveInteger } from './options.js';
 import { pilotShift } from './pilot.js';
 import { runResumable } from './resumable.js';
@@ -65,6 +67,18 @@ export async function runMoments(
   const K = p.K;
   const chunkUnits = common.chunkSize ?? Math.max(MIN_MOMENT_DRAWS, pow2Floor(TARGET_CHUNK_ELEMENTS / (B * K)));
   const chunks = Math.ceil(N / chunkUnits);
+  if (covariance) {
+    // Cross sums on this thread, and per thread the chunk's matrix being filled and two results
+    // in flight: refused before any work rather than found when the first results arrive.
+    const pairs = (B * K * (K + 1)) / 2;
+    const bytes = pairs * EXACT_SUM_BYTES + 3 * ctx.threads * B * K * K * 8;
+    ctx.checkBudget(
+      'moments',
+      bytes,
+      `the covariance: ${B} x ${K} x ${K} entries, ${pairs} exact sums and ${3 * ctx.threads} matrices of ${B * K * K} doubles`,
+      'Estimate fewer categories or batch elements with covariance: true, or raise maxBytes.',
+    );
+  }
   const params = momentsParams(dist, seed, N, chunkUnits, covariance);
   const shift = pilotShift(seed, B, K, p.rowLogits, p.rowTemperature);
   const job = ctx.describe({ kind: 'moments', covariance }, B, K, seed, N, chunkUnits, {
@@ -115,7 +129,7 @@ export async function runMoments(
     chunks,
     threads: ctx.threads,
     elapsedMs: performance.now() - t0,
-    state: run.state,
+    state: () => run.state,
     work: {
       samples: run.computedUnits,
       loadedSamples: run.loadedUnits,
@@ -165,7 +179,8 @@ export function momentsEstimate(
     chunks: number;
     threads: number;
     elapsedMs: number;
-    state: MomentsState;
+    /** The state, built only when the estimate's `state` is first read. */
+    state: () => MomentsState;
     work: WorkDone;
   },
 ): MomentsEstimate {
@@ -183,9 +198,10 @@ export function momentsEstimate(
     threads: run.threads,
     elapsedMs: run.elapsedMs,
     generator: ENGINE_STREAM_VERSION,
-    state: run.state,
+    state: undefined as unknown as MomentsState,
     work: run.work,
   };
+  defineLazyField(est, 'state', run.state);
   if (e.covariance !== null) est.covariance = new Tensor(e.covariance, [...shape, K]);
   return est;
 }
@@ -212,7 +228,7 @@ export function momentsFromState(state: MomentsState, threads: number, elapsedMs
     chunks: part.chunks,
     threads,
     elapsedMs,
-    state,
+    state: () => state,
     work: { samples: 0, loadedSamples: sums.draws, threads: 0, elapsedMs: 0 },
   });
 }

@@ -76,8 +76,10 @@ export interface MomentsOptions extends LongJobOptions {
   /**
    * Also estimate the covariance matrix (Monte Carlo). Unlike the exact covariance (refused
    * above `MAX_COVARIANCE_CATEGORIES` = 512 categories), it has no K limit of its own: it costs
-   * `K^2 / 2` products per draw, `B * K^2` doubles per chunk in flight and `B * K (K + 1) / 2`
-   * exact sums on this thread, which no budget checks (at K = 10^4, gigabytes).
+   * `K^2 / 2` products per draw, `B * K^2` doubles per chunk in flight (3 per thread) and
+   * `B * K (K + 1) / 2` exact sums of 70 bytes on this thread; a job whose total exceeds the
+   * memory budget (`maxBytes`) is refused with a `RangeError` before any work (at K = 10^4,
+   * 3.5 GB of sums alone; K = 2048 and one batch element need about 0.35 GB with 2 threads).
    */
   covariance?: boolean;
 }

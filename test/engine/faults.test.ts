@@ -85,6 +85,23 @@ describe('over-budget jobs are refused before anything is allocated', () => {
     expect(engine.completedTasks).toBe(0);
     await engine.close();
   });
+
+  it('a Monte Carlo covariance whose sums and matrices exceed the budget is refused; one that fits runs', async () => {
+    const engine = new Engine({ threads: 2, maxBytes: 2 ** 28 });
+    const wide = new RelaxedOneHotCategorical(0.5, { logits: torch.zeros([2048]) });
+    const err = await engine.moments(wide, { samples: 100, covariance: true, seed: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err).toMatchObject({ argument: 'maxBytes', rule: 'memory-budget' });
+    expect(err.message).toMatch(/covariance: 1 x 2048 x 2048 entries.*budget is 256\.00 MiB.*fewer categories/);
+    expect(engine.completedTasks).toBe(0);
+    // Without the covariance the same distribution needs no such memory.
+    const m = await engine.moments(wide, { samples: 64, seed: 1 });
+    expect(m.mean.shape).toEqual([2048]);
+    const narrow = new RelaxedOneHotCategorical(0.5, { logits: torch.zeros([256]) });
+    const c = await engine.moments(narrow, { samples: 64, covariance: true, seed: 1 });
+    expect(c.covariance?.shape).toEqual([256, 256]);
+    await engine.close();
+  });
 });
 
 describe('abort', () => {
