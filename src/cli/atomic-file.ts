@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { close, closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
+import { close, closeSync, fsync, linkSync, openSync, renameSync, rmSync, statSync, write } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -140,9 +140,13 @@ export class AtomicFile {
         `${this.label} ${this.path}: interrupted before the file was complete; nothing was written.`,
       );
     }
+    // Replacing a large file frees its blocks inside rename(2), on this thread (150 ms for 720 MB
+    // here). A second link to the old file keeps them until it is removed off the main thread.
+    const old = keepOld(this.path, `${this.tempPath}.old`);
     try {
       renameSync(this.tempPath, this.path);
     } catch (err) {
+      if (old !== null) await dropOld(old);
       await this.discard();
       throw new UsageError(`${this.label} ${this.path}: cannot replace the file (${fsReason(err)}).`, {
         argument: this.label,
@@ -151,7 +155,8 @@ export class AtomicFile {
     }
     this.done = true;
     pending.delete(this.tempPath);
-    syncDirectory(dirname(resolve(this.path)));
+    if (old !== null) await dropOld(old);
+    await syncDirectory(dirname(resolve(this.path)));
   }
 
   /** Closes and removes the temporary file (does nothing after a commit). */
@@ -188,6 +193,26 @@ export async function writeFileAtomically(
 }
 
 /**
+ * Links `path` (when it exists and the file system allows it) as `old`, registered for removal.
+ *
+ * @returns `old`, or null when nothing was linked.
+ */
+function keepOld(path: string, old: string): string | null {
+  try {
+    linkSync(path, old);
+  } catch {
+    return null;
+  }
+  pending.add(old);
+  return old;
+}
+
+async function dropOld(old: string): Promise<void> {
+  await rm(old, { force: true });
+  pending.delete(old);
+}
+
+/**
  * Removes every temporary file not yet committed, synchronously: for a signal handler that
  * is about to exit.
  */
@@ -204,12 +229,15 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Makes the rename itself durable; best effort (some file systems refuse fsync on a directory). */
-function syncDirectory(dir: string): void {
+/**
+ * Makes the rename itself durable; best effort (some file systems refuse fsync on a directory).
+ * Off the main thread: after a large file, the journal commit it waits for took 150 ms.
+ */
+async function syncDirectory(dir: string): Promise<void> {
   try {
     const fd = openSync(dir, 'r');
     try {
-      fsyncSync(fd);
+      await fsyncFd(fd);
     } finally {
       closeSync(fd);
     }

@@ -12,6 +12,7 @@
 import { AbortError, Rule } from '../index.js';
 import { UsageError, quote } from './errors.js';
 import { parseCsvNumber } from './numbers.js';
+import type { Steps } from './steps.js';
 
 /** A parsed numeric CSV. */
 export interface NumericCsv {
@@ -212,7 +213,27 @@ function numberText(x: number): string {
  * @returns the CSV text, header first.
  */
 export function csvTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const line = (cells: readonly (string | number)[]) =>
-    cells.map((c) => (typeof c === 'number' ? numberText(c) : c)).join(',');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return `${[csvLine(header), ...rows.map(csvLine)].join('\n')}\n`;
+}
+
+/**
+ * {@link csvTable}, the same text, pausing when a step is due (for many rows).
+ *
+ * @param steps - the caller's steps.
+ */
+export async function csvTableInSteps(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  steps: Steps,
+): Promise<string> {
+  const lines = [csvLine(header)];
+  for (const r of rows) {
+    lines.push(csvLine(r));
+    if (steps.due()) await steps.pause();
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvLine(cells: readonly (string | number)[]): string {
+  return cells.map((c) => (typeof c === 'number' ? numberText(c) : c)).join(',');
 }

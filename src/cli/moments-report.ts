@@ -5,11 +5,13 @@
  * @packageDocumentation
  */
 import { EXACT_MOMENT_ACCURACY, type MomentsEstimate, type torch } from '../index.js';
-import { csvTable } from './csv.js';
+import { csvTableInSteps } from './csv.js';
 import type { ExactValues } from './run-exact.js';
 import { rowParams, rowTemperatures } from './distribution.js';
-import { formatTable, fixed, signed } from './table.js';
+import { formatTableInSteps, fixed, signed } from './table.js';
 import { compact } from './progress.js';
+import { Steps } from './steps.js';
+import type { ResultFormat } from './result-format.js';
 
 /** An estimate with the distribution it was drawn from and the exact moments. */
 export interface MomentsReport {
@@ -148,16 +150,17 @@ export function shortNumber(x: number): string {
  * @param r - the estimate and its distribution.
  * @returns the JSON document (one object, full float64 precision), without a trailing newline.
  */
-export function momentsJson(r: MomentsReport): string {
+export async function momentsJson(r: MomentsReport): Promise<string> {
   const { dist, est } = r;
   const c = columns(r);
+  // Fields that take time to build are thunks, built one at a time (see stringifyInSteps).
   const doc: Record<string, unknown> = {
-    mean: est.mean.tolist(),
-    variance: est.variance.tolist(),
-    stderr: est.stderr.tolist(),
-    varianceStderr: est.varianceStderr.tolist(),
-    ...(est.covariance ? { covariance: est.covariance.tolist() } : {}),
-    exact:
+    mean: () => est.mean.tolist(),
+    variance: () => est.variance.tolist(),
+    stderr: () => est.stderr.tolist(),
+    varianceStderr: () => est.varianceStderr.tolist(),
+    ...(est.covariance ? { covariance: () => (est.covariance as torch.Tensor).tolist() } : {}),
+    exact: () =>
       c.exactMean === null || c.exactVariance === null
         ? null
         : {
@@ -179,15 +182,34 @@ export function momentsJson(r: MomentsReport): string {
     chunks: est.chunks,
     generator: est.generator,
   };
-  return JSON.stringify(doc, null, 2);
+  return stringifyInSteps(doc);
+}
+
+/**
+ * `JSON.stringify(doc, null, 2)`, the same text, one top-level field at a time with a pause
+ * between fields when a step is due (a field of a large result takes tens of milliseconds). A
+ * field given as a function is built just before it is written.
+ */
+async function stringifyInSteps(doc: Record<string, unknown>): Promise<string> {
+  const steps = new Steps();
+  const fields: string[] = [];
+  for (const [key, field] of Object.entries(doc)) {
+    const value: unknown = typeof field === 'function' ? (field as () => unknown)() : field;
+    const text = JSON.stringify(value, null, 2);
+    if (text === undefined) continue;
+    fields.push(`  ${JSON.stringify(key)}: ${text.replaceAll('\n', '\n  ')}`);
+    if (steps.due()) await steps.pause();
+  }
+  return fields.length === 0 ? '{}' : `{\n${fields.join(',\n')}\n}`;
 }
 
 /**
  * @param r - the estimate and its distribution.
  * @returns CSV text: a header, then one row per (batch index, category).
  */
-export function momentsCsv(r: MomentsReport): string {
+export async function momentsCsv(r: MomentsReport): Promise<string> {
   const { est } = r;
+  const steps = new Steps();
   const c = columns(r);
   const cov = est.covariance;
   const exactCov = cov && c.exactMean !== null ? exactCovariance(r).data : null;
@@ -236,9 +258,22 @@ export function momentsCsv(r: MomentsReport): string {
         for (const m of k) row.push(exactCov === null ? '' : csvNumber(exactCov[i * c.K + m]));
       }
       rows.push(row);
+      if (steps.due()) await steps.pause();
     }
   }
-  return csvTable(header, rows);
+  return csvTableInSteps(header, rows, steps);
+}
+
+/**
+ * @param r - the estimate and its distribution.
+ * @param format - the output format.
+ * @param o - for the table: which label columns to show.
+ * @returns the result in that format (JSON with a trailing newline).
+ */
+export async function renderMoments(r: MomentsReport, format: ResultFormat, o: TableOptions): Promise<string> {
+  if (format === 'json') return `${await momentsJson(r)}\n`;
+  if (format === 'csv') return momentsCsv(r);
+  return momentsTable(r, o);
 }
 
 /** How the table labels batch rows. */
@@ -252,8 +287,9 @@ export interface TableOptions {
  * @param o - which label columns to show.
  * @returns the table and the run summary, for a terminal.
  */
-export function momentsTable(r: MomentsReport, o: TableOptions): string {
+export async function momentsTable(r: MomentsReport, o: TableOptions): Promise<string> {
   const { dist, est } = r;
+  const steps = new Steps();
   const c = columns(r);
   const batched = dist.batch_shape.length > 0;
   const dm = seDigits(est.stderr.data);
@@ -284,8 +320,11 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
         `${cell(est.variance.data[i], dv)} ± ${cell(est.varianceStderr.data[i], dv)}`,
         ...(c.exactVariance !== null ? [cell(c.exactVariance.data[i], dv), tableZ(c.zVariance[i])] : []),
       ]);
+      if (steps.due()) await steps.pause();
     }
   }
+  const table = await formatTableInSteps(head, rows, { left: new Set(['batch']) }, steps);
+  const covariance = est.covariance ? await covarianceTable(r, c, dv, steps) : null;
   const title = batched
     ? `RelaxedOneHotCategorical, batch shape [${dist.batch_shape.join(', ')}], K = ${c.K}`
     : `RelaxedOneHotCategorical(temperature ${shortNumber(c.temperature[0])}, probs [${Array.from(c.probs, shortNumber).join(', ')}])`;
@@ -298,9 +337,9 @@ export function momentsTable(r: MomentsReport, o: TableOptions): string {
   return [
     title,
     '',
-    formatTable(head, rows, { left: new Set(['batch']) }),
+    table,
     '',
-    ...(est.covariance ? [covarianceTable(r, c, dv), ''] : []),
+    ...(covariance !== null ? [covariance, ''] : []),
     ...(withExact ? [...zNotes(c), ''] : []),
     ...summary.map(([k, v]) => `${left(k)}${v}`),
     '',
@@ -326,7 +365,7 @@ function zNotes(c: Columns): string[] {
 }
 
 /** Monte Carlo covariance entries with the exact ones in parentheses, one block per batch element. */
-function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
+async function covarianceTable(r: MomentsReport, c: Columns, digits: number, steps: Steps): Promise<string> {
   const cov = r.est.covariance as torch.Tensor;
   const exact = c.exactMean === null ? null : exactCovariance(r).data;
   const batched = r.dist.batch_shape.length > 0;
@@ -347,10 +386,11 @@ function covarianceTable(r: MomentsReport, c: Columns, digits: number): string {
         `k = ${j}`,
         ...cells,
       ]);
+      if (steps.due()) await steps.pause();
     }
   }
   const legend = exact === null ? '(Monte Carlo)' : '(Monte Carlo, exact in parentheses)';
-  return `${formatTable(head, rows, { left: new Set(['batch', 'covariance']) })}\n${legend}`;
+  return `${await formatTableInSteps(head, rows, { left: new Set(['batch', 'covariance']) }, steps)}\n${legend}`;
 }
 
 /** Decimals that show the smallest standard error with two significant digits: 6 at least, 10 at most. */

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { Steps } from './steps.js';
 
 /**
  * @param head - column titles.
@@ -22,13 +23,49 @@ export function formatTable(
   rows: readonly (readonly string[])[],
   o: { left?: ReadonlySet<string> } = {},
 ): string {
-  const width = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((s, c) => (o.left?.has(head[c]) ? s.padEnd(width[c]) : s.padStart(width[c])))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map((r) => (r.length === 0 ? '' : line(r)))].join('\n');
+  const width = columnWidths(head, rows);
+  return [lineOf(head, head, width, o), ...rows.map((r) => lineOf(r, head, width, o))].join('\n');
+}
+
+/**
+ * {@link formatTable}, the same text, pausing when a step is due (for tables of many rows).
+ *
+ * @param steps - the caller's steps.
+ */
+export async function formatTableInSteps(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  o: { left?: ReadonlySet<string> },
+  steps: Steps,
+): Promise<string> {
+  const width = columnWidths(head, rows);
+  const lines = [lineOf(head, head, width, o)];
+  for (const r of rows) {
+    lines.push(lineOf(r, head, width, o));
+    if (steps.due()) await steps.pause();
+  }
+  return lines.join('\n');
+}
+
+/** The width of each column (a loop: spreading a long column into `Math.max` overflows the stack). */
+function columnWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] {
+  const width = head.map((h) => h.length);
+  for (const r of rows) for (let c = 0; c < head.length; c++) width[c] = Math.max(width[c], (r[c] ?? '').length);
+  return width;
+}
+
+/** One row's line (an empty row is a blank line). */
+function lineOf(
+  cells: readonly string[],
+  head: readonly string[],
+  width: readonly number[],
+  o: { left?: ReadonlySet<string> },
+): string {
+  if (cells.length === 0) return '';
+  return cells
+    .map((s, c) => (o.left?.has(head[c]) ? s.padEnd(width[c]) : s.padStart(width[c])))
+    .join('  ')
+    .trimEnd();
 }
 
 /**

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { checkOutputs } from '../output-check.js';
 import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution } from '../distribution.js';
-import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
+import { renderMoments } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { runMoments } from '../run-moments.js';
 import { checkExactCovariance, runExact } from '../run-exact.js';
@@ -112,12 +112,7 @@ export const estimate: CommandSpec<EstimateFlags> = {
       ? await runExact(dist, { covariance: flags.covariance, label: 'estimate', quiet: flags.quiet }, ctx)
       : undefined;
     const report = { dist, est, exact: flags.exact, exactValues };
-    const text =
-      format === 'json'
-        ? `${momentsJson(report)}\n`
-        : format === 'csv'
-          ? momentsCsv(report)
-          : momentsTable(report, { batchColumn: true });
+    const text = await renderMoments(report, format, { batchColumn: true });
     if (flags.out === undefined) ctx.stdout.write(text);
     else await writeFileAtomically(flags.out, '--out', text, ctx.signal);
   },

@@ -12,7 +12,7 @@ import { writeFileAtomically } from '../atomic-file.js';
 import { checkOutputs } from '../output-check.js';
 import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { asStateUsage } from '../long-job.js';
-import { momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
+import { renderMoments } from '../moments-report.js';
 import { type GradientsReport, gradientsCsv, gradientsJson, gradientsTable } from '../gradients-report.js';
 
 /** Flags of `merge`. */
@@ -65,12 +65,7 @@ export const merge: CommandSpec<MergeFlags> = {
     if (merged.kind === 'moments') {
       const est = { ...merged.result, elapsedMs: performance.now() - t0 };
       const report = { dist: distributionFromParams(est.state.params), est };
-      text =
-        format === 'json'
-          ? `${momentsJson(report)}\n`
-          : format === 'csv'
-            ? momentsCsv(report)
-            : momentsTable(report, { batchColumn: true });
+      text = await renderMoments(report, format, { batchColumn: true });
     } else {
       const study = { ...merged.result, elapsedMs: performance.now() - t0 };
       const q = study.state.params;

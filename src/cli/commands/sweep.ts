@@ -11,7 +11,7 @@ import { checkOutputs } from '../output-check.js';
 import { type ResultFormat, formatOfPath, formatOption, resultFormat } from '../result-format.js';
 import { buildDistribution, rowParams } from '../distribution.js';
 import { UsageError } from '../errors.js';
-import { type MomentsReport, momentsCsv, momentsJson, momentsTable } from '../moments-report.js';
+import { type MomentsReport, renderMoments } from '../moments-report.js';
 import { addDistributionFlags, addExactFlag, addRunFlags, addSamplesFlag, type SharedFlags } from '../options.js';
 import { type Nested, parseVector } from '../params.js';
 import { type SweepFigure, type SweepPoint, sweepSpec } from '../plot.js';
@@ -109,12 +109,7 @@ export const sweep: CommandSpec<SweepFlags> = {
     );
     const exactValues = flags.exact ? await runExact(dist, { label: 'sweep', quiet: flags.quiet }, ctx) : undefined;
     const report = { dist, est, exact: flags.exact, exactValues };
-    const text = (format: string) =>
-      format === 'json'
-        ? `${momentsJson(report)}\n`
-        : format === 'csv'
-          ? momentsCsv(report)
-          : momentsTable(report, { batchColumn: false });
+    const text = (format: ResultFormat) => renderMoments(report, format, { batchColumn: false });
     // Everything is computed before anything is written: a run stopped in any phase leaves no file.
     let figures: [string, string | Uint8Array][] = [];
     if (flags.plot !== undefined && flags.plot.length > 0) {
@@ -130,9 +125,9 @@ export const sweep: CommandSpec<SweepFlags> = {
       figures = await renderFigures(spec, flags.plot, ctx, 'sweep', flags.quiet);
     }
     if (flags.out !== undefined && fileFormat !== null)
-      await writeFileAtomically(flags.out, '--out', text(fileFormat), ctx.signal);
+      await writeFileAtomically(flags.out, '--out', await text(fileFormat), ctx.signal);
     for (const [p, data] of figures) await writeFileAtomically(p, '--plot', data, ctx.signal);
-    ctx.stdout.write(text(stdoutFormat));
+    ctx.stdout.write(await text(stdoutFormat));
   },
 };
 
