@@ -51,8 +51,14 @@ export function relaxedMcEnv(args: readonly string[], cwd: string, env: NodeJS.P
   });
 }
 
+/** A temporary folder and the function that removes it. */
+export interface TempFolder {
+  dir: string;
+  cleanup: () => void;
+}
+
 /** A fresh temporary folder, and a function that removes it. */
-export function tempFolder(): { dir: string; cleanup: () => void } {
+export function tempFolder(): TempFolder {
   const dir = mkdtempSync(join(tmpdir(), 'relaxed-mc-cli-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine, torch, type GradientStudy, type MomentsEstimate } from 'relaxed-mc';
-import { relaxedMc, tempFolder } from '../cli/helpers.js';
+import { relaxedMc, tempFolder, type TempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
@@ -46,8 +46,11 @@ describe.skipIf(!HAS_REDIS)('a job through the queue has the bits of a local run
   const workers: WorkerProcess[] = [];
   let localMoments: MomentsEstimate;
   let localStudy: GradientStudy;
+  // Made in beforeAll, which a skipped suite never runs: a folder made here would be left behind.
+  let tmp: TempFolder;
 
   beforeAll(async () => {
+    tmp = tempFolder();
     redis = await startRedis();
     const local = new Engine({ threads: 1 });
     try {
@@ -57,11 +60,10 @@ describe.skipIf(!HAS_REDIS)('a job through the queue has the bits of a local run
       await local.close();
     }
   });
-  const tmp = tempFolder();
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await redis?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   for (const n of [1, 2, 3]) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { readStateFile } from 'relaxed-mc';
-import { MAIN, relaxedMc, tempFolder } from '../cli/helpers.js';
+import { MAIN, relaxedMc, tempFolder, type TempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const LOGITS = Array.from({ length: 16 }, (_, k) => (k / 8).toFixed(3)).join(',');
@@ -20,15 +20,17 @@ const CHUNKS = 256;
 describe.skipIf(!HAS_REDIS)('a coordinator killed just after a checkpoint write', () => {
   let redis: RedisServer;
   const workers: WorkerProcess[] = [];
-  const tmp = tempFolder();
+  // Made in beforeAll, which a skipped suite never runs: a folder made here would be left behind.
+  let tmp: TempFolder;
 
   beforeAll(async () => {
+    tmp = tempFolder();
     redis = await startRedis();
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await redis?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('leaves no result in Redis once a restart has finished the job', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AbortError, Engine, QueueError, queueName, torch, type Progress } from 'relaxed-mc';
-import { relaxedMc, tempFolder } from '../cli/helpers.js';
+import { relaxedMc, tempFolder, type TempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, startRedis, startWorker } from '../helpers/redis.js';
 
 const { RelaxedOneHotCategorical } = torch.distributions;
@@ -44,17 +44,19 @@ describe('queue options that do not go together are refused before any work', ()
 describe.skipIf(!HAS_REDIS)('a coordinator without workers', () => {
   let redis: RedisServer;
   let client: Redis;
-  const tmp = tempFolder();
+  // Made in beforeAll, which a skipped suite never runs: a folder made here would be left behind.
+  let tmp: TempFolder;
   const waiting = (name: string) => new Queue(queueName(name), { connection: client }).getWaitingCount();
 
   beforeAll(async () => {
+    tmp = tempFolder();
     redis = await startRedis();
     client = new Redis(redis.url, { maxRetriesPerRequest: null });
   });
   afterAll(async () => {
     client?.disconnect();
     await redis?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('keeps at most a window of jobs in Redis, and an abort takes its waiting jobs out', async () => {

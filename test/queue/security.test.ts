@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ChunkError, Engine, QueueError, queueName, torch } from 'relaxed-mc';
-import { relaxedMc, tempFolder } from '../cli/helpers.js';
+import { relaxedMc, tempFolder, type TempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const PASSWORD = 'Pa55+w0rd/secret';
@@ -55,12 +55,15 @@ const gradientJob = (objective: unknown) => ({
 describe.skipIf(!HAS_REDIS)('the queue as a network input', () => {
   let redis: RedisServer;
   let worker: WorkerProcess;
-  const tmp = tempFolder();
-  const allowed = join(tmp.dir, 'objectives');
+  // Made in beforeAll, which a skipped suite never runs: a folder made here would be left behind.
+  let tmp: TempFolder;
+  let allowed: string;
   const url = () => redis.url;
   const wrongUrl = () => redis.url.replace(encodeURIComponent(PASSWORD), WRONG);
 
   beforeAll(async () => {
+    tmp = tempFolder();
+    allowed = join(tmp.dir, 'objectives');
     mkdirSync(allowed);
     writeFileSync(join(allowed, 'weighted.mjs'), MODULE);
     writeFileSync(join(allowed, 'failing.mjs'), FAILING);
@@ -72,7 +75,7 @@ describe.skipIf(!HAS_REDIS)('the queue as a network input', () => {
   afterAll(async () => {
     await worker?.stop();
     await redis?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('malformed jobs are each rejected with a logged reason, without retries, and the worker stays alive', async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { relaxedMcEnv, tempFolder } from '../cli/helpers.js';
+import { relaxedMcEnv, tempFolder, type TempFolder } from '../cli/helpers.js';
 import { HAS_REDIS, type RedisServer, type WorkerProcess, startRedis, startWorker } from '../helpers/redis.js';
 
 const tls = (f: string) => fileURLToPath(new URL(`../fixtures/tls/${f}`, import.meta.url));
@@ -26,10 +26,12 @@ const JOB = [
 describe.skipIf(!HAS_REDIS)('a Redis over TLS (rediss://)', () => {
   let redis: RedisServer;
   let worker: WorkerProcess;
-  const tmp = tempFolder();
+  // Made in beforeAll, which a skipped suite never runs: a folder made here would be left behind.
+  let tmp: TempFolder;
   const env = { NODE_EXTRA_CA_CERTS: tls('cert.pem') };
 
   beforeAll(async () => {
+    tmp = tempFolder();
     redis = await startRedis({
       tls: { cert: tls('cert.pem'), key: tls('key.pem'), ca: tls('cert.pem') },
       password: 'tls-secret',
@@ -39,7 +41,7 @@ describe.skipIf(!HAS_REDIS)('a Redis over TLS (rediss://)', () => {
   afterAll(async () => {
     await worker?.stop();
     await redis?.stop();
-    tmp.cleanup();
+    tmp?.cleanup();
   });
 
   it('runs a job through the queue with the bits of a local run', async () => {
