@@ -14,6 +14,7 @@
  * @packageDocumentation
  */
 import { Worker } from 'node:worker_threads';
+import { builtFile } from '../package-files.js';
 
 /** Changes whenever {@link calibrationLoop}, {@link CALIBRATION_ITERATIONS} or the threaded shape changes. */
 export const CALIBRATION_VERSION = 'xorshift-log-v2';
@@ -80,7 +81,7 @@ export function mainCalibration(): Calibration {
  *   request to every worker, each runs the loop, and the call ends when all have answered.
  */
 export async function workerCalibration(threads: number): Promise<Calibration> {
-  const file = new URL('./calibration-worker.js', import.meta.url);
+  const file = builtFile('src/bench/calibration-worker.js');
   const workers = Array.from({ length: threads }, () => new Worker(file));
   let failure: Error | null = null;
   const pending = new Map<Worker, { resolve: (v: number) => void; reject: (e: Error) => void }>();

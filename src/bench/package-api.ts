@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as own from '../index.js';
 import { BenchInputError } from './errors.js';
 import { Rule } from '../index.js';
+import { PACKAGE_ROOT } from '../package-files.js';
 
 /** The part of the package the tasks use. */
 export interface PackageApi {
@@ -28,8 +29,8 @@ export interface PackageBuild {
   version: string;
 }
 
-/** The root of this package (dist/src/bench/ -> the folder holding package.json). */
-export const OWN_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The root of this package (the folder holding package.json). */
+export const OWN_ROOT = fileURLToPath(PACKAGE_ROOT);
 
 /** @returns this build. */
 export function ownBuild(): PackageBuild {

@@ -11,6 +11,7 @@ import { commands } from './commands/index.js';
 import { ExitCode, exitCodeOf, oneLine } from './errors.js';
 import { Interrupt } from './interrupt.js';
 import { createProgress } from './progress.js';
+import { PACKAGE_ROOT } from '../package-files.js';
 
 /** Standard streams, replaceable for tests. */
 export interface Streams {
@@ -128,7 +129,7 @@ function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
 
 function packageVersion(): string {
   try {
-    const url = new URL('../../../package.json', import.meta.url);
+    const url = new URL('package.json', PACKAGE_ROOT);
     return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';

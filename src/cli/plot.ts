@@ -15,6 +15,7 @@ import { FIGURE_CONFIG, OKABE_ITO, PANEL_H, PANEL_W, SHAPES, ticks125 } from './
 import { Worker } from 'node:worker_threads';
 import type { FigureTask } from './figure-worker.js';
 import { AbortError, InternalError } from '../index.js';
+import { builtFile } from '../package-files.js';
 
 /** One category's exact curve or Monte Carlo point at one temperature. */
 export interface SweepPoint {
@@ -307,7 +308,7 @@ export async function renderPng(svg: string, scale = 3, signal?: AbortSignal): P
 /** Runs one rendering in a thread of its own, terminated at the end or on abort. */
 async function inWorker<R>(task: FigureTask, signal?: AbortSignal): Promise<R> {
   if (signal?.aborted) throw new AbortError('rendering the figure was interrupted.');
-  const worker = new Worker(new URL('./figure-worker.js', import.meta.url), { workerData: task });
+  const worker = new Worker(builtFile('src/cli/figure-worker.js'), { workerData: task });
   try {
     return await new Promise<R>((resolve, reject) => {
       const onAbort = () => reject(new AbortError('rendering the figure was interrupted.'));

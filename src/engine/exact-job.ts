@@ -9,9 +9,10 @@ import { Worker } from 'node:worker_threads';
 import { AbortError, RangeError, Rule, RuntimeError, fromErrorData } from '../errors.js';
 import type { ExactJobMessage, ExactJobRequest, ExactRowRequest } from '../jobs/exact-rows.js';
 import { MAX_COVARIANCE_CATEGORIES } from '../kernels/exact/exact-moments.js';
+import { builtFile } from '../package-files.js';
 
-/** The worker entry, beside the engine's (dist/src/engine -> dist/workers, in the repository as when installed). */
-const EXACT_WORKER = new URL('../../workers/exact-worker.js', import.meta.url);
+/** The worker entry, beside the engine's (found from the package root, in the repository as when installed). */
+const EXACT_WORKER = builtFile('workers/exact-worker.js');
 
 /** One row's exact moments. */
 export interface ExactRow {

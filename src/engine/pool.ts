@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { InternalError, WorkerLoadError } from '../errors.js';
 import type { ChunkResult, Task } from '../chunks/layout.js';
+import { builtFile } from '../package-files.js';
 
-/** Where the compiled worker lives relative to this compiled module (dist/src/engine -> dist/workers). */
-const DEFAULT_WORKER = new URL('../../workers/worker.js', import.meta.url);
+/** The compiled worker, found from the package root so that the sources find it too. */
+const DEFAULT_WORKER = builtFile('workers/worker.js');
 
 /** How long a new pool may take to answer its start-up check. */
 const STARTUP_TIMEOUT_MS = 15_000;

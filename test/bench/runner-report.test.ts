@@ -1,15 +1,15 @@
 /**
- * A real (tiny) run of the built harness: the smoke suite gives a report that validates, with
+ * A real (tiny) run of the harness: the smoke suite gives a report that validates, with
  * one value per round for every benchmark and calibration; a paired run gives two reports
  * that compare as paired.
  */
 import { describe, expect, it } from 'vitest';
-import { ownBuild } from '../../dist/src/bench/package-api.js';
-import { parseReport } from '../../dist/src/bench/report.js';
-import { CONFIRMATION_BLOCKS, runSides, runTasks } from '../../dist/src/bench/runner.js';
-import type { BenchTask } from '../../dist/src/bench/tasks.js';
-import { SUITES, instantiateSuite } from '../../dist/src/bench/suites.js';
-import { compareReports } from '../../dist/src/bench/compare.js';
+import { ownBuild } from '../../src/bench/package-api.js';
+import { parseReport } from '../../src/bench/report.js';
+import { CONFIRMATION_BLOCKS, runSides, runTasks } from '../../src/bench/runner.js';
+import type { BenchTask } from '../../src/bench/tasks.js';
+import { SUITES, instantiateSuite } from '../../src/bench/suites.js';
+import { compareReports } from '../../src/bench/compare.js';
 
 describe('runTasks on the smoke suite', () => {
   it('covers every job kind and writes a report that reads back', async () => {

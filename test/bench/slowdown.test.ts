@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BenchInputError } from '../../src/bench/errors.js';
-import { runTasks } from '../../dist/src/bench/runner.js';
+import { runTasks } from '../../src/bench/runner.js';
 import { Slowdown, idMatcher, readSlowdown } from '../../src/bench/slowdown.js';
-import { Slowdown as BuiltSlowdown } from '../../dist/src/bench/slowdown.js';
-import type { BenchTask } from '../../dist/src/bench/tasks.js';
+import type { BenchTask } from '../../src/bench/tasks.js';
 
 /** Busy-waits `ms` milliseconds. */
 function busy(ms: number): number {
@@ -104,8 +103,8 @@ describe('runTasks with the slowdown switch', () => {
       calibration: 'workers-1',
       run: () => (taskCalls++, busy(1)),
     };
-    // The built runner (its calibration worker is a compiled file), with the built Slowdown.
-    const slowdown = new BuiltSlowdown(0.5);
+    // The runner's calibration worker is the compiled file, found from the package root.
+    const slowdown = new Slowdown(0.5);
     const report = await runTasks([task], { suite: 'test', rounds: 3, timePerTaskMs: 5, minIterations: 2, slowdown });
     // One busy-wait per task call (warm-up round included), none for the calls of the two calibrations
     // (main thread and one worker), which ran as often as the task.
@@ -128,7 +127,7 @@ describe('runTasks with a targeted slowdown', () => {
       calibration: 'main',
       run: () => (calls[key]++, busy(1)),
     });
-    const slowdown = new BuiltSlowdown(0.5, 'busy/slow/*');
+    const slowdown = new Slowdown(0.5, 'busy/slow/*');
     const report = await runTasks([task('busy/slow/a', 'hit'), task('busy/fast/a', 'miss')], {
       suite: 'test',
       rounds: 3,

@@ -11,13 +11,10 @@ import * as vega from 'vega';
 import { type MomentsEstimate, torch } from '../../src/index.js';
 import { figureData } from '../../src/cli/commands/sweep.js';
 import { drawnCategories } from '../../src/cli/plot-categories.js';
-import { sweepSpec } from '../../src/cli/plot.js';
+import { renderPng, sweepSpec } from '../../src/cli/plot.js';
 import { type GradientPoint, gradientsSpec } from '../../src/cli/gradients-plot.js';
 import { PANEL_H } from '../../src/cli/plot-style.js';
 import { relaxedMc, tempFolder } from './helpers.js';
-
-// The PNG is rendered in a worker thread, whose module is the built one.
-const { renderPng } = (await import('../../dist/src/cli/plot.js' as string)) as typeof import('../../src/cli/plot.js');
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Rule, RuntimeError, bug } from '../../errors.js';
+import { builtFile } from '../../package-files.js';
 
 /** The functions the module exports (pointers are byte offsets into its memory). */
 export interface KernelExports {
@@ -102,15 +103,8 @@ export interface KernelExports {
   logArray(p: number, n: number): void;
 }
 
-/**
- * Where the build puts the module, from the package root. This file runs from
- * `dist/src/kernels/wasm/` (the package) or from `src/kernels/wasm/` (tests and tools that run
- * the TypeScript sources): three folders up from `src/...` is the root, four from `dist/src/...`.
- */
-const WASM_FROM_ROOT = 'dist/src/kernels/wasm/relaxed-kernels.wasm';
-const WASM_FILE = import.meta.url.includes('/dist/src/kernels/wasm/')
-  ? new URL('./relaxed-kernels.wasm', import.meta.url)
-  : new URL(`../../../${WASM_FROM_ROOT}`, import.meta.url);
+/** The module, where the build puts it (found from the package root, so the sources find it too). */
+const WASM_FILE = builtFile('src/kernels/wasm/relaxed-kernels.wasm');
 let compiled: WebAssembly.Module | null = null;
 let shared: KernelExports | null = null;
 
