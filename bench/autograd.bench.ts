@@ -11,10 +11,14 @@
  */
 import { Bench } from 'tinybench';
 import { torch } from '../src/index.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
 const K = 16;
 const N = 4096;
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 5;
+const flags = readFlags('node dist/bench/autograd.bench.js [flags]', {
+  rounds: { arg: 'N', help: 'rounds (default 5)' },
+});
+const rounds = checked(() => wholeNumber('rounds', flags.rounds, 5, 1));
 const ELEMENTS = N * K;
 
 torch.manual_seed(1);

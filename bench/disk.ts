@@ -11,12 +11,18 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argValue, referenceLogits } from './workloads.js';
+import { referenceLogits } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const elements = Number(argValue('elements') ?? String(2 ** 28));
-const rounds = Number(argValue('rounds') ?? '5');
-const dir = mkdtempSync(join(resolve(argValue('dir') ?? tmpdir()), 'relaxed-mc-disk-'));
+const flags = readFlags('node dist/bench/disk.js [flags]', {
+  elements: { arg: 'N', help: 'Float64 elements per file (default 268435456: 2 GiB)' },
+  rounds: { arg: 'N', help: 'rounds per side (default 5)' },
+  dir: { arg: 'DIR', help: 'the disk to write to (default the system temp folder)' },
+});
+const elements = checked(() => wholeNumber('elements', flags.elements, 2 ** 28, 1));
+const rounds = checked(() => wholeNumber('rounds', flags.rounds, 5, 1));
+const dir = mkdtempSync(join(resolve(flags.dir ?? tmpdir()), 'relaxed-mc-disk-'));
 const K = 16;
 const samples = Math.floor(elements / K);
 

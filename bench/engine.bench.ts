@@ -14,11 +14,17 @@
  */
 import { Bench } from 'tinybench';
 import { Engine, torch } from '../src/index.js';
-import { WORKLOADS, type Workload, argValue, referenceLogits } from './workloads.js';
+import { WORKLOADS, type Workload, referenceLogits } from './workloads.js';
+import { checked, positiveNumber, readFlags, wholeNumber } from './cli-args.js';
 
-const scale = Number(argValue('scale') ?? '1');
-const only = argValue('only')?.split(',');
-const iterations = Number(argValue('iterations') ?? '3');
+const flags = readFlags('node --expose-gc dist/bench/engine.bench.js [flags]', {
+  scale: { arg: 'S', help: 'fraction of the full-size workloads (default 1)' },
+  only: { arg: 'W1,W3,...', help: 'the workloads to run (default all)' },
+  iterations: { arg: 'N', help: 'tinybench iterations per task (default 3)' },
+});
+const scale = checked(() => positiveNumber('scale', flags.scale, 1));
+const only = flags.only?.split(',');
+const iterations = checked(() => wholeNumber('iterations', flags.iterations, 3, 1));
 /** The in-process API draws this fraction of N (it is one to two orders of magnitude slower). */
 const IN_PROCESS_FRACTION = 1 / 64;
 

@@ -13,8 +13,9 @@
  */
 import { Bench } from 'tinybench';
 import { exactMoments } from '../src/kernels/exact/exact-moments.js';
+import { readFlags } from './cli-args.js';
 
-const quick = process.argv.includes('--quick');
+const quick = readFlags('node dist/bench/exact-moments.bench.js [flags]', { quick: { help: 'a short run' } }).quick;
 const SIZES = quick ? [3, 16, 1000] : [3, 16, 1000, 10000];
 const LADDER = [1e-300, 1e-100, 1e-20, 1e-8, 1e-4, 1e-2, 0.1, 0.5, 1, 2, 10, 1e4, 1e20, 1e100, 1e300];
 

@@ -29,32 +29,57 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSlowdown } from '../src/bench/slowdown.js';
+import { SUITES, suiteNamed } from '../src/bench/suites.js';
+import { UsageError, checked, positiveNumber, readFlags, wholeNumber } from './cli-args.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const suite = arg('suite', 'ci');
-const counts = {
-  false: Number(arg('false', '30')),
-  uniform: Number(arg('detect', '10')),
-  group: Number(arg('detect-group', '10')),
-};
-const slowdown = arg('slowdown', '0.3');
-const group = arg('group', '0.25@moments/K16/*');
-const threshold = arg('threshold', '0.15');
-const keep = process.argv.includes('--keep') ? arg('keep', '') : null;
-const baseMain = process.argv.includes('--base') ? join(resolve(arg('base', '.')), 'dist/src/cli/main.js') : MAIN;
-const recorded = process.argv.includes('--recorded');
-const baselineEach = recorded || process.argv.includes('--baseline-each');
-const hog = process.argv.includes('--hog');
+const flags = readFlags('node dist/bench/gate-reliability.js [flags]', {
+  suite: { arg: 'NAME', help: `the suite: ${Object.keys(SUITES).join(', ')} (default ci)` },
+  false: { arg: 'N', help: 'trials without a slowdown (default 30)' },
+  detect: { arg: 'N', help: 'trials with every benchmark slowed (default 10)' },
+  'detect-group': { arg: 'N', help: 'trials with one group slowed (default 10)' },
+  slowdown: { arg: 'S', help: 'RELAXED_MC_BENCH_SLOWDOWN of the --detect trials (default 0.3)' },
+  group: {
+    arg: 'S@GLOB',
+    help: "RELAXED_MC_BENCH_SLOWDOWN of the --detect-group trials (default '0.25@moments/K16/*')",
+  },
+  threshold: { arg: 'T', help: "the gate's --threshold (default 0.15)" },
+  base: { arg: 'DIR', help: 'a built checkout whose build makes the baseline (default: this build)' },
+  recorded: { help: 'compare with recorded numbers, a fresh baseline report per trial' },
+  'baseline-each': { help: 'a fresh baseline report per trial in the paired mode' },
+  hog: { help: 'run one busy CPU loop beside the trials' },
+  keep: { arg: 'DIR', help: 'keep the reports in DIR (default: a temp folder, removed)' },
+});
+const { suite, counts, slowdown, group, threshold } = checked(() => {
+  suiteNamed(flags.suite ?? 'ci');
+  for (const [name, raw] of [
+    ['slowdown', flags.slowdown],
+    ['group', flags.group],
+  ] as const)
+    if (raw !== undefined) {
+      const spec = readSlowdown({ RELAXED_MC_BENCH_SLOWDOWN: raw });
+      if (spec.fraction === 0) throw new UsageError(`--${name} must slow something down, but got '${raw}'.`);
+    }
+  return {
+    suite: flags.suite ?? 'ci',
+    counts: {
+      false: wholeNumber('false', flags.false, 30),
+      uniform: wholeNumber('detect', flags.detect, 10),
+      group: wholeNumber('detect-group', flags['detect-group'], 10),
+    },
+    slowdown: flags.slowdown ?? '0.3',
+    group: flags.group ?? '0.25@moments/K16/*',
+    threshold: String(positiveNumber('threshold', flags.threshold, 0.15)),
+  };
+});
+const keep = flags.keep ?? null;
+const baseMain = flags.base === undefined ? MAIN : join(resolve(flags.base), 'dist/src/cli/main.js');
+const recorded = flags.recorded;
+const baselineEach = recorded || flags['baseline-each'];
+const hog = flags.hog;
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'relaxed-mc-gate-'));
-for (const [k, v] of Object.entries(counts))
-  if (!(Number.isInteger(v) && v >= 0))
-    throw new RangeError(`the ${k} trial count must be a whole number, but got ${v}.`);
 
 /** Runs `relaxed-mc bench ...` and returns its exit status and output. */
 function gate(

@@ -22,8 +22,9 @@ import {
   uniformsPerGroup,
 } from '../src/kernels/gradient-estimators.js';
 import { quadraticObjective } from '../src/kernels/objectives.js';
+import { readFlags } from './cli-args.js';
 
-const quick = process.argv.includes('--quick');
+const quick = readFlags('node dist/bench/gradients.bench.js [flags]', { quick: { help: 'a short run' } }).quick;
 const SIZES = [2, 10, 100];
 const TAU = 0.5;
 const M = 4;

@@ -15,10 +15,15 @@
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { torch } from '../src/index.js';
-import { argValue, referenceLogits } from './workloads.js';
+import { referenceLogits } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
-const rounds = Number(argValue('rounds') ?? '7');
-const baselinePath = argValue('baseline');
+const flags = readFlags('node --expose-gc dist/bench/in-process.bench.js [flags]', {
+  rounds: { arg: 'N', help: 'rounds (default 7)' },
+  baseline: { arg: 'PATH', help: 'a baseline build to time beside this one' },
+});
+const rounds = checked(() => wholeNumber('rounds', flags.rounds, 7, 1));
+const baselinePath = flags.baseline;
 const K = 16;
 
 /** The part of a build's `torch` this benchmark uses. */

@@ -17,12 +17,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argValue } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist/src/cli/main.js');
-const reps = Number(argValue('reps') ?? '3');
-const only = argValue('only')?.split(',');
+const flags = readFlags('node dist/bench/loop-delay.js [flags]', {
+  reps: { arg: 'N', help: 'repetitions per phase (default 3)' },
+  only: { arg: 'PHASE,...', help: 'the phases to measure (default all)' },
+});
+const reps = checked(() => wholeNumber('reps', flags.reps, 3, 1));
+const only = flags.only?.split(',');
 
 const K = 1000;
 const logits = JSON.stringify(Array.from({ length: K }, (_, k) => Math.sin(k)));

@@ -5,10 +5,15 @@
  * Run: `npm run build && node dist/bench/memory-run.js [--samples 1e9] [--threads 2]`
  */
 import { Engine, torch } from '../src/index.js';
-import { argValue, referenceLogits } from './workloads.js';
+import { referenceLogits } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
-const samples = Number(argValue('samples') ?? '1e9');
-const threads = Number(argValue('threads') ?? '2');
+const flags = readFlags('node dist/bench/memory-run.js [flags]', {
+  samples: { arg: 'N', help: 'draws (default 1e9)' },
+  threads: { arg: 'N', help: 'worker threads (default 2)' },
+});
+const samples = checked(() => wholeNumber('samples', flags.samples, 1e9, 1));
+const threads = checked(() => wholeNumber('threads', flags.threads, 2, 1));
 const dist = new torch.distributions.RelaxedOneHotCategorical(0.5, { logits: referenceLogits(16) });
 const engine = new Engine({ threads });
 const rss: number[] = [];

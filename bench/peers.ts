@@ -21,12 +21,18 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine, torch } from '../src/index.js';
-import { WORKLOADS, type Workload, argValue, referenceLogits } from './workloads.js';
+import { WORKLOADS, type Workload, referenceLogits } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const peersDir = resolve(argValue('peers') ?? process.env.RELAXED_MC_PEERS ?? resolve(ROOT, '../shared/peers'));
-const rounds = Number(argValue('rounds') ?? '3');
-const only = argValue('only')?.split(',');
+const flags = readFlags('node --expose-gc dist/bench/peers.js [flags]', {
+  rounds: { arg: 'N', help: 'interleaved rounds (default 3)' },
+  only: { arg: 'W1,W3,...', help: 'the workloads to run (default all)' },
+  peers: { arg: 'DIR', help: 'the NumPy and PyTorch peer scripts (default $RELAXED_MC_PEERS or ../shared/peers)' },
+});
+const peersDir = resolve(flags.peers ?? process.env.RELAXED_MC_PEERS ?? resolve(ROOT, '../shared/peers'));
+const rounds = checked(() => wholeNumber('rounds', flags.rounds, 3, 1));
+const only = flags.only?.split(',');
 const PYTHON = '/usr/bin/python3';
 
 /** Rows per block of W3s, on both sides (2^21 elements, 16 MiB: relaxed-mc's default at 2 threads). */

@@ -14,8 +14,9 @@
 import { Bench } from 'tinybench';
 import { philox4x32_10 } from '../src/rng/philox.js';
 import { PhiloxStream } from '../test/helpers/philox-uniforms.js';
+import { readFlags } from './cli-args.js';
 
-const quick = process.argv.includes('--quick');
+const quick = readFlags('node dist/bench/philox.bench.js [flags]', { quick: { help: 'a short run' } }).quick;
 const SIZES = quick ? [64, 4096] : [64, 1024, 16384, 262144];
 
 let checksum = 0;

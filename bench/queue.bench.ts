@@ -17,18 +17,25 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine, torch, type MomentsEstimate } from '../src/index.js';
-import { WORKLOADS, argValue, referenceLogits } from './workloads.js';
+import { WORKLOADS, referenceLogits } from './workloads.js';
+import { checked, positiveNumber, readFlags, wholeNumber } from './cli-args.js';
 
-const rounds = Number(argValue('rounds') ?? '5');
-const scale = Number(argValue('scale') ?? '1');
-const chunksPerJob = Number(argValue('chunks-per-job') ?? '32');
+const flags = readFlags('node dist/bench/queue.bench.js [flags]', {
+  rounds: { arg: 'N', help: 'rounds (default 5)' },
+  scale: { arg: 'S', help: 'fraction of the full-size workloads (default 1)' },
+  'chunks-per-job': { arg: 'N', help: 'chunks per queued job (default 32)' },
+  'overhead-only': { help: "measure only the queue's overhead" },
+});
+const rounds = checked(() => wholeNumber('rounds', flags.rounds, 5, 1));
+const scale = checked(() => positiveNumber('scale', flags.scale, 1));
+const chunksPerJob = checked(() => wholeNumber('chunks-per-job', flags['chunks-per-job'], 32, 1));
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const W1 = WORKLOADS.find((w) => w.id === 'W1')!;
 const N = Math.round(2 ** 28 * scale);
 const SMALL_N = Math.round(2 ** 24 * scale);
 /** The per-job overhead is measured on tiny chunks (256 draws of K = 16: microseconds of work each). */
 const TINY = { samples: 512 * 256, seed: 3, chunkSize: 256 };
-const overheadOnly = process.argv.includes('--overhead-only');
+const overheadOnly = flags['overhead-only'];
 
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);

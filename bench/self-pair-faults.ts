@@ -18,16 +18,23 @@ import { runSides } from '../src/bench/runner.js';
 import { idMatcher } from '../src/bench/slowdown.js';
 import { instantiateSuite, suiteNamed } from '../src/bench/suites.js';
 import type { BenchTask, OutputMode } from '../src/bench/tasks.js';
+import { checked, oneOf, readFlags, wholeNumber } from './cli-args.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const suite = suiteNamed(arg('suite', 'default'));
-const rounds = Number(arg('rounds', String(suite.rounds)));
-const outputs = arg('outputs', 'reused') as OutputMode;
-const patterns = arg('only', '*').split(',').map(idMatcher);
+const flags = readFlags('node dist/bench/self-pair-faults.js [flags]', {
+  suite: { arg: 'NAME', help: 'the suite (default default)' },
+  rounds: { arg: 'N', help: "paired rounds (default the suite's)" },
+  outputs: { arg: 'reused|fresh', help: 'outputs reused across calls, or fresh per call (default reused)' },
+  only: { arg: 'GLOB,...', help: 'the benchmarks to run (default all)' },
+});
+const { suite, rounds, outputs } = checked(() => {
+  const s = suiteNamed(flags.suite ?? 'default');
+  return {
+    suite: s,
+    rounds: wholeNumber('rounds', flags.rounds, s.rounds, 1),
+    outputs: oneOf('outputs', flags.outputs, ['reused', 'fresh'] as const, 'reused') satisfies OutputMode,
+  };
+});
+const patterns = (flags.only ?? '*').split(',').map(idMatcher);
 const only = (id: string) => patterns.some((m) => m(id));
 const build = ownBuild();
 /** Per side and benchmark: [duration ms, faults] of every timed call. */

@@ -19,15 +19,20 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argValue } from './workloads.js';
+import { checked, readFlags, wholeNumber } from './cli-args.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // `--cli PATH` measures another build's entry point (a baseline), with this build's probe.
-const MAIN = argValue('cli') ?? join(ROOT, 'dist/src/cli/main.js');
+const flags = readFlags('node dist/bench/signal-latency.js [flags]', {
+  reps: { arg: 'N', help: 'repetitions per phase and signal (default 10)' },
+  only: { arg: 'PHASE,...', help: 'the phases to measure (default all)' },
+  cli: { arg: 'FILE', help: "another build's dist/src/cli/main.js (default this build's)" },
+});
+const MAIN = flags.cli ?? join(ROOT, 'dist/src/cli/main.js');
 const PROBE = join(ROOT, 'dist/bench/signal-probe.js');
 const fixture = (name: string) => join(ROOT, 'test/fixtures/objectives', name);
-const reps = Number(argValue('reps') ?? '10');
-const only = argValue('only')?.split(',');
+const reps = checked(() => wholeNumber('reps', flags.reps, 10, 1));
+const only = flags.only?.split(',');
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 

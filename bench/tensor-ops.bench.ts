@@ -10,18 +10,17 @@
 import { Bench } from 'tinybench';
 import { pathToFileURL } from 'node:url';
 import { torch } from '../src/index.js';
+import { UsageError, checked, readFlags, wholeNumber } from './cli-args.js';
 
 type Torch = typeof torch;
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? undefined : process.argv[i + 1];
-};
-const baseDir = arg('--baseline');
-if (baseDir === undefined) {
-  console.error('usage: node dist/bench/tensor-ops.bench.js --baseline DIR [--rounds R]');
-  process.exit(2);
-}
-const rounds = Number(arg('--rounds') ?? 5);
+const flags = readFlags('node dist/bench/tensor-ops.bench.js --baseline DIR [flags]', {
+  baseline: { arg: 'DIR', help: 'a built checkout to time beside this one (required)' },
+  rounds: { arg: 'N', help: 'rounds (default 5)' },
+});
+const { baseDir, rounds } = checked(() => {
+  if (flags.baseline === undefined) throw new UsageError('--baseline DIR is required: the checkout to compare with.');
+  return { baseDir: flags.baseline, rounds: wholeNumber('rounds', flags.rounds, 5, 1) };
+});
 const base = (await import(pathToFileURL(`${baseDir}/dist/src/index.js`).href)) as { torch: Torch };
 
 const ROWS = 256;

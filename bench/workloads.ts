@@ -40,14 +40,3 @@ export function referenceLogits(K: number): number[] {
     .filter((s) => s.length > 0)
     .map(Number);
 }
-
-/**
- * Reads `--name value` from the command line.
- *
- * @param name - the flag without dashes.
- * @returns its value, or undefined.
- */
-export function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
