@@ -17,6 +17,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BenchInputError } from '../src/bench/errors.js';
+import { parseCount, parseDecimal } from '../src/cli/numbers.js';
 
 /** One flag: `arg` names its value (`--rounds N`); without it the flag is a switch. */
 export interface FlagSpec {
@@ -128,13 +129,12 @@ function exitWith(e: unknown): never {
  * @param fallback - the value when absent.
  * @param min - the smallest value allowed.
  * @returns the whole number.
- * @throws UsageError when the text is not a whole number of at least `min`.
+ * @throws UsageError when the text is not a whole number of at least `min` (the CLI's count grammar).
  */
 export function wholeNumber(flag: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
-  const v = raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!Number.isSafeInteger(v) || v < min)
-    throw new UsageError(`--${flag} must be a whole number of at least ${min}, but got '${raw}'.`);
+  const v = parseCount(raw, min);
+  if (v === null) throw new UsageError(`--${flag} must be a whole number of at least ${min}, but got '${raw}'.`);
   return v;
 }
 
@@ -147,9 +147,8 @@ export function wholeNumber(flag: string, raw: string | undefined, fallback: num
  */
 export function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
-  const v = raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!(Number.isFinite(v) && v > 0))
-    throw new UsageError(`--${flag} must be a finite number above 0, but got '${raw}'.`);
+  const v = parseDecimal(raw);
+  if (v === null || !(v > 0)) throw new UsageError(`--${flag} must be a finite number above 0, but got '${raw}'.`);
   return v;
 }
 
