@@ -29,8 +29,12 @@
 export const LOG_ZIGGURAT_Y1 = 0.00034514484767242653;
 /** Per layer: [start, width, inner low, inner high]; 256 layers. */
 const LAYER_DOUBLES = 4 * 256;
-/** Doubles in the tables: the layers, the levels y_0..y_256, then [L_1, R_1, P(left), P(right), e^{R_1}, 1 - P(left) - P(right) unused]. */
-export const LOG_ZIGGURAT_DOUBLES = LAYER_DOUBLES + 257 + 6;
+/**
+ * Doubles in the tables: the layers, the levels y_0..y_256, then [L_1, R_1, P(left), P(right),
+ * e^{R_1}, unused], then per layer the wedge bounds [ln(y_{i+1} / y_i), |g'(L_{i+1})|,
+ * |g'(R_{i+1})|, R_i] with g(v) = v - e^v = ln f(v) (see the kernel's slowLogExponential).
+ */
+export const LOG_ZIGGURAT_DOUBLES = LAYER_DOUBLES + 257 + 6 + 4 * 256;
 
 /** The two roots of exp(v - e^v) = y, y in (0, 1/e). */
 function roots(y: number): [number, number] {
@@ -84,5 +88,14 @@ export function logZigguratTables(): Float64Array {
   t.set([L1, v / y1, L1, R1], 0);
   for (let i = 1; i < 256; i++) t.set([L[i], R[i] - L[i], L[i + 1], R[i + 1]], 4 * i);
   extra.set([L1, R1, left, right, Math.exp(R1), 0]);
+  // The wedge bounds (layer 0 has none: its wedges are the tails).
+  L[256] = 0;
+  R[256] = 0;
+  const bounds = t.subarray(LAYER_DOUBLES + 257 + 6);
+  for (let i = 1; i < 256; i++)
+    bounds.set(
+      [Math.log(Y[i + 1] / Y[i]), Math.abs(1 - Math.exp(L[i + 1])), Math.abs(1 - Math.exp(R[i + 1])), R[i]],
+      4 * i,
+    );
   return t;
 }

@@ -16,6 +16,11 @@ const LAYER_MASK = memory.data<i64>([255, 255], 16);
 // Offsets (bytes) of the levels and of [L_1, R_1, P(left), P(right), e^{R_1}] in the tables.
 const Y_OFFSET: usize = 4 * 256 * 8;
 const EXTRA_OFFSET: usize = Y_OFFSET + 257 * 8;
+// Per layer i: [ln(y_{i+1} / y_i), |g'(L_{i+1})|, |g'(R_{i+1})|, R_i], g = ln f.
+const BOUNDS_OFFSET: usize = EXTRA_OFFSET + 6 * 8;
+// Margins of the wedge's quick tests: 1 -/+ 2^-40.
+const BOUND_BELOW: f64 = 1.0 - 9.094947017729282e-13;
+const BOUND_ABOVE: f64 = 1.0 + 9.094947017729282e-13;
 
 // Fills out[0 .. 2 * pairs) with draws of log E, E ~ Exp(1). The spare stream's state is at
 // st + 64; rej has room for 2 * pairs (position, layer) pairs of u32. Rejections are resolved
@@ -110,7 +115,21 @@ function slowLogExponential(sp: usize, i: i32, x: f64): f64 {
     const yi = load<f64>(T + Y_OFFSET + (<usize>i << 3));
     const yn = load<f64>(T + Y_OFFSET + (<usize>i << 3), 8);
     const y = yi + toUniform1(spareNext(sp)) * (yn - yi);
-    if (y < exp1(x - exp1(x))) return x;
+    // g = ln f = v - e^v is concave. On the wedge from a (where f = y_i: L_i or R_i) to b (where
+    // f = y_{i+1}: L_{i+1} or R_{i+1}), g lies above its chord, so f(x) >= y_i r^s >= y_i (1 + s ln r)
+    // with r = y_{i+1} / y_i and s = (x - a) / (b - a); and g lies below its tangent at b, so
+    // f(x) <= y_{i+1} e^{-|g'(b)| |x - b|} <= y_{i+1} / (1 + |g'(b)| |x - b|). Points clear of
+    // both bounds by a relative 2^-40 (far more than their rounding and the tables') are decided
+    // as f itself would decide them, without its two exponentials.
+    const q = T + BOUNDS_OFFSET + (<usize>i << 5);
+    const layer = T + (<usize>i << 5);
+    const left = x <= load<f64>(layer, 16);
+    const a = left ? load<f64>(layer) : load<f64>(q, 24);
+    const b = left ? load<f64>(layer, 16) : load<f64>(layer, 24);
+    if (y < yi * (1.0 + ((x - a) / (b - a)) * load<f64>(q)) * BOUND_BELOW) return x;
+    const slope = left ? load<f64>(q, 8) : load<f64>(q, 16);
+    const above = y > (yn / (1.0 + slope * abs<f64>(x - b))) * BOUND_ABOVE;
+    if (!above && y < exp1(x - exp1(x))) return x;
     const r = spareNext(sp);
     i = <i32>((r >> 3) & 255);
     const p = T + (<usize>i << 5);
