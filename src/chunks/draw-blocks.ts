@@ -54,8 +54,12 @@ export function drawRowBlocks(
       const r = draws.drawWithLogProb(n, row % B, mode === 'log-simplex+log-prob');
       if (visit !== null) visit(r.y, n, row, r.logProb);
     } else {
-      const y = mode === 'moments' ? draws.drawMoments(n, row % B) : draws.draw(n, row % B, mode === 'log-simplex');
-      if (visit !== null) visit(y, n, row);
+      // Moments rows are kept (normalised) only for a visitor that reads them.
+      const y =
+        mode === 'moments'
+          ? draws.drawMoments(n, row % B, visit !== null)
+          : draws.draw(n, row % B, mode === 'log-simplex');
+      if (visit !== null && y !== null) visit(y, n, row);
     }
     done += n;
     row += n;

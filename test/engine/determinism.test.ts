@@ -53,6 +53,23 @@ describe('same seed, same bits, whatever the number of threads', () => {
     expect(engine(1).threadIds.length).toBe(1);
   });
 
+  it('moments without covariance (rows scaled as they are summed) equal those with it (rows kept) bit for bit', async () => {
+    // tau 0.5 (power form), 0.37 (log-space form), K odd (a padded lane), a batch of three.
+    const d = new RelaxedOneHotCategorical(torch.tensor([0.5, 0.37, 2.2]), {
+      logits: [
+        [0.5, -1, 2],
+        [1, 0, -2],
+        [0, 0, 0.1],
+      ],
+    });
+    const opts = { samples: 100_000, seed: 3, chunkSize: 4096 };
+    const plain = await engine(2).moments(d, opts);
+    const withCov = await engine(2).moments(d, { ...opts, covariance: true });
+    expect(bits(plain.mean)).toEqual(bits(withCov.mean));
+    expect(bits(plain.variance)).toEqual(bits(withCov.variance));
+    expect(bits(plain.stderr)).toEqual(bits(withCov.stderr));
+  });
+
   it('sample is identical for 1, 2 and 4 threads and any chunk order', async () => {
     const a = await engine(1).sample(dist, [5000], { seed: 5, chunkSize: 512 });
     const b = await engine(2).sample(dist, [5000], { seed: 5, chunkSize: 512, order: 'random' });

@@ -12,6 +12,9 @@ import { COEF_DOUBLES, MODE_POWER, WEIGHT_ROWS, drawCoefficients, paddedWidth } 
 import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../rng/chunk-stream.js';
 import { POWER_SUMS } from '../moment-sums.js';
 
+/** Kernel flag of momentRows: leave the rows normalised in the block buffer. */
+const KEEP_ROWS = 4;
+
 /** Doubles per kernel call: 32 KiB of rows, which stays in the L1/L2 cache between passes. */
 export const WASM_BLOCK_DOUBLES = 4096;
 
@@ -179,9 +182,11 @@ export class WasmDraws {
    *
    * @param n - rows.
    * @param b0 - batch element of the first row.
-   * @returns a view of the drawn rows (valid until the next call), for cross sums.
+   * @param keepRows - whether the caller reads the rows (cross sums); without, the kernel scales
+   *   them to the simplex only as it sums them, and they are not kept.
+   * @returns a view of the drawn rows (valid until the next call), or null without keepRows.
    */
-  drawMoments(n: number, b0: number): Float64Array {
+  drawMoments(n: number, b0: number, keepRows: boolean): Float64Array | null {
     this.a.k.momentRows(
       this.st,
       n,
@@ -193,10 +198,10 @@ export class WasmDraws {
       this.shift,
       this.sums,
       this.buf,
-      this.logDraws,
+      this.logDraws | (keepRows ? KEEP_ROWS : 0),
       this.rej,
     );
-    return this.a.f64(this.buf, n * this.Kp);
+    return keepRows ? this.a.f64(this.buf, n * this.Kp) : null;
   }
 
   /**

@@ -52,7 +52,7 @@ function disturb(): void {
   wasmGumbelToConcreteRows(20_000, K, 0, B, logits, temperature, noise, 0, new Float64Array(20_000 * K), 0);
   const other = new WasmDraws(B, K, logits, temperature, shift);
   other.start(99, 7);
-  other.drawMoments(other.rowsPerBlock, 0);
+  other.drawMoments(other.rowsPerBlock, 0, false);
   other.release();
   const u = new WasmUniforms(50_000);
   u.start(5, 5);
@@ -66,10 +66,20 @@ const drawClasses: [string, Draw, boolean][] = [
   [
     'drawMoments and readSums',
     (d) => {
-      const y = d.drawMoments(d.rowsPerBlock, 1).slice();
+      const y = (d.drawMoments(d.rowsPerBlock, 1, true) as Float64Array).slice();
       const sums = new Float64Array(B * 4 * K);
       d.readSums(sums);
       return Float64Array.from([...y, ...sums]);
+    },
+    true,
+  ],
+  [
+    'drawMoments (rows not kept) and readSums',
+    (d) => {
+      d.drawMoments(d.rowsPerBlock, 1, false);
+      const sums = new Float64Array(B * 4 * K);
+      d.readSums(sums);
+      return sums;
     },
     true,
   ],

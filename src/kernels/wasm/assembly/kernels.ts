@@ -32,22 +32,27 @@ export function fillLogExponential(st: usize, out: usize, pairs: i32, rej: usize
 // Flags of sampleRows and momentRows.
 const LOG_SPACE: i32 = 1;
 const LOG_DRAWS: i32 = 2;
+// momentRows: leave the drawn rows normalised in buf (the cross sums read them).
+const KEEP_ROWS: i32 = 4;
 
 // Draws n simplex rows (Kp wide) into out; row r belongs to batch element (b0 + r) % B.
 // flags: LOG_SPACE for log-simplex rows; LOG_DRAWS unless every batch element is POWER (it
 // must be set with LOG_SPACE).
 export function sampleRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize): void {
-  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, 0);
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, 0, 0);
 }
 
 // sampleRows that also writes each row's log-simplex point x (Kp wide) to xout, from the same
 // draws (for the fused log-density): with LOG_SPACE the rows are x already and xout is unused.
 export function sampleRowsKeepLog(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
-  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, xout);
+  drawRows(st, n, Kp, b0, B, coef, wts, out, flags, rej, xout, 0);
 }
 
 // @ts-ignore: decorator
-@inline function drawRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize): void {
+// With scales != 0 the rows are left as weights and each row's normalising factor 1 / sum is
+// written to scales[r] instead (simplex rows only): y = w * scales[r] is the same product
+// normalizeRow forms, so a consumer that multiplies on the fly sees the same bits.
+@inline function drawRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, out: usize, flags: i32, rej: usize, xout: usize, scales: usize): void {
   // All draws of the block first (the generator's state stays in registers), then each row is
   // transformed in place while it is in L1.
   const logDraws = (flags & LOG_DRAWS) != 0;
@@ -72,7 +77,9 @@ export function sampleRowsKeepLog(st: usize, n: i32, Kp: i32, b0: i32, B: i32, c
         }
         drawLogRow(Kp, c, a, xr);
       }
-      normalizeRow(Kp, row, drawWeights(Kp, c, a + 2 * rowBytes, a + rowBytes, row, logDraws));
+      const total = drawWeights(Kp, c, a + 2 * rowBytes, a + rowBytes, row, logDraws);
+      if (scales != 0) store<f64>(scales + (<usize>r << 3), 1.0 / total);
+      else normalizeRow(Kp, row, total);
     }
     if (++b == B) b = 0;
   }
@@ -80,14 +87,28 @@ export function sampleRowsKeepLog(st: usize, n: i32, Kp: i32, b0: i32, B: i32, c
 
 // Draws n rows into buf and adds their shifted power sums (y - c)^p, p = 1..4, to sums
 // (batch element b: [S1 | S2 | S3 | S4], each Kp wide, at sums + b * 4 * Kp * 8).
+// Without KEEP_ROWS the rows stay unnormalised and are scaled as they are summed (one pass
+// less over the block); the row scales go to rej, free once the draws are done.
 export function momentRows(st: usize, n: i32, Kp: i32, b0: i32, B: i32, coef: usize, wts: usize, shift: usize, sums: usize, buf: usize, flags: i32, rej: usize): void {
-  sampleRows(st, n, Kp, b0, B, coef, wts, buf, flags, rej);
-  accumulatePowers(n, Kp, b0, B, shift, sums, buf);
+  if ((flags & KEEP_ROWS) != 0) {
+    drawRows(st, n, Kp, b0, B, coef, wts, buf, flags, rej, 0, 0);
+    powerSums(n, Kp, b0, B, shift, sums, buf, 0, false);
+  } else {
+    drawRows(st, n, Kp, b0, B, coef, wts, buf, flags, rej, 0, rej);
+    powerSums(n, Kp, b0, B, shift, sums, buf, rej, true);
+  }
 }
 
 // The power sums of n rows in buf. Rows of one batch element are visited together (stride B),
 // so the four accumulators of a component pair stay in registers over a whole block.
 export function accumulatePowers(n: i32, Kp: i32, b0: i32, B: i32, shift: usize, sums: usize, buf: usize): void {
+  powerSums(n, Kp, b0, B, shift, sums, buf, 0, false);
+}
+
+// accumulatePowers of rows y = buf[r] * scales[r] when scaled (a constant at each call, so
+// the inner loop has no branch).
+// @ts-ignore: decorator
+@inline function powerSums(n: i32, Kp: i32, b0: i32, B: i32, shift: usize, sums: usize, buf: usize, scales: usize, scaled: bool): void {
   const rowBytes = <usize>Kp << 3;
   const phases = B < n ? B : n;
   for (let p = 0; p < phases; p++) {
@@ -102,7 +123,8 @@ export function accumulatePowers(n: i32, Kp: i32, b0: i32, B: i32, shift: usize,
       let a3 = v128.load(sb + 2 * rowBytes + o);
       let a4 = v128.load(sb + 3 * rowBytes + o);
       for (let r = p; r < n; r += B) {
-        const d = f64x2.sub(v128.load(buf + <usize>r * rowBytes + o), c);
+        const y = v128.load(buf + <usize>r * rowBytes + o);
+        const d = f64x2.sub(scaled ? f64x2.mul(y, v128.load64_splat(scales + (<usize>r << 3))) : y, c);
         const d2 = f64x2.mul(d, d);
         a1 = f64x2.add(a1, d);
         a2 = f64x2.add(a2, d2);
