@@ -14,6 +14,7 @@ import { formatBytes, optionalFunction, optionalSignal, positiveInteger } from '
 import type { WorkerPool } from './pool.js';
 import type { QueueCoordinator } from '../queue/coordinator.js';
 import type { Progress } from './scheduler.js';
+import type { SharedBufferCache } from './buffer-cache.js';
 
 /** Elements a chunk aims at: large enough to amortise a task round trip, small enough for prompt progress. */
 export const TARGET_CHUNK_ELEMENTS = 2 ** 20;
@@ -32,6 +33,8 @@ export interface EngineContext {
   readonly retries: number;
   /** With `redis`: the queue that runs moments and gradients chunks instead of the pool. */
   readonly remote: QueueCoordinator | null;
+  /** Shared buffers that streaming jobs hand on to the next (already mapped: no first-touch page faults). */
+  readonly buffers: SharedBufferCache;
   /** Records a worker thread that ran a chunk. */
   noteThread(id: number): void;
   /** Throws a RangeError when `bytes` exceed the memory budget. */

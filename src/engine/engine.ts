@@ -37,6 +37,7 @@ import type {
   SampleOptions,
 } from './types.js';
 import { QueueError, RangeError, Rule, RuntimeError, TypeError } from '../errors.js';
+import { SharedBufferCache } from './buffer-cache.js';
 
 export type { Progress } from './scheduler.js';
 export type { ChunkOrder } from './chunk-order.js';
@@ -44,6 +45,8 @@ export type * from './types.js';
 
 /** Extra attempts for a chunk whose worker failed, unless the engine or the job says otherwise. */
 export const DEFAULT_RETRIES = 2;
+/** Most bytes of finished streams' buffers an engine keeps for the next stream (or maxBytes, if smaller). */
+const KEPT_BUFFER_BYTES = 128 * 2 ** 20;
 
 /**
  * Runs large sampling, log-density, moment and gradient-study jobs across a pool of worker threads.
@@ -135,6 +138,7 @@ export class Engine {
     let nextJobId = 1;
     this.ctx = {
       pool: this.pool,
+      buffers: new SharedBufferCache(Math.min(maxBytes ?? Infinity, KEPT_BUFFER_BYTES)),
       threads: this.threads,
       retries,
       remote: this.remote,
@@ -223,8 +227,9 @@ export class Engine {
    * Draws `sample_shape` samples of every batch element block by block, for jobs larger than
    * memory: an async iterator of `{ offset, value, logProb }` in order, `value` a
    * `[rows, ...batch_shape, K]` view into a small ring of reused shared buffers (memory stays
-   * O(ring x block) however many samples). **A block is valid until the next one is requested**:
-   * copy what must outlive it. The blocks, concatenated, are `engine.sample`'s bits for the same
+   * O(ring x block) however many samples). **A block is valid until the next one is requested**
+   * (and the last one until this engine starts another stream, which reuses the ring's mapped
+   * buffers): copy what must outlive it. The blocks, concatenated, are `engine.sample`'s bits for the same
    * seed; leaving the loop early stops the job.
    *
    * @example
@@ -312,6 +317,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.ctx.buffers.clear();
     await Promise.all([this.pool.reset(), this.remote?.close()]);
   }
 

@@ -70,9 +70,10 @@ export async function* runSampleChunks(
   const constants = withLogProb ? new Float64Array(B) : undefined;
   if (constants !== undefined) logProbConstants(B, K, p.rowLogits, p.rowTemperature, constants);
   const blocks = Math.ceil((N - start) / rows);
+  // The ring of the engine's previous stream when it fits: its pages are mapped already.
   const ring = Array.from({ length: Math.min(SAMPLE_RING, blocks) }, () => ({
-    out: new SharedArrayBuffer(rows * B * K * 8),
-    lp: withLogProb ? new SharedArrayBuffer(rows * B * 8) : null,
+    out: ctx.buffers.take(rows * B * K * 8),
+    lp: withLogProb ? ctx.buffers.take(rows * B * 8) : null,
   }));
   // Our own abort: the caller's signal, or the caller leaving the loop early.
   const stopper = new AbortController();
@@ -148,6 +149,8 @@ export async function* runSampleChunks(
       stopper.abort();
       await Promise.allSettled(inFlight.values());
     }
+    // No worker writes to the ring any more; the next stream of this engine may take it.
+    for (const slot of ring) ctx.buffers.give(slot.out, ...(slot.lp === null ? [] : [slot.lp]));
   }
 }
 

@@ -118,7 +118,8 @@ export interface SampleBlock {
   offset: number;
   /**
    * `[rows, ...batch_shape, K]`, a view into a buffer the engine reuses: valid until the next
-   * block is requested (copy what must outlive it).
+   * block is requested, the last block until the engine's next stream starts (copy what must
+   * outlive it).
    */
   value: Tensor;
   /** `[rows, ...batch_shape]` fused log-densities when `logProb` was asked (same validity), else null. */
