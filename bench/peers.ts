@@ -15,7 +15,6 @@
  *
  * Run: `npm run build && node --expose-gc dist/bench/peers.js [--rounds 5] [--only W1,W3,W3s] [--peers ../shared/peers]`
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Engine, torch } from '../src/index.js';
 import { WORKLOADS, type Workload, referenceLogits } from './workloads.js';
 import { checked, readFlags, wholeNumber } from './cli-args.js';
+import { PeerLauncher } from './peer-launcher.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const flags = readFlags('node --expose-gc dist/bench/peers.js [flags]', {
@@ -45,35 +45,42 @@ interface Impl {
   run(w: Workload): Promise<number>; // seconds
 }
 
-function python(script: string, args: string[], w: Workload): number {
+// Started before the engines: this process is never forked between rounds (see peer-launcher.ts).
+const launcher = existsSync(PYTHON) ? new PeerLauncher(PYTHON) : null;
+
+async function python(script: string, args: string[], w: Workload): Promise<number> {
   // Registers W1g in the peers' workload table, then runs the script as __main__.
   const prelude =
     `import sys, runpy; sys.path.insert(0, ${JSON.stringify(peersDir)}); import common; ` +
     `common.WORKLOADS['W1g'] = (16, 0.37, 1 << 24, 'moments'); ` +
     `sys.argv = [${JSON.stringify(script)}] + ${JSON.stringify(args)}; runpy.run_path(${JSON.stringify(resolve(peersDir, script))}, run_name='__main__')`;
-  const r = spawnSync(PYTHON, ['-c', prelude], {
-    encoding: 'utf8',
-    cwd: peersDir,
-    env: { ...process.env, OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1' },
-  });
+  const r = await (launcher as PeerLauncher).run(
+    [PYTHON, '-c', prelude],
+    {
+      ...process.env,
+      OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1',
+    },
+    peersDir,
+  );
   if (r.status !== 0) throw new Error(`${script} ${w.id} failed: ${r.stderr.trim().split('\n').pop()}`);
   const line = r.stdout.trim().split('\n').pop() as string;
   return (JSON.parse(line) as { seconds: number }).seconds;
 }
 
-function numpyStreamed(): number {
+async function numpyStreamed(): Promise<number> {
   const script = resolve(ROOT, 'bench/numpy_w3_streamed.py');
-  const r = spawnSync(PYTHON, [script, peersDir, String(STREAM_ROWS)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-  });
+  const r = await (launcher as PeerLauncher).run(
+    [PYTHON, script, peersDir, String(STREAM_ROWS)],
+    { ...process.env, OMP_NUM_THREADS: '1' },
+    ROOT,
+  );
   if (r.status !== 0) throw new Error(`numpy_w3_streamed.py failed: ${r.stderr.trim().split('\n').pop()}`);
   return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number }).seconds;
 }
 
-function available(module: string): boolean {
-  if (!existsSync(PYTHON) || !existsSync(resolve(peersDir, 'common.py'))) return false;
-  return spawnSync(PYTHON, ['-c', `import ${module}`]).status === 0;
+async function available(module: string): Promise<boolean> {
+  if (launcher === null || !existsSync(resolve(peersDir, 'common.py'))) return false;
+  return (await launcher.run([PYTHON, '-c', `import ${module}`], process.env, ROOT)).status === 0;
 }
 
 const engines = new Map([
@@ -115,13 +122,13 @@ const ours = (threads: number): Impl => ({
 
 const impls: Impl[] = [ours(2), ours(1)];
 const skipped: string[] = [];
-if (available('numpy'))
+if (await available('numpy'))
   impls.push({
     name: 'NumPy',
     run: async (w) => (w.id === 'W3s' ? numpyStreamed() : python('bench_numpy.py', [w.id], w)),
   });
 else skipped.push(`NumPy (${PYTHON} with numpy and ${peersDir} needed)`);
-if (available('torch')) {
+if (await available('torch')) {
   impls.push({
     name: 'PyTorch fused 2T',
     run: async (w) => python('bench_torch.py', ['fused', w.id, '--threads', '2'], w),
@@ -155,6 +162,7 @@ try {
   }
 } finally {
   for (const e of engines.values()) await e.close();
+  launcher?.close();
 }
 
 console.log(`# relaxed-mc vs peers, ns per element: median (min-max) of ${rounds} interleaved rounds`);
