@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import { threadId } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { makeJobViews, runChunk } from '../src/chunks/chunk-runners.js';
@@ -65,13 +66,35 @@ function collectWhenIdle(job: JobDescriptor): void {
 }
 
 /**
- * @param task - a chunk to run, or a start-up check.
- * @returns the chunk's result, a gradients job's setup, or the thread id for a check.
+ * A chunk's result (or a group's results) with the sums moved to the coordinator rather than
+ * copied: structured cloning copies a typed array at about 4 ns per byte (140 us for the
+ * 32 KiB of power sums of K = 1024, 30 ms for a covariance chunk's 8 MiB). Only an array that
+ * owns its whole, unshared buffer is moved.
+ */
+function moved<T>(value: T, results: readonly ChunkResult[]): T {
+  const buffers: ArrayBuffer[] = [];
+  for (const { sums: s } of results) {
+    if (
+      s !== null &&
+      !(s.buffer instanceof SharedArrayBuffer) &&
+      s.byteOffset === 0 &&
+      s.byteLength === s.buffer.byteLength
+    )
+      buffers.push(s.buffer);
+  }
+  if (buffers.length === 0) return value;
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: value } as never) as unknown as T;
+}
+
+/**
+ * @param task - a chunk (or a group of `count` chunks) to run, or a start-up check.
+ * @returns the chunk's result (a group: one per chunk, in order), a gradients job's setup, or
+ *   the thread id for a check.
  * @throws ErrorData (`{ code, argument, rule, message }`) when the chunk or the setup fails.
  */
 export default async function run(
   task: Task,
-): Promise<ChunkResult | GradientSetupResult | GradientSetupObjectiveError | { threadId: number }> {
+): Promise<ChunkResult | ChunkResult[] | GradientSetupResult | GradientSetupObjectiveError | { threadId: number }> {
   if (task.kind === 'ping') return { threadId };
   clearTimeout(idleTimer);
   try {
@@ -79,8 +102,21 @@ export default async function run(
     if (t.kind === 'ping') return { threadId };
     if (t.kind === 'gradient-setup') return await gradientSetup(t);
     const v = makeJobViews(t.job);
-    if (t.job.kind === 'gradients') return gradientChunk(v, t.job, t.chunk, threadId, await objectiveFor(t.job));
-    return runChunk(v, t.chunk, threadId);
+    const job = t.job;
+    const objective = job.kind === 'gradients' ? await objectiveFor(job) : null;
+    const one = (c: number): ChunkResult =>
+      job.kind === 'gradients' ? gradientChunk(v, job, c, threadId, objective as Objective) : runChunk(v, c, threadId);
+    if (t.count === undefined) {
+      const r = one(t.chunk);
+      return moved(r, [r]);
+    }
+    // A group: one result per chunk, in order; after a stopped chunk the rest would only stop too.
+    const results: ChunkResult[] = [];
+    for (let i = 0; i < t.count; i++) {
+      results.push(one(t.chunk + i));
+      if (results[i].stopped) break;
+    }
+    return moved(results, results);
   } catch (err) {
     // Structured cloning keeps only an error's name and message; as data, its code, argument
     // and rule reach the coordinator too.

@@ -22,7 +22,15 @@ export function checkTask(task: unknown): Task {
   const t = task as Task;
   // A structured clone gives each task a new descriptor object; the id (unique per engine, and
   // each engine has its own threads) tells the same job.
-  if (t?.kind === 'chunk' && checkedJob !== null && t.job?.id === checkedJob.id && t.job.kind === checkedJob.kind)
+  if (
+    t?.kind === 'chunk' &&
+    checkedJob !== null &&
+    t.job?.id === checkedJob.id &&
+    t.job.kind === checkedJob.kind &&
+    Number.isSafeInteger(t.chunk) &&
+    t.chunk >= 0 &&
+    (t.count === undefined || (Number.isSafeInteger(t.count) && t.count >= 1))
+  )
     return t;
   const issue = firstIssue(TaskSchema, task) ?? bufferIssue(t);
   if (issue !== null) {

@@ -112,7 +112,8 @@ export const GradientSetupTaskSchema = v.object({
 /** One task: a chunk of a job, a start-up check, or the setup of a gradients job. */
 export const TaskSchema = v.variant('kind', [
   v.object({ kind: v.literal('ping') }),
-  v.object({ kind: v.literal('chunk'), job: JobDescriptorSchema, chunk: Count }),
+  // count > 1: the chunks chunk .. chunk + count - 1 in one task, answered by one result each.
+  v.object({ kind: v.literal('chunk'), job: JobDescriptorSchema, chunk: Count, count: v.optional(PositiveCount) }),
   GradientSetupTaskSchema,
 ]);
 

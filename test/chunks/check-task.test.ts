@@ -69,6 +69,16 @@ describe('checkTask', () => {
     expect(failure({ kind: 'chunk', job: sampleJob({ seed: 1.5 }), chunk: 0 }).argument).toBe('task.job.seed');
   });
 
+  it('checks the chunk index and the group size of every task, even of a job already checked', () => {
+    const job = sampleJob();
+    expect(checkTask({ kind: 'chunk', job, chunk: 4, count: 4 }).kind).toBe('chunk');
+    for (const count of [0, -1, 1.5, '2', null]) {
+      expect(failure({ kind: 'chunk', job: { ...job }, chunk: 0, count }).argument).toBe('task.count');
+      expect(failure({ kind: 'chunk', job: sampleJob({ id: 99 }), chunk: 0, count }).argument).toBe('task.count');
+    }
+    expect(failure({ kind: 'chunk', job: { ...job }, chunk: 2.5 }).argument).toBe('task.chunk');
+  });
+
   it('checks a streamed block: its window within the job, its output and log-density buffers sized by the window', () => {
     const B = 2;
     const K = 3;

@@ -40,8 +40,9 @@ describe('same seed, same bits, whatever the number of threads', () => {
         order,
       });
       expect(est.chunks).toBe(Math.ceil(300_000 / 4096));
-      // The work ran in the pool's threads: one completed task per chunk.
-      expect(engine(threads).completedTasks - before).toBeGreaterThanOrEqual(est.chunks);
+      // The work ran in the pool's threads: one completed task per chunk or per run of up to 4
+      // consecutive chunks (the scheduler groups them; each keeps its own stream and result).
+      expect(engine(threads).completedTasks - before).toBeGreaterThanOrEqual(Math.ceil(est.chunks / 4));
       runs.push(est);
     }
     for (const est of runs.slice(1)) {

@@ -40,6 +40,21 @@ describe('a failing worker fails the job (after its retries), names the chunk, n
     await stillWorks(faulty);
   });
 
+  it('a worker that throws inside a group of chunks: each chunk of the group runs again alone, the error names chunk 3', async () => {
+    // 80 chunks on 2 threads: the scheduler hands out runs of 4 consecutive chunks per task.
+    const err = await faulty.moments(dist, { samples: 80_000, seed: THROW_SEED, chunkSize: 1000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(ChunkError);
+    expect(err.chunk).toBe(3);
+    expect(err.message).toMatch(/chunk 3 .*3 times \(2 retries allowed\): injected failure/);
+    // With a seed the worker does not fail on, the grouped job equals the same job in random order
+    // (where runs of consecutive chunks, and so groups, are rare).
+    const grouped = await faulty.moments(dist, { samples: 80_000, seed: 5, chunkSize: 1000 });
+    const alone = await faulty.moments(dist, { samples: 80_000, seed: 5, chunkSize: 1000, order: 'random' });
+    expect(Array.from(grouped.mean.data)).toEqual(Array.from(alone.mean.data));
+    expect(Array.from(grouped.variance.data)).toEqual(Array.from(alone.variance.data));
+    await stillWorks(faulty);
+  });
+
   it('a worker that runs out of memory', async () => {
     const err = await faulty.moments(dist, { samples: 20_000, seed: OOM_SEED, chunkSize: 2000 }).catch((e) => e);
     expect(err).toBeInstanceOf(ChunkError);
