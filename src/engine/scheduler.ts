@@ -45,6 +45,12 @@ export interface RunChunksOptions {
   readonly total?: number;
   /** Runs on this thread just before a chunk is handed to a worker (e.g. to prepare its output). */
   readonly beforeDispatch?: (chunk: number) => void;
+  /**
+   * Called when a chunk ignored the stop flag and its thread is being terminated: the thread may
+   * still write to the job's buffers for a moment after this call returns (and after the job
+   * settles), so they must not be reused.
+   */
+  readonly onHardStop?: () => void;
 }
 
 /** Tasks kept in flight per thread, so a thread never waits for the coordinator's next message. */
@@ -113,11 +119,26 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
   const onAbort = () => {
     aborted = true;
     stop();
-    hardStop = setTimeout(() => terminate.abort(), HARD_STOP_MS);
+    hardStop = setTimeout(() => {
+      o.onHardStop?.();
+      terminate.abort();
+    }, HARD_STOP_MS);
   };
   if (o.signal?.aborted) throw abortError(job, done, total);
   o.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = o.onProgress ? setInterval(() => report(true), PROGRESS_INTERVAL_MS) : undefined;
+  // A progress callback that throws fails the job (from a timer it would crash the process).
+  const timer = o.onProgress
+    ? setInterval(() => {
+        try {
+          report(true);
+        } catch (err) {
+          if (failure === null) {
+            failure = { chunk: -1, error: err, inWorker: false };
+            stop();
+          }
+        }
+      }, PROGRESS_INTERVAL_MS)
+    : undefined;
   // Result callbacks run here in arrival order; past HANDLING_STEP_MS of handling, the rest wait
   // for the next turn of the event loop (exact merging makes the order of results irrelevant to
   // the answer; the order is kept anyway).
@@ -169,20 +190,29 @@ export async function runChunks(o: RunChunksOptions): Promise<void> {
             (r) =>
               handle(() => {
                 inFlight--;
+                // A worker module that predates groups answers one result, for the group's first chunk.
                 const results = Array.isArray(r) ? r : [r];
-                // A stopped chunk (and the rest of its group, which the worker leaves out) is discarded.
+                let stopped = false;
                 for (let i = 0; i < count && failure === null && !aborted; i++) {
-                  const ri = results[i];
-                  if (ri === undefined || ri.stopped) continue;
+                  const ri = results[i] as ChunkResult | undefined;
+                  // A stopped chunk is discarded (the worker leaves the rest of its group out).
+                  stopped ||= ri?.stopped === true;
+                  if (stopped) continue;
+                  // A chunk the answer lacks was not run: it runs again alone.
+                  if (ri === undefined) {
+                    retryQueue.push(first + i);
+                    continue;
+                  }
                   try {
                     o.onResult(first + i, ri);
                     done += unitsOf(first + i);
+                    report(false);
                   } catch (err) {
+                    // The job's own callbacks (merging, progress) failing fail the job, cleanly.
                     failure = { chunk: first + i, error: err, inWorker: false };
                     stop();
                   }
                 }
-                report(false);
                 settle();
               }),
             (err: unknown) =>

@@ -89,6 +89,8 @@ export async function* runSampleChunks(
     common.onProgress({ done: start + done, total: N, samplesPerSecond: secs > 0 ? done / secs : 0 });
   };
   const inFlight = new Map<number, Promise<void>>();
+  // A thread terminated for ignoring the stop flag may write to the ring a moment longer.
+  let hardStopped = false;
   const dispatch = (j: number): void => {
     const w0 = start + j * rows;
     const w1 = Math.min(N, w0 + rows);
@@ -120,6 +122,9 @@ export async function* runSampleChunks(
       },
       signal,
       retries: ctx.retries,
+      onHardStop: () => {
+        hardStopped = true;
+      },
     });
     // Awaited in order below; until then a failure must not count as unhandled.
     run.catch(() => undefined);
@@ -149,8 +154,9 @@ export async function* runSampleChunks(
       stopper.abort();
       await Promise.allSettled(inFlight.values());
     }
-    // No worker writes to the ring any more; the next stream of this engine may take it.
-    for (const slot of ring) ctx.buffers.give(slot.out, ...(slot.lp === null ? [] : [slot.lp]));
+    // No worker writes to the ring any more (unless one is being terminated): the next stream of
+    // this engine may take it.
+    if (!hardStopped) for (const slot of ring) ctx.buffers.give(slot.out, ...(slot.lp === null ? [] : [slot.lp]));
   }
 }
 

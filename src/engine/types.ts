@@ -19,7 +19,11 @@ export interface EngineOptions {
   threads?: number;
   /** Largest output a job may allocate, in bytes (default: half the free memory at job start, at least 768 MiB). */
   maxBytes?: number;
-  /** Extra attempts for a chunk whose worker failed (default 2); chunks are deterministic, so a retry gives the same bits. */
+  /**
+   * Extra attempts for a chunk whose worker failed (default 2); chunks are deterministic, so a
+   * retry gives the same bits. Chunks travel to the threads in groups of up to four: when a group
+   * fails, each of its chunks first runs once alone, and only those attempts count.
+   */
   retries?: number;
   /** A worker module to run instead of the built-in one (for fault-injection tests). */
   workerFile?: string | URL;
