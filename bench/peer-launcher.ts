@@ -11,7 +11,8 @@
  *
  * @packageDocumentation
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 
 /** What a peer run gives back. */
@@ -26,18 +27,24 @@ const LOOP = `
 import json, subprocess, sys
 for line in sys.stdin:
     q = json.loads(line)
-    r = subprocess.run(q['argv'], env=q['env'], cwd=q['cwd'], capture_output=True, text=True)
+    r = subprocess.run(q['argv'], env=q['env'], cwd=q['cwd'], stdin=subprocess.DEVNULL, capture_output=True, text=True)
     print(json.dumps({'status': r.returncode, 'stdout': r.stdout, 'stderr': r.stderr}), flush=True)
 `;
 
 /** A long-lived launcher of peer commands; one command at a time. */
 export class PeerLauncher {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private readonly answers: AsyncIterator<string>;
+  /** The previous request's answer: requests are answered in order, one at a time. */
+  private last: Promise<unknown> = Promise.resolve();
 
   /** @param python - the interpreter that runs the launcher loop. */
   constructor(python: string) {
-    this.child = spawn(python, ['-u', '-c', LOOP], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The launcher's own errors (a traceback) go to this process's stderr.
+    this.child = spawn(python, ['-u', '-c', LOOP], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child.on('error', (err) => {
+      console.error(`the peer launcher (${python}) failed: ${err.message}`);
+    });
     this.answers = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 
@@ -47,11 +54,15 @@ export class PeerLauncher {
    * @param cwd - its working directory.
    * @returns its exit status and output, once it has exited.
    */
-  async run(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<PeerRun> {
-    this.child.stdin.write(JSON.stringify({ argv, env, cwd }) + '\n');
-    const answer = await this.answers.next();
-    if (answer.done) throw new Error('the peer launcher exited');
-    return JSON.parse(answer.value) as PeerRun;
+  run(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<PeerRun> {
+    const next = this.last.then(async () => {
+      this.child.stdin.write(JSON.stringify({ argv, env, cwd }) + '\n');
+      const answer = await this.answers.next();
+      if (answer.done) throw new Error('the peer launcher exited');
+      return JSON.parse(answer.value) as PeerRun;
+    });
+    this.last = next.catch(() => undefined);
+    return next;
   }
 
   /** Ends the launcher. */
