@@ -48,34 +48,27 @@ interface Impl {
 // Started before the engines: this process is never forked between rounds (see peer-launcher.ts).
 const launcher = existsSync(PYTHON) ? new PeerLauncher(PYTHON) : null;
 
-async function python(script: string, args: string[], w: Workload): Promise<number> {
+/** Runs a peer command through the launcher and returns the seconds its last JSON line reports. */
+async function peerSeconds(argv: string[], threads: string, cwd: string, what: string): Promise<number> {
+  if (launcher === null) throw new Error(`${PYTHON} is not installed`);
+  const r = await launcher.run(argv, { ...process.env, OMP_NUM_THREADS: threads }, cwd);
+  if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr.trim().split('\n').pop()}`);
+  return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number }).seconds;
+}
+
+function python(script: string, args: string[], w: Workload): Promise<number> {
   // Registers W1g in the peers' workload table, then runs the script as __main__.
   const prelude =
     `import sys, runpy; sys.path.insert(0, ${JSON.stringify(peersDir)}); import common; ` +
     `common.WORKLOADS['W1g'] = (16, 0.37, 1 << 24, 'moments'); ` +
     `sys.argv = [${JSON.stringify(script)}] + ${JSON.stringify(args)}; runpy.run_path(${JSON.stringify(resolve(peersDir, script))}, run_name='__main__')`;
-  const r = await (launcher as PeerLauncher).run(
-    [PYTHON, '-c', prelude],
-    {
-      ...process.env,
-      OMP_NUM_THREADS: args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1',
-    },
-    peersDir,
-  );
-  if (r.status !== 0) throw new Error(`${script} ${w.id} failed: ${r.stderr.trim().split('\n').pop()}`);
-  const line = r.stdout.trim().split('\n').pop() as string;
-  return (JSON.parse(line) as { seconds: number }).seconds;
+  const threads = args.includes('--threads') ? args[args.indexOf('--threads') + 1] : '1';
+  return peerSeconds([PYTHON, '-c', prelude], threads, peersDir, `${script} ${w.id}`);
 }
 
-async function numpyStreamed(): Promise<number> {
+function numpyStreamed(): Promise<number> {
   const script = resolve(ROOT, 'bench/numpy_w3_streamed.py');
-  const r = await (launcher as PeerLauncher).run(
-    [PYTHON, script, peersDir, String(STREAM_ROWS)],
-    { ...process.env, OMP_NUM_THREADS: '1' },
-    ROOT,
-  );
-  if (r.status !== 0) throw new Error(`numpy_w3_streamed.py failed: ${r.stderr.trim().split('\n').pop()}`);
-  return (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { seconds: number }).seconds;
+  return peerSeconds([PYTHON, script, peersDir, String(STREAM_ROWS)], '1', ROOT, 'numpy_w3_streamed.py');
 }
 
 async function available(module: string): Promise<boolean> {

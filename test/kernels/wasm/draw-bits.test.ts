@@ -7,15 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { kernelExports } from '../../../src/kernels/wasm/load.js';
-import { Arena } from '../../../src/kernels/wasm/arena.js';
 import { WasmDraws } from '../../../src/kernels/wasm/kernels.js';
-import {
-  ENGINE_STREAM_VERSION,
-  STREAM_STATE_BYTES,
-  STREAM_STATE_WORDS,
-  seedChunkStream,
-} from '../../../src/rng/chunk-stream.js';
+import { ENGINE_STREAM_VERSION } from '../../../src/rng/chunk-stream.js';
+import { chunkDraws } from '../../helpers/chunk-draws.js';
 
 const RECORDED: Record<string, string> = {
   exponential: 'ce0e7e2abf686bfc',
@@ -37,29 +31,11 @@ const RECORDED: Record<string, string> = {
   '2x7 tau 0.05 moments': 'c04cbfcaf667386c',
 };
 
-const k = kernelExports();
 const hash = (a: Float64Array): string =>
   createHash('sha256')
     .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
     .digest('hex')
     .slice(0, 16);
-
-function fill(kind: 'exponential' | 'log-exponential', seed: number, chunk: number, n: number): Float64Array {
-  const a = new Arena(k);
-  try {
-    const st = a.alloc(STREAM_STATE_BYTES);
-    const out = a.alloc(n * 8);
-    const rej = a.alloc(n * 8);
-    const words = new Uint32Array(STREAM_STATE_WORDS);
-    seedChunkStream(seed, chunk, words);
-    new Uint32Array(k.memory.buffer, st, STREAM_STATE_WORDS).set(words);
-    if (kind === 'exponential') k.fillExponential(st, out, n / 2, rej);
-    else k.fillLogExponential(st, out, n / 2, rej);
-    return a.f64(out, n).slice();
-  } finally {
-    a.release();
-  }
-}
 
 /** About 2^18 values of B x K rows (simplex, log-simplex) or the power sums of as many (moments). */
 function engineDraws(B: number, K: number, tau: number, mode: 'simplex' | 'log-simplex' | 'moments'): Float64Array {
@@ -90,7 +66,7 @@ function engineDraws(B: number, K: number, tau: number, mode: 'simplex' | 'log-s
 
 describe(`the engine's draws keep their recorded bits (${ENGINE_STREAM_VERSION})`, () => {
   it.each(['exponential', 'log-exponential'] as const)('%s: 2^20 draws of one chunk', (kind) => {
-    expect(hash(fill(kind, 11, 3, 2 ** 20))).toBe(RECORDED[kind]);
+    expect(hash(chunkDraws(kind, 11, 3, 2 ** 20))).toBe(RECORDED[kind]);
   });
 
   const configs: [number, number, number][] = [

@@ -3,38 +3,14 @@
  * ziggurat Exp(1) sampler. Fixed seeds; each threshold states its false-failure rate.
  */
 import { describe, expect, it } from 'vitest';
-import { kernelExports } from '../../../src/kernels/wasm/load.js';
-import { Arena } from '../../../src/kernels/wasm/arena.js';
-import { STREAM_STATE_BYTES, STREAM_STATE_WORDS, seedChunkStream } from '../../../src/rng/chunk-stream.js';
+import { chunkDraws } from '../../helpers/chunk-draws.js';
 import { ZIGGURAT_R } from '../../../src/kernels/wasm/ziggurat.js';
 import { logZigguratTables } from '../../../src/kernels/wasm/log-ziggurat.js';
 import { chiSquarePValue, ksPValue, ksStatistic } from '../../helpers/stats.js';
 
-const k = kernelExports();
-
-/** n draws (n even) of chunk `chunk`'s stream: uniforms, Exp(1), or log of Exp(1). */
-function draws(
-  kind: 'uniform' | 'exponential' | 'log-exponential',
-  seed: number,
-  chunk: number,
-  n: number,
-): Float64Array {
-  const a = new Arena(k);
-  const st = a.alloc(STREAM_STATE_BYTES);
-  const out = a.alloc(n * 8);
-  const rej = a.alloc(n * 8);
-  const words = new Uint32Array(STREAM_STATE_WORDS);
-  seedChunkStream(seed, chunk, words);
-  new Uint32Array(k.memory.buffer, st, STREAM_STATE_WORDS).set(words);
-  if (kind === 'uniform') k.fillUniform(st, out, n / 2);
-  else if (kind === 'exponential') k.fillExponential(st, out, n / 2, rej);
-  else k.fillLogExponential(st, out, n / 2, rej);
-  return a.f64(out, n).slice();
-}
-
 describe('uniforms', () => {
   it('lie strictly inside (0, 1) and are uniform (chi-square on 100 bins, p > 1e-4: false-failure rate 1e-4)', () => {
-    const u = draws('uniform', 1, 0, 1 << 20);
+    const u = chunkDraws('uniform', 1, 0, 1 << 20);
     const counts = new Float64Array(100);
     let outside = 0;
     for (const x of u) {
@@ -49,18 +25,18 @@ describe('uniforms', () => {
   });
 
   it('are a function of (seed, chunk) only', () => {
-    expect(draws('uniform', 9, 4, 64)).toEqual(draws('uniform', 9, 4, 64));
-    expect(draws('uniform', 9, 4, 64)).not.toEqual(draws('uniform', 9, 5, 64));
-    expect(draws('uniform', 9, 4, 64)).not.toEqual(draws('uniform', 10, 4, 64));
+    expect(chunkDraws('uniform', 9, 4, 64)).toEqual(chunkDraws('uniform', 9, 4, 64));
+    expect(chunkDraws('uniform', 9, 4, 64)).not.toEqual(chunkDraws('uniform', 9, 5, 64));
+    expect(chunkDraws('uniform', 9, 4, 64)).not.toEqual(chunkDraws('uniform', 10, 4, 64));
   });
 });
 
 describe('streams of neighbouring chunks behave as independent', () => {
   it('paired draws of chunks c and c+1 (c = 0..31) show no correlation and a uniform joint law (64 tests, each with false-failure rate 1e-5)', () => {
     const n = 1 << 14;
-    let prev = draws('uniform', 2024, 0, n);
+    let prev = chunkDraws('uniform', 2024, 0, n);
     for (let c = 1; c <= 32; c++) {
-      const cur = draws('uniform', 2024, c, n);
+      const cur = chunkDraws('uniform', 2024, c, n);
       let sxy = 0;
       const grid = new Float64Array(100);
       for (let i = 0; i < n; i++) {
@@ -78,7 +54,7 @@ describe('streams of neighbouring chunks behave as independent', () => {
   });
 
   it('the two lanes of one stream are uncorrelated (false-failure rate 1e-5)', () => {
-    const u = draws('uniform', 77, 3, 1 << 18);
+    const u = chunkDraws('uniform', 77, 3, 1 << 18);
     let s = 0;
     for (let i = 0; i < u.length; i += 2) s += (u[i] - 0.5) * (u[i + 1] - 0.5);
     const n = u.length / 2;
@@ -88,7 +64,7 @@ describe('streams of neighbouring chunks behave as independent', () => {
 
 describe('ziggurat Exp(1) draws', () => {
   const n = 1 << 20;
-  const e = draws('exponential', 5, 1, n);
+  const e = chunkDraws('exponential', 5, 1, n);
 
   it('are positive and follow Exp(1) (Kolmogorov-Smirnov, p > 1e-4: false-failure rate 1e-4)', () => {
     expect(e.every((x) => x > 0)).toBe(true);
@@ -137,7 +113,7 @@ describe('ziggurat Exp(1) draws', () => {
 
 describe('two-sided ziggurat draws of log E, E ~ Exp(1)', () => {
   const n = 1 << 21;
-  const v = draws('log-exponential', 6, 2, n);
+  const v = chunkDraws('log-exponential', 6, 2, n);
   /** P(log E <= x) = 1 - exp(-e^x). */
   const cdf = (x: number) => -Math.expm1(-Math.exp(x));
 
@@ -184,8 +160,8 @@ describe('two-sided ziggurat draws of log E, E ~ Exp(1)', () => {
   });
 
   it('are a function of (seed, chunk) only, and the two lanes are uncorrelated (false-failure rate 1e-5)', () => {
-    expect(draws('log-exponential', 9, 4, 64)).toEqual(draws('log-exponential', 9, 4, 64));
-    expect(draws('log-exponential', 9, 4, 64)).not.toEqual(draws('log-exponential', 9, 5, 64));
+    expect(chunkDraws('log-exponential', 9, 4, 64)).toEqual(chunkDraws('log-exponential', 9, 4, 64));
+    expect(chunkDraws('log-exponential', 9, 4, 64)).not.toEqual(chunkDraws('log-exponential', 9, 5, 64));
     const gamma = 0.5772156649015329;
     let s = 0;
     for (let i = 0; i < n; i += 2) s += (v[i] + gamma) * (v[i + 1] + gamma);
